@@ -1,0 +1,5 @@
+"""Run the command line as ``python -m cleaner``."""
+
+from cleaner.cli import main
+
+main()

@@ -1,0 +1,168 @@
+"""Find the lines each rule claims: one small function per rule kind.
+
+Matching runs in two stages, kept apart so the first can be swapped for a faster
+multi-pattern engine: a `Scanner` proposes candidate lines for each rule, then
+`confirm_line` checks each candidate against the rule's own pattern, on that line alone,
+under the rule's time limit. The functions here only say which lines a rule claims; the
+pipeline decides precedence and keeps the records.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import regex
+
+from cleaner.errors import RuleTimeout
+from cleaner.rules import Rule
+
+LINE_PIECE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split text into lines that keep their own endings (``\\n``, ``\\r\\n`` or ``\\r``).
+
+    >>> split_lines("a\\r\\nb\\rc\\n\\nd")
+    ['a\\r\\n', 'b\\r', 'c\\n', '\\n', 'd']
+    """
+    if "\r" not in text:
+        pieces = text.split("\n")
+        lines = [piece + "\n" for piece in pieces[:-1]]
+        if pieces[-1]:
+            lines.append(pieces[-1])
+        return lines
+    return LINE_PIECE.findall(text)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """The lines still kept at one pass of the pipeline, as parallel sequences.
+
+    ``index`` maps a view position to its 0-based line in the original; ``contents``
+    holds each line stripped of surrounding white space and its ending.
+    """
+
+    index: tuple[int, ...]
+    contents: tuple[str, ...]
+    name: str = "<text>"
+
+    def __len__(self) -> int:
+        return len(self.contents)
+
+    def is_blank(self, position: int) -> bool:
+        """Whether the line at ``position`` holds only white space."""
+        return not self.contents[position]
+
+    def words(self, position: int) -> int:
+        """How many white-space separated words the line at ``position`` has."""
+        return len(self.contents[position].split())
+
+    def scan_text(self) -> tuple[str, list[int]]:
+        """All contents joined by ``\\n``, and where each line starts in that text."""
+        starts = []
+        offset = 0
+        for content in self.contents:
+            starts.append(offset)
+            offset += len(content) + 1
+        return "\n".join(self.contents), starts
+
+
+class Scanner(Protocol):
+    """Proposes, for each rule with a pattern, the view positions that may match it.
+
+    It may propose too many lines (they are confirmed) but never too few.
+    """
+
+    def candidate_lines(self, rules: Sequence[Rule], view: View) -> dict[str, list[int]]:
+        """Candidate positions by rule id."""
+        ...
+
+
+class RegexScanner:
+    """The reference scanner: each rule's pattern over the whole view in one call."""
+
+    def candidate_lines(self, rules: Sequence[Rule], view: View) -> dict[str, list[int]]:
+        """Candidate positions by rule id, from matches starting anywhere in a line."""
+        text, starts = view.scan_text()
+        found: dict[str, list[int]] = {}
+        for rule in rules:
+            if rule.pattern is None:
+                continue
+            positions: set[int] = set()
+            try:
+                for match in rule.pattern.finditer(text, overlapped=True, timeout=rule.timeout):
+                    positions.add(bisect_right(starts, match.start()) - 1)
+            except TimeoutError:
+                raise RuleTimeout(rule.id, view.name, rule.timeout) from None
+            found[rule.id] = sorted(positions)
+        return found
+
+
+def confirm_line(rule: Rule, view: View, position: int) -> bool:
+    """Whether the rule's pattern matches the line alone and its guards admit it."""
+    content = view.contents[position]
+    if rule.max_chars is not None and len(content) > rule.max_chars:
+        return False
+    if rule.max_words is not None or rule.min_words is not None:
+        words = view.words(position)
+        if rule.max_words is not None and words > rule.max_words:
+            return False
+        if rule.min_words is not None and words < rule.min_words:
+            return False
+    if rule.position is not None and not rule.position.admits(position, len(view)):
+        return False
+    assert rule.pattern is not None
+    try:
+        return rule.pattern.search(content, timeout=rule.timeout) is not None
+    except TimeoutError:
+        raise RuleTimeout(rule.id, view.name, rule.timeout) from None
+
+
+def match_line_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """Each confirmed candidate line, as a one-line span ``(first, last)``."""
+    for position in candidates:
+        if confirm_line(rule, view, position):
+            yield position, position
+
+
+def match_block_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """Each block that starts at a confirmed line, as a span ``(first, last)``.
+
+    Blocks do not nest: a start line inside an earlier block of the same rule is skipped.
+    """
+    covered_until = -1
+    for position in candidates:
+        if position <= covered_until or not confirm_line(rule, view, position):
+            continue
+        last = block_end(rule, view, position)
+        covered_until = last
+        yield position, last
+
+
+def block_end(rule: Rule, view: View, start: int) -> int:
+    """The last position of the block that starts at ``start``, by the rule's extent."""
+    total = len(view)
+    if rule.extent == "end":
+        return total - 1
+    if rule.extent == "lines":
+        assert rule.max_lines is not None
+        return min(total - 1, start + max(rule.max_lines, 1) - 1)
+    if rule.extent == "blank":
+        last = start
+        while last + 1 < total and not view.is_blank(last + 1):
+            last += 1
+        return last
+    # "teasers": short lines (blank lines between them allowed) up to the first long one.
+    last = start
+    position = start + 1
+    limit = total if rule.max_lines is None else min(total, start + rule.max_lines)
+    while position < limit:
+        if not view.is_blank(position):
+            if view.words(position) > rule.teaser_max_words:
+                break
+            last = position
+        position += 1
+    return last

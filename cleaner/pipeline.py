@@ -1,0 +1,225 @@
+"""Run the rules over a text until nothing changes, and return the `CleanResult`.
+
+Each pass looks at the lines still kept (a `View`) and lets the rules claim lines in a
+fixed order of precedence; a line belongs to the first rule that claims it:
+
+1. block rules, in rule-file order;
+2. line rules, in rule-file order;
+3. the duplicate rule (lines already claimed are neither removed nor kept as originals);
+4. rules guarded by ``next_to``, which see the claims of steps 1-3.
+
+A removal that leaves two blank lines side by side takes the second with it, one at the
+start of the document takes the blank lines after it, and one that reaches the end
+takes the blank lines before it. Passes repeat until one claims nothing, because a
+single pass is not idempotent (a removal can move another line into a rule's reach);
+each pass sees exactly what a fresh run on its input would see, so cleaning the result
+again removes nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from cleaner.dedup import find_duplicates
+from cleaner.matchers import RegexScanner, Scanner, View, match_block_rule, match_line_rule, split_lines
+from cleaner.model import CleanResult, Removal
+from cleaner.rules import Rule, RuleSet, load_rules
+
+
+@dataclass(eq=False, slots=True)
+class Claim:
+    """The lines one rule claimed in one pass (by original line index)."""
+
+    rule: Rule
+    duplicate_of: int | None = None
+    lines: list[int] = field(default_factory=list)
+
+
+def find_removals(
+    text: str,
+    rules: RuleSet,
+    *,
+    name: str = "<text>",
+    scanner: Scanner | None = None,
+) -> tuple[Removal, ...]:
+    """The sorted, disjoint removals the rules make from ``text``."""
+    lines = split_lines(text)
+    owners: dict[int, Claim] = {}
+    view = View(tuple(range(len(lines))), tuple(line.strip() for line in lines), name)
+    scanner = scanner or RegexScanner()
+    while True:
+        claims = run_pass(rules, view, scanner)
+        if not claims:
+            break
+        for claim in claims:
+            for index in claim.lines:
+                owners[index] = claim
+        kept = [position for position, index in enumerate(view.index) if index not in owners]
+        view = View(tuple(view.index[p] for p in kept), tuple(view.contents[p] for p in kept), name)
+    return build_removals(lines, owners)
+
+
+def run_pass(rules: RuleSet, view: View, scanner: Scanner) -> list[Claim]:
+    """The claims of one pass over ``view``, blank-line surplus included."""
+    owner: list[Claim | None] = [None] * len(view)
+    claims: list[Claim] = []
+
+    def claim(rule: Rule, first: int, last: int, duplicate_of: int | None = None) -> None:
+        positions = [p for p in range(first, last + 1) if owner[p] is None]
+        if positions:
+            new = Claim(rule, duplicate_of)
+            claims.append(new)
+            for position in positions:
+                owner[position] = new
+
+    pattern_rules = [rule for rule in rules if rule.pattern is not None]
+    candidates = scanner.candidate_lines(pattern_rules, view)
+    plain = [rule for rule in pattern_rules if not rule.next_to]
+    guarded = [rule for rule in pattern_rules if rule.next_to]
+    for kind in ("block", "line"):
+        for rule in (r for r in plain if r.kind == kind):
+            for first, last in match_spans(rule, view, candidates[rule.id]):
+                claim(rule, first, last)
+    kept_originals: set[int] = set()
+    for rule in (r for r in rules if r.kind == "duplicate"):
+        taken = {p for p, o in enumerate(owner) if o is not None}
+        for position, original in find_duplicates(rule, view, taken):
+            claim(rule, position, position, view.index[original] + 1)
+            kept_originals.add(original)
+    for rule in guarded:
+        for first, last in match_spans(rule, view, candidates[rule.id]):
+            if first not in kept_originals and is_next_to(rule.next_to, owner, first, last):
+                claim(rule, first, last)
+    if not claims:
+        return []
+    absorb_blank_lines(view, owner)
+    for position, claim_of_line in enumerate(owner):
+        if claim_of_line is not None:
+            claim_of_line.lines.append(view.index[position])
+    return claims
+
+
+def match_spans(rule: Rule, view: View, candidates: Sequence[int]) -> Iterable[tuple[int, int]]:
+    """The spans a line or block rule claims."""
+    if rule.kind == "block":
+        return match_block_rule(rule, view, candidates)
+    return match_line_rule(rule, view, candidates)
+
+
+def is_next_to(categories: Sequence[str], owner: list[Claim | None], first: int, last: int) -> bool:
+    """Whether the line just above or just below the span is claimed by one of ``categories``."""
+    for position in (first - 1, last + 1):
+        if 0 <= position < len(owner):
+            neighbour = owner[position]
+            if neighbour is not None and neighbour.rule.category in categories:
+                return True
+    return False
+
+
+def absorb_blank_lines(view: View, owner: list[Claim | None]) -> None:
+    """Give each run of claimed lines the blank lines its removal would leave in surplus."""
+    total = len(view)
+    position = 0
+    while position < total:
+        if owner[position] is None:
+            position += 1
+            continue
+        first = position
+        while position < total and owner[position] is not None:
+            position += 1
+        last = position - 1
+        if position == total:  # the run reaches the end: trailing blank lines go
+            before = first - 1
+            while before >= 0 and owner[before] is None and view.is_blank(before):
+                owner[before] = owner[first]
+                before -= 1
+        elif first == 0:  # the run starts the document: leading blank lines go
+            while position < total and owner[position] is None and view.is_blank(position):
+                owner[position] = owner[last]
+                position += 1
+        elif view.is_blank(first - 1) and view.is_blank(position):
+            owner[position] = owner[last]
+            position += 1
+
+
+def build_removals(lines: list[str], owners: dict[int, Claim]) -> tuple[Removal, ...]:
+    """One `Removal` per stretch of consecutive original lines owned by the same claim."""
+    removals = []
+    offset = 0
+    current: Claim | None = None
+    start = first_line = 0
+    pieces: list[str] = []
+    for index, line in enumerate(lines):
+        owner = owners.get(index)
+        if owner is not current:
+            if current is not None:
+                removals.append(make_removal(current, start, first_line, index - 1, pieces))
+            current, start, first_line, pieces = owner, offset, index, []
+        if owner is not None:
+            pieces.append(line)
+        offset += len(line)
+    if current is not None:
+        removals.append(make_removal(current, start, first_line, len(lines) - 1, pieces))
+    return tuple(removals)
+
+
+def make_removal(claim: Claim, start: int, first_line: int, last_line: int, pieces: list[str]) -> Removal:
+    """A `Removal` of original lines ``first_line..last_line`` (0-based) for ``claim``."""
+    text = "".join(pieces)
+    rule = claim.rule
+    return Removal(
+        start=start,
+        end=start + len(text),
+        first_line=first_line + 1,
+        last_line=last_line + 1,
+        rule_id=rule.id,
+        rule_name=rule.name,
+        category=rule.category,
+        reason=rule.reason,
+        text=text,
+        duplicate_of=claim.duplicate_of,
+    )
+
+
+class Cleaner:
+    """Rules loaded, selected and compiled once: the hot path for many documents.
+
+    >>> Cleaner().clean("Advertisement\\nReal text.\\n").text
+    'Real text.\\n'
+    """
+
+    def __init__(
+        self,
+        rules: RuleSet | None = None,
+        *,
+        profile: str | None = "article",
+        select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        extend_select: Sequence[str] = (),
+        scanner: Scanner | None = None,
+    ) -> None:
+        all_rules = rules if rules is not None else load_rules(check_examples=False)
+        self.rules = all_rules.select(profile=profile, select=select, ignore=ignore, extend_select=extend_select)
+        self.scanner = scanner or RegexScanner()
+
+    def clean(self, text: str, *, name: str = "<text>") -> CleanResult:
+        """Clean one text; ``name`` labels the document in errors."""
+        return CleanResult(text, find_removals(text, self.rules, name=name, scanner=self.scanner))
+
+
+@lru_cache(maxsize=4)
+def default_cleaner(profile: str) -> Cleaner:
+    """The built-in rules for ``profile``, loaded once per process (they never change)."""
+    return Cleaner(profile=profile)
+
+
+def clean(text: str, *, profile: str = "article", rules: RuleSet | None = None) -> CleanResult:
+    """Clean one text with the built-in rules of ``profile``, or with ``rules`` as given.
+
+    ``rules`` is used as it is (already selected); pass ``RuleSet(())`` to remove nothing.
+    """
+    if rules is None:
+        return default_cleaner(profile).clean(text)
+    return CleanResult(text, find_removals(text, rules))

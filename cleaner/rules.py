@@ -1,0 +1,434 @@
+"""Read rule files (TOML), validate every field, compile the patterns, return a `RuleSet`.
+
+A rule file holds one family of rules as a list of ``[[rule]]`` tables; see the README
+for the format. Every problem in every file is collected and raised at once as a
+`RuleFileError`, before any document is touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from cleaner.errors import RuleFileError
+
+KINDS = ("line", "block", "duplicate")
+EXTENTS = ("blank", "teasers", "lines", "end")
+PROFILES = ("article", "page")
+DEFAULT_TIMEOUT = 2.0
+
+COMMON_FIELDS = {
+    "id", "name", "kind", "category", "reason", "description", "profiles", "enabled",
+    "aliases", "examples", "timeout",
+}  # fmt: skip
+GUARD_FIELDS = {
+    "pattern", "ignore_case", "max_words", "min_words", "max_chars", "position", "next_to",
+}  # fmt: skip
+FIELDS_BY_KIND = {
+    "line": COMMON_FIELDS | GUARD_FIELDS,
+    "block": COMMON_FIELDS | GUARD_FIELDS | {"extent", "max_lines", "teaser_max_words"},
+    "duplicate": COMMON_FIELDS | {"min_words", "threshold", "max_candidates"},
+}
+ID_SHAPE = regex.compile(r"[A-Z]{2,5}[0-9]{3}")
+NAME_SHAPE = regex.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+POSITION_SHAPE = regex.compile(r"(first|last) (\d+(?:\.\d+)?)(%| lines?)")
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where in the document a line must sit: the first or last part, in % or lines."""
+
+    side: str
+    amount: float
+    in_percent: bool
+
+    def admits(self, index: int, total: int) -> bool:
+        """Whether the line at 0-based ``index`` of ``total`` lines lies in the region."""
+        size = total * self.amount / 100 if self.in_percent else self.amount
+        if self.side == "first":
+            return index < size
+        return index >= total - size
+
+    def __str__(self) -> str:
+        unit = "%" if self.in_percent else " lines"
+        return f"{self.side} {self.amount:g}{unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class Examples:
+    """Documents the rule must remove something from, and documents it must leave alone."""
+
+    remove: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One validated rule, with its compiled pattern and where it was defined."""
+
+    id: str
+    name: str
+    kind: str
+    category: str
+    reason: str
+    source: str
+    description: str = ""
+    profiles: tuple[str, ...] = PROFILES
+    enabled: bool = True
+    aliases: tuple[str, ...] = ()
+    pattern: regex.Pattern[str] | None = None
+    max_words: int | None = None
+    min_words: int | None = None
+    max_chars: int | None = None
+    position: Position | None = None
+    next_to: tuple[str, ...] = ()
+    extent: str = "blank"
+    max_lines: int | None = None
+    teaser_max_words: int = 20
+    threshold: float = 90.0
+    max_candidates: int = 32
+    timeout: float = DEFAULT_TIMEOUT
+    examples: Examples = field(default_factory=Examples)
+
+    def names(self) -> tuple[str, ...]:
+        """The id, the aliases and the name: everything --select can refer to it by."""
+        return (self.id, *self.aliases, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """An immutable, ordered selection of rules; pass it around, never keep it global."""
+
+    rules: tuple[Rule, ...]
+    fingerprint: str = ""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def get(self, key: str) -> Rule | None:
+        """Find a rule by id, alias or name."""
+        for rule in self.rules:
+            if key in rule.names():
+                return rule
+        return None
+
+    def select(
+        self,
+        *,
+        profile: str | None = "article",
+        select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        extend_select: Sequence[str] = (),
+    ) -> RuleSet:
+        """Choose rules as ruff does: by profile, then ``select``, ``extend_select``, ``ignore``.
+
+        A selector matches an id, an id prefix, an alias or a dotted name (or its prefix).
+        With no ``select``, the rules enabled for ``profile`` are chosen; ``profile=None``
+        keeps every rule that is on by default.
+        """
+        if select:
+            chosen = [rule for rule in self.rules if matches_any(rule, select)]
+        else:
+            chosen = [
+                rule
+                for rule in self.rules
+                if rule.enabled and (profile is None or profile in rule.profiles)
+            ]
+        chosen += [rule for rule in self.rules if rule not in chosen and matches_any(rule, extend_select)]
+        chosen = [rule for rule in chosen if not matches_any(rule, ignore)]
+        order = {rule.id: index for index, rule in enumerate(self.rules)}
+        chosen.sort(key=lambda rule: order[rule.id])
+        return RuleSet(tuple(chosen), fingerprint_rules(chosen))
+
+    def with_settings(self, settings: dict[str, dict[str, Any]]) -> RuleSet:
+        """Override numeric settings per rule id, e.g. ``{"DUP001": {"threshold": 95}}``."""
+        allowed = {"threshold", "min_words", "max_words", "max_chars", "max_candidates", "timeout"}
+        problems = []
+        rules = list(self.rules)
+        for key, values in settings.items():
+            rule = self.get(key)
+            if rule is None:
+                problems.append(f"rule settings: no rule named {key!r}")
+                continue
+            unknown = sorted(set(values) - allowed)
+            if unknown:
+                problems.append(f"rule settings for {rule.id}: unknown setting {unknown[0]!r}")
+                continue
+            rules[rules.index(rule)] = replace(rule, **values)
+        if problems:
+            raise RuleFileError(problems)
+        return RuleSet(tuple(rules), fingerprint_rules(rules))
+
+
+def matches_any(rule: Rule, selectors: Iterable[str]) -> bool:
+    """Whether any selector names the rule: ``ALL``, an id or alias or their prefix, a dotted name or its prefix.
+
+    >>> rule = Rule("CRD001", "credits.agency-suffix", "line", "credit", "r", "f:1")
+    >>> [matches_any(rule, [s]) for s in ("CRD", "CRD001", "credits", "credits.agency", "PRM")]
+    [True, True, True, False, False]
+    """
+    for selector in selectors:
+        if selector == "ALL" or any(key.startswith(selector) for key in (rule.id, *rule.aliases)):
+            return True
+        if rule.name == selector or rule.name.startswith(selector + "."):
+            return True
+    return False
+
+
+def fingerprint_rules(rules: Iterable[Rule]) -> str:
+    """A digest of everything that decides what the rules remove (for on-disk caches)."""
+    digest = hashlib.sha256()
+    for rule in rules:
+        pattern = rule.pattern.pattern if rule.pattern is not None else ""
+        digest.update(repr((rule.id, rule.kind, pattern, rule.pattern.flags if rule.pattern else 0)).encode())
+    return digest.hexdigest()[:16]
+
+
+def builtin_rules_dir() -> Path:
+    """The folder of built-in rule files: inside the installed wheel, else the checkout's."""
+    shipped = Path(str(resources.files("cleaner"))) / "rules"
+    return shipped if shipped.is_dir() else Path(__file__).resolve().parent.parent / "rules"
+
+
+def rule_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into their ``*.toml`` files, recursively, in sorted order."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.toml")))
+        else:
+            files.append(path)
+    return files
+
+
+def load_rules(paths: Iterable[Path | str] | None = None, *, check_examples: bool = True) -> RuleSet:
+    """Load, validate and compile rule files (the built-ins when ``paths`` is None).
+
+    Raises `RuleFileError` listing every problem in every file: unreadable files, bad
+    TOML, unknown or missing fields, bad values, patterns that do not compile, duplicate
+    ids, and (with ``check_examples``) examples the rule gets wrong.
+    """
+    files = rule_files([builtin_rules_dir()] if paths is None else [Path(p) for p in paths])
+    problems: list[str] = []
+    rules: list[Rule] = []
+    for path in files:
+        rules.extend(read_rule_file(path, problems))
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        for key in (rule.id, *rule.aliases, rule.name):
+            if key in seen:
+                problems.append(f"{rule.source}: {rule.id}.id: {key!r} is already used by {seen[key].source}")
+            seen[key] = rule
+    if problems:
+        raise RuleFileError(problems)
+    if check_examples:
+        problems = check_rule_examples(rules)
+        if problems:
+            raise RuleFileError(problems)
+    return RuleSet(tuple(rules), fingerprint_rules(rules))
+
+
+def check_rule_examples(rules: Iterable[Rule]) -> list[str]:
+    """Run each rule alone on its examples; describe every example it gets wrong."""
+    from cleaner.pipeline import find_removals  # noqa: PLC0415 (pipeline imports this module)
+
+    problems = []
+    for rule in rules:
+        ruleset = RuleSet((rule,))
+        for number, text in enumerate(rule.examples.remove, 1):
+            if not find_removals(text, ruleset):
+                problems.append(f"{rule.source}: {rule.id}.examples.remove[{number}]: the rule removes nothing from {text[:60]!r}")
+        for number, text in enumerate(rule.examples.keep, 1):
+            if find_removals(text, ruleset):
+                problems.append(f"{rule.source}: {rule.id}.examples.keep[{number}]: the rule removes something from {text[:60]!r}")
+    return problems
+
+
+def read_rule_file(path: Path, problems: list[str]) -> list[Rule]:
+    """Parse one rule file; append its problems to ``problems`` and return the good rules."""
+    try:
+        source_text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source_text)
+    except OSError as error:
+        problems.append(f"{path}: cannot read: {error.strerror or error}")
+        return []
+    except UnicodeDecodeError:
+        problems.append(f"{path}: not UTF-8 text")
+        return []
+    except tomllib.TOMLDecodeError as error:
+        problems.append(f"{path}: invalid TOML: {error}")
+        return []
+    unknown_top = sorted(set(data) - {"rule"})
+    if unknown_top:
+        problems.append(f"{path}: unknown top-level key {unknown_top[0]!r}; rules go in [[rule]] tables")
+    tables = data.get("rule", [])
+    if not isinstance(tables, list):
+        problems.append(f"{path}: 'rule' must be an array of tables ([[rule]])")
+        return []
+    rules = []
+    for number, table in enumerate(tables, 1):
+        rule = build_rule(table, path, source_text, number, problems)
+        if rule is not None:
+            rules.append(rule)
+    return rules
+
+
+def find_line(source_text: str, rule_id: object, number: int) -> int:
+    """The line where rule ``rule_id`` is defined, for messages (else the table's order)."""
+    if isinstance(rule_id, str):
+        for line_number, line in enumerate(source_text.splitlines(), 1):
+            stripped = line.replace(" ", "")
+            if stripped in (f'id="{rule_id}"', f"id='{rule_id}'"):
+                return line_number
+    headers = [n for n, line in enumerate(source_text.splitlines(), 1) if line.strip() == "[[rule]]"]
+    return headers[number - 1] if number <= len(headers) else 1
+
+
+def build_rule(table: Any, path: Path, source_text: str, number: int, problems: list[str]) -> Rule | None:
+    """Validate one ``[[rule]]`` table and build its `Rule`, or record why not."""
+    if not isinstance(table, dict):
+        problems.append(f"{path}: rule #{number} is not a table")
+        return None
+    rule_id = table.get("id")
+    source = f"{path}:{find_line(source_text, rule_id, number)}"
+    label = f"{source}: {rule_id if isinstance(rule_id, str) else f'rule #{number}'}"
+    before = len(problems)
+
+    def fail(field_name: str, message: str) -> None:
+        problems.append(f"{label}.{field_name}: {message}")
+
+    kind = table.get("kind")
+    if kind not in KINDS:
+        fail("kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
+        return None
+    for name in sorted(set(table) - FIELDS_BY_KIND[kind]):
+        fail(name, f"unknown field for a {kind} rule")
+    required = ["id", "name", "category", "reason"] + (["pattern"] if kind != "duplicate" else [])
+    for name in required:
+        if name not in table:
+            fail(name, "missing")
+    for name in ("id", "name", "category", "reason", "description", "pattern"):
+        if name in table and not isinstance(table[name], str):
+            fail(name, "must be a string")
+    if problems[before:]:
+        return None
+
+    if not ID_SHAPE.fullmatch(table["id"]):
+        fail("id", "must be 2-5 capital letters and 3 digits, like CRD001")
+    if not NAME_SHAPE.fullmatch(table["name"]):
+        fail("name", "must be dotted lower-case words, like credits.agency-suffix")
+    if "\n" in table["reason"].strip():
+        fail("reason", "must be one line")
+
+    values: dict[str, Any] = {}
+    values["profiles"] = read_string_list(table, "profiles", fail, allowed=PROFILES) or PROFILES
+    values["aliases"] = read_string_list(table, "aliases", fail)
+    values["next_to"] = read_string_list(table, "next_to", fail)
+    for name in ("max_words", "min_words", "max_chars", "max_lines", "teaser_max_words", "max_candidates"):
+        if name in table:
+            value = table[name]
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                fail(name, "must be a whole number >= 0")
+            else:
+                values[name] = value
+    for name, low, high in (("threshold", 0, 100), ("timeout", 0.001, 600)):
+        if name in table:
+            value = table[name]
+            if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
+                fail(name, f"must be a number from {low} to {high}")
+            else:
+                values[name] = float(value)
+    if "enabled" in table:
+        if not isinstance(table["enabled"], bool):
+            fail("enabled", "must be true or false")
+        else:
+            values["enabled"] = table["enabled"]
+    if "position" in table:
+        values["position"] = read_position(table["position"], fail)
+    if kind == "block":
+        extent = table.get("extent", "blank")
+        if extent not in EXTENTS:
+            fail("extent", f"must be one of {', '.join(EXTENTS)}, not {extent!r}")
+        values["extent"] = extent
+        if extent == "lines" and "max_lines" not in table:
+            fail("max_lines", "is required when extent is 'lines'")
+    if "pattern" in table:
+        values["pattern"] = compile_pattern(table["pattern"], table.get("ignore_case", False), fail)
+    if "ignore_case" in table and not isinstance(table["ignore_case"], bool):
+        fail("ignore_case", "must be true or false")
+    values["examples"] = read_examples(table.get("examples", {}), fail)
+
+    if problems[before:]:
+        return None
+    return Rule(
+        id=table["id"],
+        name=table["name"],
+        kind=kind,
+        category=table["category"],
+        reason=table["reason"].strip(),
+        description=table.get("description", "").strip(),
+        source=source,
+        **values,
+    )
+
+
+def read_string_list(table: dict[str, Any], name: str, fail: Any, allowed: Sequence[str] = ()) -> tuple[str, ...]:
+    """A list of strings from the table (empty when absent), checked against ``allowed``."""
+    value = table.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        fail(name, "must be a list of strings")
+        return ()
+    for item in value:
+        if allowed and item not in allowed:
+            fail(name, f"unknown value {item!r}; expected one of {', '.join(allowed)}")
+    return tuple(value)
+
+
+def read_position(value: Any, fail: Any) -> Position | None:
+    """Parse ``"first 20%"``, ``"last 40%"`` or ``"last 10 lines"``."""
+    match = POSITION_SHAPE.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        fail("position", f"must look like 'last 40%' or 'first 10 lines', not {value!r}")
+        return None
+    side, amount, unit = match.groups()
+    return Position(side, float(amount), unit == "%")
+
+
+def compile_pattern(source: str, ignore_case: Any, fail: Any) -> regex.Pattern[str] | None:
+    """Compile a line pattern for whole-document scanning (multi-line mode)."""
+    if "\\Z" in source or "\\z" in source:
+        fail("pattern", "use $ for the end of the line; \\Z and \\z are not supported")
+        return None
+    flags = regex.MULTILINE | (regex.IGNORECASE if ignore_case is True else 0)
+    try:
+        return regex.compile(source, flags)
+    except regex.error as error:
+        fail("pattern", f"{error}")
+        return None
+
+
+def read_examples(value: Any, fail: Any) -> Examples:
+    """Read ``examples = { remove = [...], keep = [...] }``; both lists are required."""
+    if not isinstance(value, dict):
+        fail("examples", "must be a table with 'remove' and 'keep' lists")
+        return Examples()
+    for name in sorted(set(value) - {"remove", "keep"}):
+        fail(f"examples.{name}", "unknown field; use 'remove' and 'keep'")
+    lists = {}
+    for name in ("remove", "keep"):
+        items = value.get(name)
+        if not isinstance(items, list) or not items or not all(isinstance(item, str) for item in items):
+            fail(f"examples.{name}", "must be a non-empty list of strings")
+            items = []
+        lists[name] = tuple(items)
+    return Examples(remove=lists["remove"], keep=lists["keep"])
