@@ -1,0 +1,73 @@
+"""Clean files on disk: read each, clean it, and rewrite it only when asked and changed.
+
+This is the loop behind ``cleaner check``, ``diff`` and ``clean``; it raises nothing for
+one bad file but reports it in its `FileOutcome`, so a run over a folder goes on and
+names every file it could not handle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleaner.errors import DocumentError
+from cleaner.io import BinaryDocument, Document, discover, read_document, write_atomically
+from cleaner.model import CleanResult
+from cleaner.pipeline import Cleaner
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What happened to one file: its result, or why it was skipped or failed."""
+
+    path: Path
+    document: Document | None = None
+    result: CleanResult | None = None
+    skipped: str | None = None
+    error: str | None = None
+    fixed: bool = False
+
+
+def clean_paths(paths: Iterable[Path], cleaner: Cleaner, *, fix: bool = False) -> Iterator[FileOutcome]:
+    """Clean every file under ``paths`` in sorted order; with ``fix``, rewrite changed files.
+
+    A rule timeout (`RuleTimeout`) is not caught here: a runaway pattern stops the run.
+    """
+    for path in discover(paths):
+        yield clean_file(path, cleaner, fix=fix)
+
+
+def clean_file(path: Path, cleaner: Cleaner, *, fix: bool = False) -> FileOutcome:
+    """Clean one file; with ``fix``, rewrite it atomically if anything was removed."""
+    if not path.exists() and not path.is_symlink():
+        return FileOutcome(path, error=f"{path}: no such file or folder")
+    try:
+        document = read_document(path)
+    except BinaryDocument as skip:
+        return FileOutcome(path, skipped=str(skip))
+    except DocumentError as error:
+        return FileOutcome(path, error=str(error))
+    result = cleaner.clean(document.text, name=str(path))
+    if not (fix and result.changed):
+        return FileOutcome(path, document, result)
+    if path.is_symlink():
+        return FileOutcome(path, document, result, skipped=f"{path}: not rewritten: it is a symbolic link")
+    try:
+        write_atomically(path, document.encode(result.text))
+    except DocumentError as error:
+        return FileOutcome(path, document, result, error=str(error))
+    return FileOutcome(path, document, result, fixed=True)
+
+
+def write_copy(outcome: FileOutcome, root: Path, output_folder: Path) -> Path:
+    """Write the cleaned text of ``outcome`` under ``output_folder`` at its path relative to ``root``."""
+    assert outcome.document is not None and outcome.result is not None
+    relative = outcome.path.relative_to(root) if root.is_dir() else Path(outcome.path.name)
+    target = output_folder / relative
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DocumentError(f"{target.parent}: cannot create folder: {error.strerror or error}") from None
+    write_atomically(target, outcome.document.encode(outcome.result.text))
+    return target

@@ -1,0 +1,50 @@
+"""The built-in rule files lint themselves, and every rule's examples run as a test."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import RuleSet, find_removals, load_rules
+from cleaner.rules import builtin_rules_dir
+
+BUILTIN = load_rules(check_examples=False)
+
+
+def example_cases(which: str) -> list[object]:
+    cases = []
+    for rule in BUILTIN:
+        examples = rule.examples.remove if which == "remove" else rule.examples.keep
+        for number, text in enumerate(examples, 1):
+            cases.append(pytest.param(rule, text, id=f"{rule.id}-{number}"))
+    return cases
+
+
+@pytest.mark.parametrize(("rule", "text"), example_cases("remove"))
+def test_rule_removes_its_positive_examples(rule, text):
+    removals = find_removals(text, RuleSet((rule,)))
+    assert removals, f"{rule.id} should remove something from {text!r}"
+    if "\n" not in text.rstrip("\n"):
+        assert removals[0].text == text, "a one-line example must be removed whole"
+
+
+@pytest.mark.parametrize(("rule", "text"), example_cases("keep"))
+def test_rule_keeps_its_negative_examples(rule, text):
+    assert find_removals(text, RuleSet((rule,))) == ()
+
+
+def test_every_rule_has_both_kinds_of_example_and_a_reason():
+    for rule in BUILTIN:
+        assert rule.examples.remove and rule.examples.keep, rule.id
+        assert rule.reason and "\n" not in rule.reason, rule.id
+
+
+def test_ids_are_unique_and_families_match_their_files():
+    ids = [rule.id for rule in BUILTIN]
+    assert len(ids) == len(set(ids))
+    for rule in BUILTIN:
+        file_stem = rule.source.split(":")[0].rsplit("/", 1)[-1].removesuffix(".toml")
+        assert rule.name.split(".")[0] == file_stem, f"{rule.id} is named {rule.name} but lives in {file_stem}.toml"
+
+
+def test_builtin_rules_load_with_examples_checked():
+    assert len(load_rules([builtin_rules_dir()], check_examples=True)) == len(BUILTIN)
