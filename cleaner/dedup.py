@@ -2,8 +2,8 @@
 
 Lines are compared after folding case, punctuation and white space. Exact repeats are
 found by hash; near repeats (rapidfuzz ratio at or above the rule's threshold) only
-among earlier kept lines that share a key (their first or last characters) and have a
-similar length, and at most ``max_candidates`` of those, so the cost stays near-linear
+among earlier kept lines that share a key (their first or last characters), and
+at most the last ``max_candidates`` of those per key, so the cost stays near-linear
 in the number of lines: there is never an n x n comparison.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import regex
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from cleaner.matchers import View
 from cleaner.rules import Rule
@@ -39,8 +39,6 @@ def find_duplicates(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[in
     """
     min_words = rule.min_words if rule.min_words is not None else 6
     fuzzy = rule.threshold < 100
-    # Two strings can reach the ratio threshold only when their lengths are this close.
-    length_floor = rule.threshold / (200 - rule.threshold)
     first_seen: dict[str, int] = {}
     folded_by_position: dict[int, str] = {}
     buckets: dict[str, list[int]] = {}
@@ -52,7 +50,7 @@ def find_duplicates(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[in
             continue
         original = first_seen.get(folded)
         if original is None and fuzzy:
-            original = find_near_copy(rule, folded, folded_by_position, buckets, length_floor)
+            original = find_near_copy(rule, folded, folded_by_position, buckets)
         if original is not None:
             yield position, original
             continue
@@ -72,19 +70,15 @@ def find_near_copy(
     folded: str,
     folded_by_position: dict[int, str],
     buckets: dict[str, list[int]],
-    length_floor: float,
 ) -> int | None:
-    """The earliest kept line, among the recent ones sharing a key, that ``folded`` nearly repeats."""
-    best: int | None = None
+    """The kept line, among the recent ones sharing a key, that ``folded`` repeats most closely."""
+    candidates: dict[int, str] = {}
     for key in keys(folded):
-        for other in buckets.get(key, [])[-rule.max_candidates :]:
-            if best is not None and other >= best:
-                continue
-            other_folded = folded_by_position[other]
-            shorter, longer = sorted((len(folded), len(other_folded)))
-            if shorter < longer * length_floor:
-                continue
-            score = fuzz.ratio(folded, other_folded, processor=None, score_cutoff=rule.threshold)
-            if score >= rule.threshold:
-                best = other
-    return best
+        for other in buckets.get(key, ())[-rule.max_candidates :]:
+            candidates[other] = folded_by_position[other]
+    if not candidates:
+        return None
+    best = process.extractOne(
+        folded, candidates, scorer=fuzz.ratio, processor=None, score_cutoff=rule.threshold
+    )
+    return None if best is None else int(best[2])
