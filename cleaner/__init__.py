@@ -12,8 +12,8 @@ True
 
 from cleaner.errors import CleanerError, ConfigError, DocumentError, RuleFileError, RuleTimeout
 from cleaner.model import CleanResult, Removal, restore
-from cleaner.pipeline import Cleaner, clean, find_removals
-from cleaner.rules import Rule, RuleSet, load_rules
+from cleaner.pipeline import Cleaner, clean, find_removals, load_rules
+from cleaner.rules import Rule, RuleSet
 
 __all__ = [
     "CleanResult",

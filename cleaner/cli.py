@@ -17,7 +17,6 @@ import typer
 from cleaner.errors import CleanerError, DocumentError, RuleFileError
 from cleaner.files import FileOutcome, clean_paths, write_copy
 from cleaner.io import decode_document
-from cleaner.pipeline import Cleaner
 from cleaner.render import (
     Tally,
     make_console,
@@ -26,7 +25,8 @@ from cleaner.render import (
     render_unified_diff,
     result_to_dict,
 )
-from cleaner.rules import PROFILES, RuleSet, builtin_rules_dir, load_rules
+from cleaner.pipeline import Cleaner, load_rules
+from cleaner.rules import PROFILES, RuleSet, builtin_rules_dir
 
 app = typer.Typer(
     help="Strip boilerplate from scraped text, and show what was stripped and why.",

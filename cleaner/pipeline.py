@@ -9,11 +9,14 @@ fixed order of precedence; a line belongs to the first rule that claims it:
 4. rules guarded by ``next_to``, which see the claims of steps 1-3.
 
 A removal that leaves two blank lines side by side takes the second with it, one at the
-start of the document takes the blank lines after it, and one that reaches the end
-takes the blank lines before it. Passes repeat until one claims nothing, because a
-single pass is not idempotent (a removal can move another line into a rule's reach);
-each pass sees exactly what a fresh run on its input would see, so cleaning the result
-again removes nothing more.
+start of the document takes the blank lines after it, and one followed only by blank
+lines takes those and the blank lines before it (a cleaned text does not end in blank
+lines a removal left there). A blank ``\n`` line that a removal would join to a line
+ending in a lone ``\r`` goes too, so every kept line stays a line of the original.
+
+Passes repeat until one claims nothing, because a single pass is not idempotent (a
+removal can move another line into a rule's reach); each pass sees exactly what a
+fresh run on its input would see, so cleaning the result again removes nothing more.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from cleaner.dedup import find_duplicates
 from cleaner.matchers import RegexScanner, Scanner, View, match_block_rule, match_line_rule, split_lines
 from cleaner.model import CleanResult, Removal
-from cleaner.rules import Rule, RuleSet, load_rules
+from cleaner.errors import RuleFileError
+from cleaner.rules import Rule, RuleSet, read_rules
 
 
 @dataclass(eq=False, slots=True)
@@ -50,7 +55,7 @@ def find_removals(
     view = View(tuple(range(len(lines))), tuple(line.strip() for line in lines), name)
     scanner = scanner or RegexScanner()
     while True:
-        claims = run_pass(rules, view, scanner)
+        claims = run_pass(rules, view, scanner, lines)
         if not claims:
             break
         for claim in claims:
@@ -61,8 +66,8 @@ def find_removals(
     return build_removals(lines, owners)
 
 
-def run_pass(rules: RuleSet, view: View, scanner: Scanner) -> list[Claim]:
-    """The claims of one pass over ``view``, blank-line surplus included."""
+def run_pass(rules: RuleSet, view: View, scanner: Scanner, lines: list[str]) -> list[Claim]:
+    """The claims of one pass over ``view`` (of the original ``lines``), blank-line surplus included."""
     owner: list[Claim | None] = [None] * len(view)
     claims: list[Claim] = []
 
@@ -95,6 +100,7 @@ def run_pass(rules: RuleSet, view: View, scanner: Scanner) -> list[Claim]:
     if not claims:
         return []
     absorb_blank_lines(view, owner)
+    keep_lone_cr_apart(view, owner, lines)
     for position, claim_of_line in enumerate(owner):
         if claim_of_line is not None:
             claim_of_line.lines.append(view.index[position])
@@ -130,18 +136,41 @@ def absorb_blank_lines(view: View, owner: list[Claim | None]) -> None:
         while position < total and owner[position] is not None:
             position += 1
         last = position - 1
-        if position == total:  # the run reaches the end: trailing blank lines go
+        while position < total and owner[position] is None and view.is_blank(position):
+            position += 1
+        if position == total:  # only blank lines follow the run: they go, and those before it
+            for blank in range(last + 1, total):
+                owner[blank] = owner[last]
             before = first - 1
             while before >= 0 and owner[before] is None and view.is_blank(before):
                 owner[before] = owner[first]
                 before -= 1
         elif first == 0:  # the run starts the document: leading blank lines go
-            while position < total and owner[position] is None and view.is_blank(position):
-                owner[position] = owner[last]
-                position += 1
-        elif view.is_blank(first - 1) and view.is_blank(position):
-            owner[position] = owner[last]
-            position += 1
+            for blank in range(last + 1, position):
+                owner[blank] = owner[last]
+        elif view.is_blank(first - 1) and position > last + 1:  # a blank line on each side
+            owner[last + 1] = owner[last]
+
+
+def keep_lone_cr_apart(view: View, owner: list[Claim | None], lines: list[str]) -> None:
+    """Take a blank ``\n`` line that a removal would join to a line ending in a lone ``\r``.
+
+    Kept as they are, the two would read as one ``\r\n`` line break, and a line of the
+    kept text would no longer be a line of the original.
+    """
+    previous_kept: int | None = None
+    for position in range(len(view)):
+        if owner[position] is not None:
+            continue
+        if (
+            previous_kept is not None
+            and position > previous_kept + 1
+            and lines[view.index[previous_kept]].endswith("\r")
+            and lines[view.index[position]] == "\n"
+        ):
+            owner[position] = owner[position - 1]
+            continue
+        previous_kept = position
 
 
 def build_removals(lines: list[str], owners: dict[int, Claim]) -> tuple[Removal, ...]:
@@ -181,6 +210,40 @@ def make_removal(claim: Claim, start: int, first_line: int, last_line: int, piec
         text=text,
         duplicate_of=claim.duplicate_of,
     )
+
+
+def load_rules(paths: Iterable[Path | str] | None = None, *, check_examples: bool = True) -> RuleSet:
+    """Load rule files (the built-ins when ``paths`` is None) and, by default, check their examples.
+
+    Raises `RuleFileError` with every problem at once; see `cleaner.rules.read_rules`.
+    """
+    rules = read_rules(paths)
+    if check_examples:
+        problems = check_rule_examples(rules)
+        if problems:
+            raise RuleFileError(problems)
+    return rules
+
+
+def check_rule_examples(rules: Iterable[Rule]) -> list[str]:
+    """Run each rule alone on its examples; describe every example it gets wrong.
+
+    A rule must remove something from each ``remove`` example (a one-line example
+    whole) and nothing from each ``keep`` example.
+    """
+    problems = []
+    for rule in rules:
+        alone = RuleSet((rule,))
+        for number, text in enumerate(rule.examples.remove, 1):
+            removals = find_removals(text, alone)
+            one_line = "\n" not in text.rstrip("\r\n")
+            if not removals or (one_line and removals[0].text != text):
+                what = "does not remove" if removals else "removes nothing from"
+                problems.append(f"{rule.source}: {rule.id}.examples.remove[{number}]: the rule {what} {text[:60]!r}")
+        for number, text in enumerate(rule.examples.keep, 1):
+            if find_removals(text, alone):
+                problems.append(f"{rule.source}: {rule.id}.examples.keep[{number}]: the rule removes something from {text[:60]!r}")
+    return problems
 
 
 class Cleaner:

@@ -211,12 +211,13 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_rules(paths: Iterable[Path | str] | None = None, *, check_examples: bool = True) -> RuleSet:
-    """Load, validate and compile rule files (the built-ins when ``paths`` is None).
+def read_rules(paths: Iterable[Path | str] | None = None) -> RuleSet:
+    """Read, validate and compile rule files (the built-ins when ``paths`` is None).
 
     Raises `RuleFileError` listing every problem in every file: unreadable files, bad
-    TOML, unknown or missing fields, bad values, patterns that do not compile, duplicate
-    ids, and (with ``check_examples``) examples the rule gets wrong.
+    TOML, unknown or missing fields, bad values, patterns that do not compile, and ids,
+    aliases or names used twice. Examples are checked by `cleaner.pipeline.load_rules`,
+    which needs the engine to run them.
     """
     files = rule_files([builtin_rules_dir()] if paths is None else [Path(p) for p in paths])
     problems: list[str] = []
@@ -231,27 +232,7 @@ def load_rules(paths: Iterable[Path | str] | None = None, *, check_examples: boo
             seen[key] = rule
     if problems:
         raise RuleFileError(problems)
-    if check_examples:
-        problems = check_rule_examples(rules)
-        if problems:
-            raise RuleFileError(problems)
     return RuleSet(tuple(rules), fingerprint_rules(rules))
-
-
-def check_rule_examples(rules: Iterable[Rule]) -> list[str]:
-    """Run each rule alone on its examples; describe every example it gets wrong."""
-    from cleaner.pipeline import find_removals  # noqa: PLC0415 (pipeline imports this module)
-
-    problems = []
-    for rule in rules:
-        ruleset = RuleSet((rule,))
-        for number, text in enumerate(rule.examples.remove, 1):
-            if not find_removals(text, ruleset):
-                problems.append(f"{rule.source}: {rule.id}.examples.remove[{number}]: the rule removes nothing from {text[:60]!r}")
-        for number, text in enumerate(rule.examples.keep, 1):
-            if find_removals(text, ruleset):
-                problems.append(f"{rule.source}: {rule.id}.examples.keep[{number}]: the rule removes something from {text[:60]!r}")
-    return problems
 
 
 def read_rule_file(path: Path, problems: list[str]) -> list[Rule]:

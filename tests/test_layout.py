@@ -1,0 +1,38 @@
+"""The package keeps its layering: modules import only from modules below them."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import cleaner
+
+PACKAGE = Path(cleaner.__file__).resolve().parent
+# From the bottom up; a module may import only modules earlier in this list.
+LAYERS = ["model", "errors", "rules", "matchers", "dedup", "pipeline", "io", "files", "render", "cli"]
+
+
+def imported_modules(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cleaner."):
+            names.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[1] for alias in node.names if alias.name.startswith("cleaner.")}
+    return names
+
+
+def test_no_module_imports_from_a_layer_above_it():
+    for position, name in enumerate(LAYERS):
+        allowed = set(LAYERS[:position])
+        upward = {module for module in imported_modules(PACKAGE / f"{name}.py") if module in LAYERS} - allowed
+        assert not upward, f"cleaner/{name}.py imports {sorted(upward)} from above it"
+
+
+def test_model_and_errors_use_the_standard_library_only():
+    for name in ("model", "errors"):
+        tree = ast.parse((PACKAGE / f"{name}.py").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+                assert module in {"__future__", "collections", "dataclasses"}, f"{name}.py imports {module}"
