@@ -1,0 +1,117 @@
+"""The engine's rules of the game: rule kinds, guards, precedence and blank lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner import CleanResult, Removal, RuleSet, find_removals, load_rules, restore
+
+HEADER = """
+[[rule]]
+id = "TST{number:03d}"
+name = "test.rule-{number}"
+category = "{category}"
+reason = "test rule {number}"
+examples.remove = ["{remove}"]
+examples.keep = ["Plain text."]
+"""
+
+
+def rules_from(tmp_path: Path, *bodies: str) -> RuleSet:
+    text = ""
+    for number, body in enumerate(bodies, 1):
+        lines = dict(line.split(" = ", 1) for line in body.strip().splitlines())
+        category = lines.pop("category", '"promo"').strip('"')
+        remove = lines.pop("remove", '"X"').strip('"')
+        text += HEADER.format(number=number, category=category, remove=remove)
+        text += "".join(f"{key} = {value}\n" for key, value in lines.items())
+    path = tmp_path / "test.toml"
+    path.write_text(text)
+    return load_rules([path], check_examples=False)
+
+
+def removed(text: str, rules: RuleSet) -> list[tuple[str, int, int]]:
+    return [(r.rule_id, r.first_line, r.last_line) for r in find_removals(text, rules)]
+
+
+def test_block_extents(tmp_path: Path):
+    text = "Body.\n\nSTART\na\nb\n\nStory goes on with a long line of many words in it, more than five.\nc\n"
+    for extent, extra, expected in [
+        ("blank", "", (3, 6)),  # the blank line after the block is surplus and goes with it
+        ("lines", "max_lines = 2", (3, 4)),
+        ("end", "", (2, 8)),
+        ("teasers", "teaser_max_words = 5", (3, 6)),
+    ]:
+        body = f"kind = \"block\"\npattern = '^START$'\nextent = \"{extent}\"\n{extra}"
+        assert removed(text, rules_from(tmp_path, body)) == [("TST001", *expected)], extent
+
+
+def test_position_guard_limits_where_a_line_rule_applies(tmp_path: Path):
+    rules = rules_from(tmp_path, "kind = \"line\"\npattern = '^X$'\nposition = \"last 2 lines\"")
+    assert removed("X\na\nb\nc\nX\n", rules) == [("TST001", 5, 5)]
+    rules = rules_from(tmp_path, "kind = \"line\"\npattern = '^X$'\nposition = \"first 20%\"")
+    assert removed("X\na\nb\nc\nX\n", rules) == [("TST001", 1, 1)]
+
+
+def test_word_and_length_guards(tmp_path: Path):
+    rules = rules_from(tmp_path, "kind = \"line\"\npattern = '^Share'\nmax_words = 3\nmax_chars = 20")
+    assert removed("Share this\nShare prices rose again today\nShare it with all your friends now\n", rules) == [
+        ("TST001", 1, 1)
+    ]
+
+
+def test_next_to_needs_a_neighbour_removed_by_the_named_category(tmp_path: Path):
+    duplicate = 'kind = "duplicate"\ncategory = "duplicate"\nmin_words = 3'
+    credit = r"""kind = "line"
+pattern = '^\p{Lu}\w+ \p{Lu}\w+/\p{Lu}\w+$'
+next_to = ["duplicate"]"""
+    rules = rules_from(tmp_path, duplicate, credit)
+    text = "A caption of a photo here.\nA caption of a photo here.\nJane Roe/Outlet\n\nJohn Doe/Elsewhere\n"
+    assert removed(text, rules) == [("TST001", 2, 2), ("TST002", 3, 3)]
+
+
+def test_block_rules_take_precedence_over_line_rules(tmp_path: Path):
+    block = r"""kind = "block"
+pattern = '^More from \w+$'
+extent = "end"
+"""
+    line = "kind = \"line\"\npattern = '^Ad$'"
+    rules = rules_from(tmp_path, line, block)
+    assert removed("Text.\nAd\nMore from Us\nAd\n", rules) == [("TST001", 2, 2), ("TST002", 3, 4)]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("a\n\nAd\n\nb\n", "a\n\nb\n"),  # one of the two blank lines around it goes
+        ("Ad\n\n\nb\n", "b\n"),  # at the start, the blank lines after it go
+        ("a\n\nAd\n\n", "a\n"),  # followed only by blank lines: those and the ones before go
+        ("a\r\n\r\nAd\r\n\r\nb", "a\r\n\r\nb"),  # line endings kept as they are
+        ("a\rAd\n\nb\n", "a\rb\n"),  # a lone CR never joins a following blank line
+        ("a\n\n\nb\n", "a\n\n\nb\n"),  # no removal: blank lines stay as they are
+    ],
+)
+def test_blank_lines_left_by_a_removal(tmp_path: Path, text: str, kept: str):
+    rules = rules_from(tmp_path, "kind = \"line\"\npattern = '^Ad$'")
+    result = CleanResult(text, find_removals(text, rules))
+    assert result.text == kept
+    assert restore(result.text, result.removals) == text
+
+
+def test_clean_result_rejects_overlapping_or_wrong_removals():
+    first = Removal(0, 2, 1, 1, "X001", "x.a", "ad", "r", "a\n")
+    overlapping = Removal(1, 3, 1, 2, "X001", "x.a", "ad", "r", "\nb")
+    with pytest.raises(ValueError, match="overlaps"):
+        CleanResult("a\nb\n", (first, overlapping))
+    with pytest.raises(ValueError, match="does not match"):
+        CleanResult("a\nb\n", (Removal(0, 2, 1, 1, "X001", "x.a", "ad", "r", "b\n"),))
+    with pytest.raises(ValueError, match="out of bounds"):
+        CleanResult("a\n", (Removal(0, 9, 1, 1, "X001", "x.a", "ad", "r", "a\n"),))
+
+
+def test_a_whole_article_on_one_line_is_left_alone():
+    text = "Sign up for our newsletter " + "and the article goes on for many sentences. " * 80
+    result = CleanResult(text, find_removals(text, load_rules(check_examples=False)))
+    assert result.text == text
