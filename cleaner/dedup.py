@@ -11,7 +11,9 @@ $139" and "Get it for $169" are two list items, not one line twice), and a line 
 recurs more than ``max_copies`` times is a recurring part of the text (an interview's
 repeated question, a menu's daily item), not a caption or teaser shown twice. Lines
 holding three or more numbers are data (recipe quantities, scores, table rows) and are
-never compared: a meal plan repeats its breakfast on purpose.
+never compared: a meal plan repeats its breakfast on purpose. Nor are lines that open
+with a dash or a bullet: list items and quote attributions ("— Name (@handle) date")
+repeat when two items or two quotes share them.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from cleaner.rules import Rule
 NOT_WORD = regex.compile(r"[\W_]+")
 NUMBER = regex.compile(r"\d+")
 DATA_NUMBERS = 3
+LIST_MARK = regex.compile(r"[-–—•*·]")
 KEY_LENGTH = 12
 
 
@@ -65,7 +68,7 @@ def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, i
     folded_by_position: dict[int, str] = {}
     buckets: dict[str, list[int]] = {}
     for position, content in enumerate(view.contents):
-        if position in skip or len(content.split()) < min_words:
+        if position in skip or len(content.split()) < min_words or LIST_MARK.match(content):
             continue
         folded = fold(content)
         if not folded or len(NUMBER.findall(folded)) >= DATA_NUMBERS:
