@@ -5,10 +5,20 @@ found by hash; near repeats (rapidfuzz ratio at or above the rule's threshold) o
 among earlier kept lines that share a key (their first or last characters), and
 at most the last ``max_candidates`` of those per key, so the cost stays near-linear
 in the number of lines: there is never an n x n comparison.
+
+Two guards keep repeated content: near copies must carry the same numbers ("Get it for
+$139" and "Get it for $169" are two list items, not one line twice), and a line that
+recurs more than ``max_copies`` times is a recurring part of the text (an interview's
+repeated question, a menu's daily item), not a caption or teaser shown twice. Lines
+holding three or more numbers are data (recipe quantities, scores, table rows) and are
+never compared: a meal plan repeats its breakfast on purpose. Nor are lines that open
+with a dash or a bullet: list items and quote attributions ("— Name (@handle) date")
+repeat when two items or two quotes share them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 import regex
@@ -18,6 +28,9 @@ from cleaner.matchers import View
 from cleaner.rules import Rule
 
 NOT_WORD = regex.compile(r"[\W_]+")
+NUMBER = regex.compile(r"\d+")
+DATA_NUMBERS = 3
+LIST_MARK = regex.compile(r"[-–—•*·]")
 KEY_LENGTH = 12
 
 
@@ -35,22 +48,34 @@ def find_duplicates(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[in
 
     Lines in ``skip`` (already claimed by other rules) are neither removed nor kept as
     originals. Only lines of at least ``rule.min_words`` words count: repeated short
-    lines are often table rows or list items, which are content.
+    lines are often table rows or list items, which are content. A group of copies
+    larger than ``rule.max_copies`` is left alone.
     """
+    pairs = list(find_copies(rule, view, skip))
+    group_sizes = Counter(original for _, original in pairs)
+    for position, original in pairs:
+        if group_sizes[original] + 1 <= rule.max_copies:
+            yield position, original
+
+
+def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, int]]:
+    """Every ``(position, kept_position)`` pair of a line and the earlier line it repeats."""
     min_words = rule.min_words if rule.min_words is not None else 6
     fuzzy = rule.threshold < 100
     first_seen: dict[str, int] = {}
     folded_by_position: dict[int, str] = {}
     buckets: dict[str, list[int]] = {}
     for position, content in enumerate(view.contents):
-        if position in skip or len(content.split()) < min_words:
+        if position in skip or len(content.split()) < min_words or LIST_MARK.match(content):
             continue
         folded = fold(content)
-        if not folded:
+        if not folded or len(NUMBER.findall(folded)) >= DATA_NUMBERS:
             continue
         original = first_seen.get(folded)
         if original is None and fuzzy:
             original = find_near_copy(rule, folded, folded_by_position, buckets)
+            if original is not None and NUMBER.findall(folded) != NUMBER.findall(folded_by_position[original]):
+                original = None
         if original is not None:
             yield position, original
             continue

@@ -193,7 +193,8 @@ class Tally:
         table.add_column("characters", justify="right")
         table.add_column("reason")
         for rule_id in sorted(self.counts):
-            table.add_row(rule_id, str(self.counts[rule_id]), str(self.chars[rule_id]), self.reasons[rule_id])
+            reason = Text(self.reasons[rule_id])  # Text: a reason may hold [brackets]
+            table.add_row(rule_id, str(self.counts[rule_id]), str(self.chars[rule_id]), reason)
         table.add_row("total", str(sum(self.counts.values())), str(sum(self.chars.values())), "", style="bold")
         return table
 

@@ -34,7 +34,7 @@ GUARD_FIELDS = {
 FIELDS_BY_KIND = {
     "line": COMMON_FIELDS | GUARD_FIELDS,
     "block": COMMON_FIELDS | GUARD_FIELDS | {"extent", "max_lines", "teaser_max_words"},
-    "duplicate": COMMON_FIELDS | {"min_words", "threshold", "max_candidates"},
+    "duplicate": COMMON_FIELDS | {"min_words", "threshold", "max_candidates", "max_copies"},
 }
 ID_SHAPE = regex.compile(r"[A-Z]{2,5}[0-9]{3}")
 NAME_SHAPE = regex.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+")
@@ -94,6 +94,7 @@ class Rule:
     teaser_max_words: int = 20
     threshold: float = 90.0
     max_candidates: int = 32
+    max_copies: int = 2
     timeout: float = DEFAULT_TIMEOUT
     examples: Examples = field(default_factory=Examples)
 
@@ -152,7 +153,7 @@ class RuleSet:
 
     def with_settings(self, settings: dict[str, dict[str, Any]]) -> RuleSet:
         """Override numeric settings per rule id, e.g. ``{"DUP001": {"threshold": 95}}``."""
-        allowed = {"threshold", "min_words", "max_words", "max_chars", "max_candidates", "timeout"}
+        allowed = {"threshold", "min_words", "max_words", "max_chars", "max_candidates", "max_copies", "timeout"}
         problems = []
         rules = list(self.rules)
         for key, values in settings.items():
@@ -315,7 +316,7 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
     values["profiles"] = read_string_list(table, "profiles", fail, allowed=PROFILES) or PROFILES
     values["aliases"] = read_string_list(table, "aliases", fail)
     values["next_to"] = read_string_list(table, "next_to", fail)
-    for name in ("max_words", "min_words", "max_chars", "max_lines", "teaser_max_words", "max_candidates"):
+    for name in ("max_words", "min_words", "max_chars", "max_lines", "teaser_max_words", "max_candidates", "max_copies"):
         if name in table:
             value = table[name]
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
