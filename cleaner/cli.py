@@ -14,10 +14,10 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from cleaner.errors import CleanerError, DocumentError, RuleFileError
-from cleaner.files import FileOutcome, clean_paths, write_copy
+from cleaner.config import Options, Settings, resolve_settings
+from cleaner.errors import CleanerError, ConfigError, DocumentError, RuleFileError
+from cleaner.files import FileOutcome, TextCleaner, clean_paths, write_copy
 from cleaner.io import decode_document
-from cleaner.pipeline import Cleaner
 from cleaner.render import (
     Tally,
     make_console,
@@ -26,7 +26,7 @@ from cleaner.render import (
     render_unified_diff,
     result_to_dict,
 )
-from cleaner.rules import PROFILES, RuleSet, builtin_rules_dir, load_rules
+from cleaner.rules import PROFILES, RuleSet
 
 app = typer.Typer(
     help="Strip boilerplate from scraped text, and show what was stripped and why.",
@@ -47,12 +47,19 @@ class OutputFormat(str, Enum):
 
 
 PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (walked in sorted order).")]
-ProfileOpt = Annotated[str, typer.Option(help=f"Rule profile: {', '.join(PROFILES)}.")]
+ProfileOpt = Annotated[str | None, typer.Option(help=f"Rule profile: {', '.join(PROFILES)} (default: article).")]
 SelectOpt = Annotated[list[str], typer.Option("--select", help="Only these rules (id, id prefix or name).")]
 IgnoreOpt = Annotated[list[str], typer.Option("--ignore", help="Leave out these rules (id, id prefix or name).")]
 ExtendOpt = Annotated[list[str], typer.Option("--extend-select", help="Add these rules to the profile's.")]
 RulesOpt = Annotated[list[Path], typer.Option("--rules", help="Extra rule file or folder (repeatable).")]
 NoDefaultOpt = Annotated[bool, typer.Option("--no-default-rules", help="Do not load the built-in rules.")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="Use this configuration file (a cleaner.toml or a pyproject.toml).")
+]
+IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")]
+ExcludeOpt = Annotated[
+    list[str], typer.Option("--exclude", help="Leave out files matching this glob (repeatable; replaces the file's).")
+]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -61,41 +68,48 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def load_all_rules(extra: list[Path], no_default: bool) -> RuleSet:
-    """The built-in rules (unless dropped) and the user's rule files, all validated."""
-    for path in extra:
-        if not path.exists():
-            fail(f"{path}: no such rule file or folder")
-    builtin = [] if no_default else [builtin_rules_dir()]
+def make_cleaner(
+    profile: str | None,
+    select: list[str],
+    ignore: list[str],
+    extend_select: list[str],
+    rules: list[Path],
+    no_default: bool,
+    *,
+    config: Path | None = None,
+    isolated: bool = False,
+    exclude: list[str] | None = None,
+) -> Settings:
+    """Resolve the configuration file and the rule options into the run's `Settings`.
+
+    Every command that cleans goes through here, so the file, the flags and their errors
+    behave the same everywhere. The result cleans like a `Cleaner` (``.clean``), picks
+    the files to visit (``.discover``) and holds the selected ``rules``.
+    """
+    options = Options(
+        profile=profile,
+        select=tuple(select),
+        ignore=tuple(ignore),
+        extend_select=tuple(extend_select),
+        rules=tuple(rules),
+        no_default_rules=no_default,
+        exclude=tuple(exclude or ()),
+        config=config,
+        isolated=isolated,
+    )
     try:
-        # Built-in examples run in the test suite; users' examples are checked here.
-        user = load_rules(extra, check_examples=True) if extra else RuleSet(())
-        base = load_rules(builtin, check_examples=False) if builtin else RuleSet(())
+        return resolve_settings(options, Path.cwd())
     except RuleFileError as error:
         fail("\n".join(error.problems) + f"\n{len(error.problems)} problem(s) in rule files; nothing was cleaned")
-    return load_merged(base, user)
+    except ConfigError as error:
+        fail(str(error))
 
 
-def load_merged(base: RuleSet, user: RuleSet) -> RuleSet:
-    """Built-in and user rules together; an id used twice is an error."""
-    known = {rule.id: rule for rule in base}
-    clashes = [f"{rule.source}: {rule.id}.id: already used by {known[rule.id].source}" for rule in user if rule.id in known]
-    if clashes:
-        fail("\n".join(clashes))
-    return RuleSet(base.rules + user.rules)
-
-
-def make_cleaner(
-    profile: str, select: list[str], ignore: list[str], extend_select: list[str], rules: list[Path], no_default: bool
-) -> Cleaner:
-    """Resolve the rule options into a ready `Cleaner`."""
-    if profile not in PROFILES:
-        fail(f"--profile: unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
-    ruleset = load_all_rules(rules, no_default)
-    for selector in [*select, *ignore, *extend_select]:
-        if selector != "ALL" and not ruleset.select(profile=None, select=[selector]).rules:
-            fail(f"no rule matches {selector!r}; see `cleaner rules`")
-    return Cleaner(ruleset, profile=profile, select=select, ignore=ignore, extend_select=extend_select)
+def load_all_rules(
+    extra: list[Path], no_default: bool, *, config: Path | None = None, isolated: bool = False
+) -> RuleSet:
+    """Every rule loaded (built-in unless dropped, the configuration's and ``extra``), validated."""
+    return make_cleaner(None, [], [], [], extra, no_default, config=config, isolated=isolated).all_rules
 
 
 def report_problem(outcome: FileOutcome) -> bool:
@@ -121,13 +135,18 @@ def check(
     extend_select: ExtendOpt = [],  # noqa: B006
     rules: RulesOpt = [],  # noqa: B006
     no_default_rules: NoDefaultOpt = False,
+    exclude: ExcludeOpt = [],  # noqa: B006
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
     """Report what would be removed, one line per removal; --fix rewrites the files."""
-    cleaner = make_cleaner(profile, select, ignore, extend_select, rules, no_default_rules)
+    cleaner = make_cleaner(
+        profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated, exclude=exclude
+    )
     tally = Tally()
     errors = False
     reports = []
-    for outcome in run_guarded(clean_paths(paths, cleaner, fix=fix)):
+    for outcome in run_guarded(clean_paths(cleaner.discover(paths), cleaner, fix=fix)):
         errors |= report_problem(outcome)
         if outcome.result is None:
             continue
@@ -169,12 +188,17 @@ def diff(
     extend_select: ExtendOpt = [],  # noqa: B006
     rules: RulesOpt = [],  # noqa: B006
     no_default_rules: NoDefaultOpt = False,
+    exclude: ExcludeOpt = [],  # noqa: B006
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
     """Show, per document, each line that would be removed, in context, with its rule and reason."""
-    cleaner = make_cleaner(profile, select, ignore, extend_select, rules, no_default_rules)
+    cleaner = make_cleaner(
+        profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated, exclude=exclude
+    )
     tally = Tally()
     errors = False
-    for outcome in run_guarded(clean_paths(paths, cleaner)):
+    for outcome in run_guarded(clean_paths(cleaner.discover(paths), cleaner)):
         errors |= report_problem(outcome)
         if outcome.result is not None:
             tally.add(outcome.result)
@@ -195,9 +219,14 @@ def clean(
     extend_select: ExtendOpt = [],  # noqa: B006
     rules: RulesOpt = [],  # noqa: B006
     no_default_rules: NoDefaultOpt = False,
+    exclude: ExcludeOpt = [],  # noqa: B006
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
     """Print the cleaned text (for pipes), or write cleaned copies with -o DIR."""
-    cleaner = make_cleaner(profile, select, ignore, extend_select, rules, no_default_rules)
+    cleaner = make_cleaner(
+        profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated, exclude=exclude
+    )
     if path == "-":
         guarded(lambda: clean_stdin(cleaner))
         return
@@ -205,7 +234,7 @@ def clean(
     if root.is_dir() and output is None:
         fail(f"{root}: is a folder; give -o DIR to write cleaned copies")
     errors = False
-    for outcome in run_guarded(clean_paths([root], cleaner)):
+    for outcome in run_guarded(clean_paths(cleaner.discover([root]), cleaner)):
         errors |= report_problem(outcome)
         if outcome.result is None or outcome.document is None:
             continue
@@ -220,7 +249,7 @@ def clean(
     raise typer.Exit(2 if errors else 0)
 
 
-def clean_stdin(cleaner: Cleaner) -> None:
+def clean_stdin(cleaner: TextCleaner) -> None:
     """Clean standard input to standard output, byte for byte outside removed lines."""
     document = decode_document(sys.stdin.buffer.read(), "<stdin>")
     result = cleaner.clean(document.text, name="<stdin>")
@@ -233,6 +262,8 @@ def list_rules(
     profile: Annotated[str | None, typer.Option(help="Only rules of this profile.")] = None,
     rules: RulesOpt = [],  # noqa: B006
     no_default_rules: NoDefaultOpt = False,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
     """List the rules: id, name, category, profiles, and whether they are on by default."""
     from rich.table import Table  # noqa: PLC0415 (only this command needs it)
@@ -240,7 +271,7 @@ def list_rules(
     table = Table()
     for column in ("id", "name", "kind", "category", "profiles", "default", "reason"):
         table.add_column(column)
-    for rule in load_all_rules(rules, no_default_rules):
+    for rule in load_all_rules(rules, no_default_rules, config=config, isolated=isolated):
         if profile is None or profile in rule.profiles:
             table.add_row(rule.id, rule.name, rule.kind, rule.category, ",".join(rule.profiles),
                           "on" if rule.enabled else "opt-in", rule.reason)
@@ -252,9 +283,11 @@ def explain_rule(
     key: Annotated[str, typer.Argument(help="A rule id, alias or name.")],
     rules: RulesOpt = [],  # noqa: B006
     no_default_rules: NoDefaultOpt = False,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
     """Explain one rule: its reason, description, settings and examples."""
-    rule = load_all_rules(rules, no_default_rules).get(key)
+    rule = load_all_rules(rules, no_default_rules, config=config, isolated=isolated).get(key)
     if rule is None:
         fail(f"no rule named {key!r}; see `cleaner rules`")
     lines = [f"{rule.id} {rule.name} ({rule.kind}, {rule.category}; profiles: {', '.join(rule.profiles)};"
