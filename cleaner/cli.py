@@ -6,7 +6,6 @@ rule-file or file error.
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -19,12 +18,12 @@ from cleaner.errors import CleanerError, ConfigError, DocumentError, RuleFileErr
 from cleaner.files import FileOutcome, TextCleaner, clean_paths, write_copy
 from cleaner.io import decode_document
 from cleaner.render import (
+    FindingsRenderer,
     Tally,
     make_console,
-    render_concise,
     render_rich_diff,
+    render_statistics,
     render_unified_diff,
-    result_to_dict,
 )
 from cleaner.rules import PROFILES, RuleSet
 
@@ -44,6 +43,9 @@ class OutputFormat(str, Enum):
     full = "full"
     concise = "concise"
     json = "json"
+    json_lines = "json-lines"
+    github = "github"
+    sarif = "sarif"
 
 
 PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (walked in sorted order).")]
@@ -127,9 +129,22 @@ def check(
     paths: PathsArg,
     fix: Annotated[bool, typer.Option("--fix", help="Rewrite files in place (atomically).")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print a plain unified diff instead.")] = False,
-    output_format: Annotated[OutputFormat, typer.Option("--output-format", help="full, concise or json.")] = OutputFormat.full,
-    statistics: Annotated[bool, typer.Option("--statistics/--no-statistics", help="Show the per-rule table.")] = True,
-    profile: ProfileOpt = "article",
+    output_format: Annotated[
+        OutputFormat, typer.Option("--output-format", help="full, concise, json, json-lines, github or sarif.")
+    ] = OutputFormat.full,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print removals per rule instead of each removal.")
+    ] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when removals are found (errors still exit 2).")
+    ] = False,
+    exit_non_zero_on_fix: Annotated[
+        bool, typer.Option("--exit-non-zero-on-fix", help="With --fix, exit 1 when any file was changed.")
+    ] = False,
+    show_fixes: Annotated[
+        bool, typer.Option("--show-fixes", help="With --fix, also report the removals that were fixed.")
+    ] = False,
+    profile: ProfileOpt = None,
     select: SelectOpt = [],  # noqa: B006 (typer reads defaults, never mutates them)
     ignore: IgnoreOpt = [],  # noqa: B006
     extend_select: ExtendOpt = [],  # noqa: B006
@@ -139,50 +154,56 @@ def check(
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,
 ) -> None:
-    """Report what would be removed, one line per removal; --fix rewrites the files."""
-    cleaner = make_cleaner(
+    """Report what would be removed; --fix rewrites the files (and prints Fixing <file>)."""
+    settings = make_cleaner(
         profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated, exclude=exclude
     )
-    tally = Tally()
-    errors = False
-    reports = []
-    for outcome in run_guarded(clean_paths(cleaner.discover(paths), cleaner, fix=fix)):
+    renderer = FindingsRenderer(output_format.value, settings.rules)
+    reported, fixed, errors = Tally(), 0, False
+    for outcome in run_guarded(clean_paths(settings.discover(paths), settings, fix=fix)):
         errors |= report_problem(outcome)
         if outcome.result is None:
             continue
-        tally.add(outcome.result)
-        name = str(outcome.path)
-        if diff:
-            out.print(render_unified_diff(name, outcome.result), end="", markup=False, highlight=False)
-        elif output_format is OutputFormat.json:
-            reports.append(result_to_dict(name, outcome.result))
-        else:
-            print_findings(name, outcome, full=output_format is OutputFormat.full)
+        fixed += outcome.fixed
         if outcome.fixed:
-            err.print(f"Fixing {name}", markup=False)
-    if output_format is OutputFormat.json and not diff:
-        print(json.dumps(reports, indent=2, ensure_ascii=False))
-    if statistics and tally.counts and output_format is not OutputFormat.json:
-        err.print(tally.table())
+            err.print(f"Fixing {outcome.path}", markup=False, highlight=False)
+        if outcome.fixed and not show_fixes:
+            continue
+        reported.add(outcome.result)
+        name = str(outcome.path)
+        if not statistics:
+            write(render_unified_diff(name, outcome.result) if diff else renderer.document(name, outcome.result))
+    write(render_statistics(reported, output_format.value) if statistics else "" if diff else renderer.finish())
+    if output_format in (OutputFormat.full, OutputFormat.concise) and not (statistics or diff) and reported.counts:
+        err.print(reported.table())
+    remaining = reported.changed - (fixed if show_fixes else 0)
+    raise typer.Exit(check_exit_code(errors, remaining, fixed, exit_zero, exit_non_zero_on_fix))
+
+
+def check_exit_code(errors: bool, remaining: int, fixed: int, exit_zero: bool, exit_non_zero_on_fix: bool) -> int:
+    """2 on any error; else 1 if removals remain, or files were fixed under --exit-non-zero-on-fix; else 0.
+
+    >>> check_exit_code(False, 3, 0, True, False), check_exit_code(False, 0, 2, False, True)
+    (0, 1)
+    """
     if errors:
-        raise typer.Exit(2)
-    raise typer.Exit(1 if tally.changed and not fix else 0)
+        return 2
+    if exit_non_zero_on_fix and fixed:
+        return 1
+    return 1 if remaining and not exit_zero else 0
 
 
-def print_findings(name: str, outcome: FileOutcome, *, full: bool) -> None:
-    """Print ``path:line: RULE reason`` per removal, with the removed text under it in full."""
-    assert outcome.result is not None
-    for line, removal in zip(render_concise(name, outcome.result), outcome.result.removals, strict=True):
-        out.print(line, markup=False, highlight=False)
-        if full:
-            for removed in removal.text.splitlines()[:3]:
-                out.print(f"    | {removed[:100]}", markup=False, highlight=False, style="dim")
+def write(text: str) -> None:
+    """Write results to stdout as they are, with no markup or wrapping."""
+    if text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 @app.command()
 def diff(
     paths: PathsArg,
-    profile: ProfileOpt = "article",
+    profile: ProfileOpt = None,
     select: SelectOpt = [],  # noqa: B006
     ignore: IgnoreOpt = [],  # noqa: B006
     extend_select: ExtendOpt = [],  # noqa: B006
@@ -213,7 +234,7 @@ def diff(
 def clean(
     path: Annotated[str, typer.Argument(help="A file, a folder (with -o), or - for standard input.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write cleaned copies into this folder.")] = None,
-    profile: ProfileOpt = "article",
+    profile: ProfileOpt = None,
     select: SelectOpt = [],  # noqa: B006
     ignore: IgnoreOpt = [],  # noqa: B006
     extend_select: ExtendOpt = [],  # noqa: B006

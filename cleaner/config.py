@@ -159,7 +159,11 @@ def parse_config(table: Mapping[str, Any], path: Path, prefix: str) -> FileConfi
     values["profile"] = profile
     lists = {key: read_strings(table, key, fail) for key in LIST_KEYS}
     values["select"] = lists["select"] if "select" in table else None
-    values["ignore"], values["extend_select"], values["exclude"] = lists["ignore"], lists["extend-select"], lists["exclude"]
+    values["ignore"], values["extend_select"], values["exclude"] = (
+        lists["ignore"],
+        lists["extend-select"],
+        lists["exclude"],
+    )
     values["rules"] = tuple(folder / item for item in lists["rules"])
     values["rule_settings"] = read_rule_settings(table.get("rule-settings", {}), fail)
     values["per_file_ignores"] = read_per_file_ignores(table.get("per-file-ignores", {}), fail)
@@ -198,7 +202,9 @@ def read_rule_settings(value: Any, fail: Any) -> dict[str, dict[str, float]]:
                 fail(where, f"unknown setting; known settings: {', '.join(RULE_SETTINGS)}")
                 continue
             kind, low, high = RULE_SETTINGS[name]
-            wrong_type = isinstance(number, bool) or not isinstance(number, int | float if kind is float else int)
+            wrong_type = isinstance(number, bool) or not isinstance(
+                number, int | float if kind is float else int
+            )
             if wrong_type or not low <= number <= high:
                 noun = "a number" if kind is float else "a whole number"
                 fail(where, f"must be {noun} from {low:g} to {high:g}, not {number!r}")
@@ -328,7 +334,11 @@ def load_all_rules(extra: list[Path], no_default: bool, config: FileConfig) -> R
     user = load_rules(extra, check_examples=True) if extra else RuleSet(())
     base = RuleSet(()) if no_default else load_rules([builtin_rules_dir()], check_examples=False)
     known = {rule.id: rule for rule in base}
-    clashes = [f"{rule.source}: {rule.id}.id: already used by {known[rule.id].source}" for rule in user if rule.id in known]
+    clashes = [
+        f"{rule.source}: {rule.id}.id: already used by {known[rule.id].source}"
+        for rule in user
+        if rule.id in known
+    ]
     if clashes:
         raise RuleFileError(clashes)
     return RuleSet(base.rules + user.rules)
@@ -341,7 +351,10 @@ def apply_rule_settings(ruleset: RuleSet, config: FileConfig) -> RuleSet:
     unknown = [key for key in config.rule_settings if ruleset.get(key) is None]
     if unknown:
         raise ConfigError(
-            "\n".join(f"{config.label('rule-settings.' + key)}: no rule named {key!r}; see `cleaner rules`" for key in unknown)
+            "\n".join(
+                f"{config.label('rule-settings.' + key)}: no rule named {key!r}; see `cleaner rules`"
+                for key in unknown
+            )
         )
     return ruleset.with_settings({key: dict(values) for key, values in config.rule_settings.items()})
 
@@ -352,7 +365,10 @@ def check_selectors(ruleset: RuleSet, config: FileConfig, options: Options) -> N
         (config.label("select"), config.select or ()),
         (config.label("ignore"), config.ignore),
         (config.label("extend-select"), config.extend_select),
-        *((config.label(f"per-file-ignores.{pattern}"), selectors) for pattern, selectors in config.per_file_ignores),
+        *(
+            (config.label(f"per-file-ignores.{pattern}"), selectors)
+            for pattern, selectors in config.per_file_ignores
+        ),
         ("--select", options.select),
         ("--ignore", options.ignore),
         ("--extend-select", options.extend_select),
@@ -371,12 +387,17 @@ def select_rules(ruleset: RuleSet, profile: str, config: FileConfig, options: Op
     """The file's selection, then the flags' on top of it (see the module docstring)."""
     chosen: list[Rule] = list(
         ruleset.select(
-            profile=profile, select=config.select or (), ignore=config.ignore, extend_select=config.extend_select
+            profile=profile,
+            select=config.select or (),
+            ignore=config.ignore,
+            extend_select=config.extend_select,
         )
     )
     if config.select == ():  # ``select = []`` in a file means no rules, not the profile's
         chosen = [
-            rule for rule in ruleset if matches_any(rule, config.extend_select) and not matches_any(rule, config.ignore)
+            rule
+            for rule in ruleset
+            if matches_any(rule, config.extend_select) and not matches_any(rule, config.ignore)
         ]
     if options.select:
         chosen = [rule for rule in ruleset if matches_any(rule, options.select)]

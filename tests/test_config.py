@@ -78,7 +78,10 @@ def test_a_bad_key_names_the_file_and_the_key_and_exits_2(project: Path) -> None
     (project / "pyproject.toml").write_text('[tool.cleaner]\nextend_select = ["DUP"]\nprofile = "blog"\n')
     code, output = run("doc.txt")
     assert code == 2
-    assert "pyproject.toml: tool.cleaner.extend_select: unknown key 'extend_select'; did you mean 'extend-select'?" in output
+    assert (
+        "pyproject.toml: tool.cleaner.extend_select: unknown key 'extend_select'; did you mean 'extend-select'?"
+        in output
+    )
     assert "pyproject.toml: tool.cleaner.profile: unknown profile 'blog'" in output
     assert "Traceback" not in output
 
@@ -88,10 +91,19 @@ def test_a_bad_key_names_the_file_and_the_key_and_exits_2(project: Path) -> None
     [
         ('select = "ADS"\n', "cleaner.toml: select: must be a list of strings"),
         ('select = ["NOPE"]\n', "cleaner.toml: select: no rule matches 'NOPE'"),
-        ("[rule-settings.NOPE001]\nthreshold = 95\n", "cleaner.toml: rule-settings.NOPE001: no rule named 'NOPE001'"),
+        (
+            "[rule-settings.NOPE001]\nthreshold = 95\n",
+            "cleaner.toml: rule-settings.NOPE001: no rule named 'NOPE001'",
+        ),
         ("[rule-settings.DUP001]\nspeed = 1\n", "cleaner.toml: rule-settings.DUP001.speed: unknown setting"),
-        ("[rule-settings.DUP001]\nmin_words = 2.5\n", "cleaner.toml: rule-settings.DUP001.min_words: must be a whole number"),
-        ('[per-file-ignores]\n"*.txt" = ["ZZZ"]\n', "cleaner.toml: per-file-ignores.*.txt: no rule matches 'ZZZ'"),
+        (
+            "[rule-settings.DUP001]\nmin_words = 2.5\n",
+            "cleaner.toml: rule-settings.DUP001.min_words: must be a whole number",
+        ),
+        (
+            '[per-file-ignores]\n"*.txt" = ["ZZZ"]\n',
+            "cleaner.toml: per-file-ignores.*.txt: no rule matches 'ZZZ'",
+        ),
         ('rules = ["missing"]\n', "cleaner.toml: rules: "),
         ("select = [\n", "cleaner.toml: invalid TOML"),
     ],
