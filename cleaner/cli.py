@@ -6,7 +6,6 @@ rule-file or file error.
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -14,19 +13,19 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from cleaner.errors import CleanerError, DocumentError, RuleFileError
-from cleaner.files import FileOutcome, clean_paths, write_copy
+from cleaner.config import Options, Settings, resolve_settings
+from cleaner.errors import CleanerError, ConfigError, DocumentError, RuleFileError
+from cleaner.files import FileOutcome, TextCleaner, clean_paths, write_copy
 from cleaner.io import decode_document
 from cleaner.render import (
+    FindingsRenderer,
     Tally,
     make_console,
-    render_concise,
     render_rich_diff,
+    render_statistics,
     render_unified_diff,
-    result_to_dict,
 )
-from cleaner.pipeline import Cleaner, load_rules
-from cleaner.rules import PROFILES, RuleSet, builtin_rules_dir
+from cleaner.rules import PROFILES, RuleSet
 
 app = typer.Typer(
     help="Strip boilerplate from scraped text, and show what was stripped and why.",
@@ -44,15 +43,25 @@ class OutputFormat(str, Enum):
     full = "full"
     concise = "concise"
     json = "json"
+    json_lines = "json-lines"
+    github = "github"
+    sarif = "sarif"
 
 
 PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (walked in sorted order).")]
-ProfileOpt = Annotated[str, typer.Option(help=f"Rule profile: {', '.join(PROFILES)}.")]
+ProfileOpt = Annotated[str | None, typer.Option(help=f"Rule profile: {', '.join(PROFILES)} (default: article).")]
 SelectOpt = Annotated[list[str], typer.Option("--select", help="Only these rules (id, id prefix or name).")]
 IgnoreOpt = Annotated[list[str], typer.Option("--ignore", help="Leave out these rules (id, id prefix or name).")]
 ExtendOpt = Annotated[list[str], typer.Option("--extend-select", help="Add these rules to the profile's.")]
 RulesOpt = Annotated[list[Path], typer.Option("--rules", help="Extra rule file or folder (repeatable).")]
 NoDefaultOpt = Annotated[bool, typer.Option("--no-default-rules", help="Do not load the built-in rules.")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="Use this configuration file (a cleaner.toml or a pyproject.toml).")
+]
+IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")]
+ExcludeOpt = Annotated[
+    list[str], typer.Option("--exclude", help="Leave out files matching this glob (repeatable; replaces the file's).")
+]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -61,41 +70,48 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def load_all_rules(extra: list[Path], no_default: bool) -> RuleSet:
-    """The built-in rules (unless dropped) and the user's rule files, all validated."""
-    for path in extra:
-        if not path.exists():
-            fail(f"{path}: no such rule file or folder")
-    builtin = [] if no_default else [builtin_rules_dir()]
+def make_cleaner(
+    profile: str | None,
+    select: list[str],
+    ignore: list[str],
+    extend_select: list[str],
+    rules: list[Path],
+    no_default: bool,
+    *,
+    config: Path | None = None,
+    isolated: bool = False,
+    exclude: list[str] | None = None,
+) -> Settings:
+    """Resolve the configuration file and the rule options into the run's `Settings`.
+
+    Every command that cleans goes through here, so the file, the flags and their errors
+    behave the same everywhere. The result cleans like a `Cleaner` (``.clean``), picks
+    the files to visit (``.discover``) and holds the selected ``rules``.
+    """
+    options = Options(
+        profile=profile,
+        select=tuple(select),
+        ignore=tuple(ignore),
+        extend_select=tuple(extend_select),
+        rules=tuple(rules),
+        no_default_rules=no_default,
+        exclude=tuple(exclude or ()),
+        config=config,
+        isolated=isolated,
+    )
     try:
-        # Built-in examples run in the test suite; users' examples are checked here.
-        user = load_rules(extra, check_examples=True) if extra else RuleSet(())
-        base = load_rules(builtin, check_examples=False) if builtin else RuleSet(())
+        return resolve_settings(options, Path.cwd())
     except RuleFileError as error:
         fail("\n".join(error.problems) + f"\n{len(error.problems)} problem(s) in rule files; nothing was cleaned")
-    return load_merged(base, user)
+    except ConfigError as error:
+        fail(str(error))
 
 
-def load_merged(base: RuleSet, user: RuleSet) -> RuleSet:
-    """Built-in and user rules together; an id used twice is an error."""
-    known = {rule.id: rule for rule in base}
-    clashes = [f"{rule.source}: {rule.id}.id: already used by {known[rule.id].source}" for rule in user if rule.id in known]
-    if clashes:
-        fail("\n".join(clashes))
-    return RuleSet(base.rules + user.rules)
-
-
-def make_cleaner(
-    profile: str, select: list[str], ignore: list[str], extend_select: list[str], rules: list[Path], no_default: bool
-) -> Cleaner:
-    """Resolve the rule options into a ready `Cleaner`."""
-    if profile not in PROFILES:
-        fail(f"--profile: unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
-    ruleset = load_all_rules(rules, no_default)
-    for selector in [*select, *ignore, *extend_select]:
-        if selector != "ALL" and not ruleset.select(profile=None, select=[selector]).rules:
-            fail(f"no rule matches {selector!r}; see `cleaner rules`")
-    return Cleaner(ruleset, profile=profile, select=select, ignore=ignore, extend_select=extend_select)
+def load_all_rules(
+    extra: list[Path], no_default: bool, *, config: Path | None = None, isolated: bool = False
+) -> RuleSet:
+    """Every rule loaded (built-in unless dropped, the configuration's and ``extra``), validated."""
+    return make_cleaner(None, [], [], [], extra, no_default, config=config, isolated=isolated).all_rules
 
 
 def report_problem(outcome: FileOutcome) -> bool:
@@ -113,68 +129,97 @@ def check(
     paths: PathsArg,
     fix: Annotated[bool, typer.Option("--fix", help="Rewrite files in place (atomically).")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print a plain unified diff instead.")] = False,
-    output_format: Annotated[OutputFormat, typer.Option("--output-format", help="full, concise or json.")] = OutputFormat.full,
-    statistics: Annotated[bool, typer.Option("--statistics/--no-statistics", help="Show the per-rule table.")] = True,
-    profile: ProfileOpt = "article",
+    output_format: Annotated[
+        OutputFormat, typer.Option("--output-format", help="full, concise, json, json-lines, github or sarif.")
+    ] = OutputFormat.full,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print removals per rule instead of each removal.")
+    ] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when removals are found (errors still exit 2).")
+    ] = False,
+    exit_non_zero_on_fix: Annotated[
+        bool, typer.Option("--exit-non-zero-on-fix", help="With --fix, exit 1 when any file was changed.")
+    ] = False,
+    show_fixes: Annotated[
+        bool, typer.Option("--show-fixes", help="With --fix, also report the removals that were fixed.")
+    ] = False,
+    profile: ProfileOpt = None,
     select: SelectOpt = [],  # noqa: B006 (typer reads defaults, never mutates them)
     ignore: IgnoreOpt = [],  # noqa: B006
     extend_select: ExtendOpt = [],  # noqa: B006
     rules: RulesOpt = [],  # noqa: B006
     no_default_rules: NoDefaultOpt = False,
+    exclude: ExcludeOpt = [],  # noqa: B006
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
-    """Report what would be removed, one line per removal; --fix rewrites the files."""
-    cleaner = make_cleaner(profile, select, ignore, extend_select, rules, no_default_rules)
-    tally = Tally()
-    errors = False
-    reports = []
-    for outcome in run_guarded(clean_paths(paths, cleaner, fix=fix)):
+    """Report what would be removed; --fix rewrites the files (and prints Fixing <file>)."""
+    settings = make_cleaner(
+        profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated, exclude=exclude
+    )
+    renderer = FindingsRenderer(output_format.value, settings.rules)
+    reported, fixed, errors = Tally(), 0, False
+    for outcome in run_guarded(clean_paths(settings.discover(paths), settings, fix=fix)):
         errors |= report_problem(outcome)
         if outcome.result is None:
             continue
-        tally.add(outcome.result)
-        name = str(outcome.path)
-        if diff:
-            out.print(render_unified_diff(name, outcome.result), end="", markup=False, highlight=False)
-        elif output_format is OutputFormat.json:
-            reports.append(result_to_dict(name, outcome.result))
-        else:
-            print_findings(name, outcome, full=output_format is OutputFormat.full)
+        fixed += outcome.fixed
         if outcome.fixed:
-            err.print(f"Fixing {name}", markup=False)
-    if output_format is OutputFormat.json and not diff:
-        print(json.dumps(reports, indent=2, ensure_ascii=False))
-    if statistics and tally.counts and output_format is not OutputFormat.json:
-        err.print(tally.table())
+            err.print(f"Fixing {outcome.path}", markup=False, highlight=False)
+        if outcome.fixed and not show_fixes:
+            continue
+        reported.add(outcome.result)
+        name = str(outcome.path)
+        if not statistics:
+            write(render_unified_diff(name, outcome.result) if diff else renderer.document(name, outcome.result))
+    write(render_statistics(reported, output_format.value) if statistics else "" if diff else renderer.finish())
+    if output_format in (OutputFormat.full, OutputFormat.concise) and not (statistics or diff) and reported.counts:
+        err.print(reported.table())
+    remaining = reported.changed - (fixed if show_fixes else 0)
+    raise typer.Exit(check_exit_code(errors, remaining, fixed, exit_zero, exit_non_zero_on_fix))
+
+
+def check_exit_code(errors: bool, remaining: int, fixed: int, exit_zero: bool, exit_non_zero_on_fix: bool) -> int:
+    """2 on any error; else 1 if removals remain, or files were fixed under --exit-non-zero-on-fix; else 0.
+
+    >>> check_exit_code(False, 3, 0, True, False), check_exit_code(False, 0, 2, False, True)
+    (0, 1)
+    """
     if errors:
-        raise typer.Exit(2)
-    raise typer.Exit(1 if tally.changed and not fix else 0)
+        return 2
+    if exit_non_zero_on_fix and fixed:
+        return 1
+    return 1 if remaining and not exit_zero else 0
 
 
-def print_findings(name: str, outcome: FileOutcome, *, full: bool) -> None:
-    """Print ``path:line: RULE reason`` per removal, with the removed text under it in full."""
-    assert outcome.result is not None
-    for line, removal in zip(render_concise(name, outcome.result), outcome.result.removals, strict=True):
-        out.print(line, markup=False, highlight=False)
-        if full:
-            for removed in removal.text.splitlines()[:3]:
-                out.print(f"    | {removed[:100]}", markup=False, highlight=False, style="dim")
+def write(text: str) -> None:
+    """Write results to stdout as they are, with no markup or wrapping."""
+    if text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 @app.command()
 def diff(
     paths: PathsArg,
-    profile: ProfileOpt = "article",
+    profile: ProfileOpt = None,
     select: SelectOpt = [],  # noqa: B006
     ignore: IgnoreOpt = [],  # noqa: B006
     extend_select: ExtendOpt = [],  # noqa: B006
     rules: RulesOpt = [],  # noqa: B006
     no_default_rules: NoDefaultOpt = False,
+    exclude: ExcludeOpt = [],  # noqa: B006
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
     """Show, per document, each line that would be removed, in context, with its rule and reason."""
-    cleaner = make_cleaner(profile, select, ignore, extend_select, rules, no_default_rules)
+    cleaner = make_cleaner(
+        profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated, exclude=exclude
+    )
     tally = Tally()
     errors = False
-    for outcome in run_guarded(clean_paths(paths, cleaner)):
+    for outcome in run_guarded(clean_paths(cleaner.discover(paths), cleaner)):
         errors |= report_problem(outcome)
         if outcome.result is not None:
             tally.add(outcome.result)
@@ -189,15 +234,20 @@ def diff(
 def clean(
     path: Annotated[str, typer.Argument(help="A file, a folder (with -o), or - for standard input.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write cleaned copies into this folder.")] = None,
-    profile: ProfileOpt = "article",
+    profile: ProfileOpt = None,
     select: SelectOpt = [],  # noqa: B006
     ignore: IgnoreOpt = [],  # noqa: B006
     extend_select: ExtendOpt = [],  # noqa: B006
     rules: RulesOpt = [],  # noqa: B006
     no_default_rules: NoDefaultOpt = False,
+    exclude: ExcludeOpt = [],  # noqa: B006
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
     """Print the cleaned text (for pipes), or write cleaned copies with -o DIR."""
-    cleaner = make_cleaner(profile, select, ignore, extend_select, rules, no_default_rules)
+    cleaner = make_cleaner(
+        profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated, exclude=exclude
+    )
     if path == "-":
         guarded(lambda: clean_stdin(cleaner))
         return
@@ -205,7 +255,7 @@ def clean(
     if root.is_dir() and output is None:
         fail(f"{root}: is a folder; give -o DIR to write cleaned copies")
     errors = False
-    for outcome in run_guarded(clean_paths([root], cleaner)):
+    for outcome in run_guarded(clean_paths(cleaner.discover([root]), cleaner)):
         errors |= report_problem(outcome)
         if outcome.result is None or outcome.document is None:
             continue
@@ -220,7 +270,7 @@ def clean(
     raise typer.Exit(2 if errors else 0)
 
 
-def clean_stdin(cleaner: Cleaner) -> None:
+def clean_stdin(cleaner: TextCleaner) -> None:
     """Clean standard input to standard output, byte for byte outside removed lines."""
     document = decode_document(sys.stdin.buffer.read(), "<stdin>")
     result = cleaner.clean(document.text, name="<stdin>")
@@ -233,6 +283,8 @@ def list_rules(
     profile: Annotated[str | None, typer.Option(help="Only rules of this profile.")] = None,
     rules: RulesOpt = [],  # noqa: B006
     no_default_rules: NoDefaultOpt = False,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
     """List the rules: id, name, category, profiles, and whether they are on by default."""
     from rich.table import Table  # noqa: PLC0415 (only this command needs it)
@@ -241,7 +293,7 @@ def list_rules(
     table = Table()
     for column in ("id", "name", "kind", "category", "profiles", "default", "reason"):
         table.add_column(column)
-    for rule in load_all_rules(rules, no_default_rules):
+    for rule in load_all_rules(rules, no_default_rules, config=config, isolated=isolated):
         if profile is None or profile in rule.profiles:
             cells = (rule.id, rule.name, rule.kind, rule.category, ",".join(rule.profiles),
                      "on" if rule.enabled else "opt-in", rule.reason)
@@ -254,9 +306,11 @@ def explain_rule(
     key: Annotated[str, typer.Argument(help="A rule id, alias or name.")],
     rules: RulesOpt = [],  # noqa: B006
     no_default_rules: NoDefaultOpt = False,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
     """Explain one rule: its reason, description, settings and examples."""
-    rule = load_all_rules(rules, no_default_rules).get(key)
+    rule = load_all_rules(rules, no_default_rules, config=config, isolated=isolated).get(key)
     if rule is None:
         fail(f"no rule named {key!r}; see `cleaner rules`")
     lines = [f"{rule.id} {rule.name} ({rule.kind}, {rule.category}; profiles: {', '.join(rule.profiles)};"

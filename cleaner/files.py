@@ -10,11 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from cleaner.errors import DocumentError
 from cleaner.io import BinaryDocument, Document, discover, read_document, write_atomically
 from cleaner.model import CleanResult
-from cleaner.pipeline import Cleaner
+
+
+class TextCleaner(Protocol):
+    """Anything that cleans one named text: a `Cleaner`, or a run's configured settings."""
+
+    def clean(self, text: str, *, name: str = ...) -> CleanResult:
+        """Clean ``text``; ``name`` (the file's path) labels it and may choose its rules."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +37,7 @@ class FileOutcome:
     fixed: bool = False
 
 
-def clean_paths(paths: Iterable[Path], cleaner: Cleaner, *, fix: bool = False) -> Iterator[FileOutcome]:
+def clean_paths(paths: Iterable[Path], cleaner: TextCleaner, *, fix: bool = False) -> Iterator[FileOutcome]:
     """Clean every file under ``paths`` in sorted order; with ``fix``, rewrite changed files.
 
     A rule timeout (`RuleTimeout`) is not caught here: a runaway pattern stops the run.
@@ -38,7 +46,7 @@ def clean_paths(paths: Iterable[Path], cleaner: Cleaner, *, fix: bool = False) -
         yield clean_file(path, cleaner, fix=fix)
 
 
-def clean_file(path: Path, cleaner: Cleaner, *, fix: bool = False) -> FileOutcome:
+def clean_file(path: Path, cleaner: TextCleaner, *, fix: bool = False) -> FileOutcome:
     """Clean one file; with ``fix``, rewrite it atomically if anything was removed."""
     if not path.exists() and not path.is_symlink():
         return FileOutcome(path, error=f"{path}: no such file or folder")

@@ -5,10 +5,15 @@ Nothing here decides what to remove; it only shows the removals it is given.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path, PurePath
 from typing import Any
+from urllib.parse import quote
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -16,6 +21,7 @@ from rich.text import Text
 
 from cleaner.matchers import split_lines
 from cleaner.model import CleanResult, Removal
+from cleaner.rules import Rule
 
 JSON_SCHEMA_VERSION = 1
 CONTEXT_LINES = 3
@@ -202,3 +208,227 @@ class Tally:
 def make_console(*, stderr: bool = False, record: bool = False) -> Console:
     """A console that honours NO_COLOR and drops colour when not writing to a terminal."""
     return Console(stderr=stderr, record=record, highlight=False, soft_wrap=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Output formats of ``cleaner check``: full, concise, json, json-lines, github, sarif.
+
+OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "github", "sarif")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FULL_CONTEXT_LINES = 1
+FULL_MAX_LINES = 6
+
+# The JSON Schema of one document's report (``json`` is a list of these, ``json-lines``
+# one per line). Bump JSON_SCHEMA_VERSION on any change a reader could notice.
+REPORT_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": f"cleaner report, version {JSON_SCHEMA_VERSION}",
+    "description": "What `cleaner check` found in one document: every removal with its rule and reason.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["version", "path", "changed", "removed_chars", "removals"],
+    "properties": {
+        "version": {"const": JSON_SCHEMA_VERSION, "description": "Version of this schema."},
+        "path": {"type": "string", "description": "The document, as named on the command line or found under it."},
+        "changed": {"type": "boolean", "description": "Whether anything would be (or was) removed."},
+        "removed_chars": {"type": "integer", "minimum": 0, "description": "Characters removed in all."},
+        "removals": {
+            "type": "array",
+            "description": "The removals, sorted and disjoint; the same fields as `cleaner.Removal`.",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": [
+                    "start", "end", "first_line", "last_line", "rule_id", "rule_name",
+                    "category", "reason", "text", "duplicate_of",
+                ],
+                "properties": {
+                    "start": {"type": "integer", "minimum": 0, "description": "Offset of the first removed character."},
+                    "end": {"type": "integer", "minimum": 1, "description": "Offset just past the last removed character."},
+                    "first_line": {"type": "integer", "minimum": 1, "description": "First removed line (1-based)."},
+                    "last_line": {"type": "integer", "minimum": 1, "description": "Last removed line (inclusive)."},
+                    "rule_id": {"type": "string", "description": "The rule's stable id, like CRD001."},
+                    "rule_name": {"type": "string", "description": "The rule's dotted name."},
+                    "category": {"type": "string", "description": "The kind of boilerplate, like credit or ad."},
+                    "reason": {"type": "string", "description": "Why the rule removes such lines (one line)."},
+                    "text": {"type": "string", "description": "The removed text, line endings included."},
+                    "duplicate_of": {
+                        "type": ["integer", "null"],
+                        "description": "For a duplicate, the line of the copy that was kept; else null.",
+                    },
+                },
+            },
+        },
+    },
+}  # fmt: skip
+
+
+def render_full(name: str, result: CleanResult, context: int = FULL_CONTEXT_LINES) -> Iterator[str]:
+    """Each removal as ``path:line: RULE reason`` and its lines, marked ``-``, between context lines."""
+    lines = split_lines(result.original)
+    width = len(str(len(lines)))
+    for header, removal in zip(render_concise(name, result), result.removals, strict=True):
+        yield header
+        first, last = removal.first_line - 1, removal.last_line - 1
+        shown = [*range(max(0, first - context), first), *range(first, min(last + 1, first + FULL_MAX_LINES))]
+        for index in shown:
+            mark = "-" if index >= first else "|"
+            yield f"  {str(index + 1).rjust(width)} {mark} {lines[index].rstrip(chr(13) + chr(10))}"
+        if last + 1 > first + FULL_MAX_LINES:
+            yield f"  {' ' * width} ⋮ {last + 1 - first - FULL_MAX_LINES} more removed lines"
+        for index in range(last + 1, min(len(lines), last + 1 + context)):
+            yield f"  {str(index + 1).rjust(width)} | {lines[index].rstrip(chr(13) + chr(10))}"
+        yield ""
+
+
+def escape_github(value: str, *, property_value: bool = False) -> str:
+    """Escape a workflow-command value (``%``, CR, LF; also ``:`` and ``,`` in properties).
+
+    >>> escape_github("a:b,c%\\n", property_value=True)
+    'a%3Ab%2Cc%25%0A'
+    """
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def render_github(name: str, result: CleanResult) -> Iterator[str]:
+    """GitHub Actions workflow commands, one ``::warning`` annotation per removal.
+
+    >>> from cleaner import clean
+    >>> print(*render_github("a.txt", clean("Text.\\nAdvertisement\\n")))
+    ::warning file=a.txt,line=2,endLine=2,title=ADS001 ads.advertisement-label::Advertising label left where an ad was
+    """
+    path = escape_github(name, property_value=True)
+    for removal in result.removals:
+        title = escape_github(f"{removal.rule_id} {removal.rule_name}", property_value=True)
+        yield (
+            f"::warning file={path},line={removal.first_line},endLine={removal.last_line},"
+            f"title={title}::{escape_github(describe(removal))}"
+        )
+
+
+def sarif_uri(name: str) -> str:
+    """A document name as a SARIF artifact URI: relative paths stay relative, percent-encoded."""
+    path = PurePath(name)
+    if path.is_absolute():
+        return Path(path).as_uri()
+    return quote(path.as_posix())
+
+
+def sarif_rule(rule: Rule) -> dict[str, Any]:
+    """A rule as a SARIF ``reportingDescriptor``."""
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.reason},
+        "defaultConfiguration": {"level": "warning"},
+        "properties": {"category": rule.category, "kind": rule.kind},
+    }
+    if rule.description:
+        descriptor["fullDescription"] = {"text": " ".join(rule.description.split())}
+    return descriptor
+
+
+def sarif_result(name: str, removal: Removal, rule_index: int | None) -> dict[str, Any]:
+    """A removal as a SARIF ``result``."""
+    result: dict[str, Any] = {"ruleId": removal.rule_id}
+    if rule_index is not None:
+        result["ruleIndex"] = rule_index
+    result["level"] = "warning"
+    result["message"] = {"text": describe(removal)}
+    region = {"startLine": removal.first_line, "endLine": removal.last_line, "snippet": {"text": removal.text}}
+    result["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": sarif_uri(name)}, "region": region}}]
+    result["partialFingerprints"] = {"cleanerContent/v1": content_hash(removal)}
+    return result
+
+
+def content_hash(removal: Removal) -> str:
+    """A digest of the rule and the removed lines (stripped), stable when the lines move.
+
+    >>> r = Removal(0, 14, 1, 1, "ADS001", "ads.label", "ad", "r", "Advertisement\\n")
+    >>> content_hash(r) == content_hash(Removal(5, 20, 3, 3, "ADS001", "ads.label", "ad", "r", " Advertisement\\r\\n"))
+    True
+    """
+    lines = "\n".join(line.strip() for line in removal.text.splitlines())
+    return hashlib.sha256(f"{removal.rule_id}\0{lines}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def tool_version() -> str:
+    """The installed version of cleaner (for SARIF), or ``0+unknown`` in a bare checkout."""
+    try:
+        return metadata.version("cleaner")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+class FindingsRenderer:
+    """Render documents' removals in one output format, one document at a time.
+
+    Line formats (full, concise, json-lines, github) give their text as each document
+    comes; json and sarif collect and give one document at the end.
+
+    >>> from cleaner import clean
+    >>> renderer = FindingsRenderer("concise")
+    >>> renderer.document("a.txt", clean("Text.\\nAdvertisement\\n"))
+    'a.txt:2: ADS001 Advertising label left where an ad was\\n'
+    """
+
+    def __init__(self, output_format: str, rules: Iterable[Rule] = ()) -> None:
+        if output_format not in OUTPUT_FORMATS:
+            raise ValueError(f"unknown output format {output_format!r}")
+        self.format = output_format
+        self.rules = list(rules)
+        self.rule_index = {rule.id: index for index, rule in enumerate(self.rules)}
+        self.reports: list[dict[str, Any]] = []
+        self.results: list[dict[str, Any]] = []
+
+    def document(self, name: str, result: CleanResult) -> str:
+        """The text to write now for one document (empty for none)."""
+        lines: Iterable[str]
+        if self.format == "json":
+            self.reports.append(result_to_dict(name, result))
+            return ""
+        if self.format == "sarif":
+            self.results += [sarif_result(name, r, self.rule_index.get(r.rule_id)) for r in result.removals]
+            return ""
+        if self.format == "json-lines":
+            lines = [json.dumps(result_to_dict(name, result), ensure_ascii=False)]
+        elif self.format == "full":
+            lines = render_full(name, result)
+        elif self.format == "github":
+            lines = render_github(name, result)
+        else:
+            lines = render_concise(name, result)
+        return "".join(line + "\n" for line in lines)
+
+    def finish(self) -> str:
+        """The text to write after the last document (the json list, the SARIF log)."""
+        if self.format == "json":
+            return json.dumps(self.reports, indent=2, ensure_ascii=False) + "\n"
+        if self.format == "sarif":
+            return json.dumps(self.sarif_log(), indent=2, ensure_ascii=False) + "\n"
+        return ""
+
+    def sarif_log(self) -> dict[str, Any]:
+        """The whole SARIF 2.1.0 log: one run, the rules in use, every result."""
+        driver = {
+            "name": "cleaner",
+            "version": tool_version(),
+            "informationUri": "https://pypi.org/project/cleaner/",
+            "rules": [sarif_rule(rule) for rule in self.rules],
+        }
+        return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": self.results}]}
+
+
+def render_statistics(tally: Tally, output_format: str) -> str:
+    """Removals per rule, as ``ruff --statistics`` prints them (JSON for the JSON formats)."""
+    rows = [
+        {"code": rule_id, "count": tally.counts[rule_id], "characters": tally.chars[rule_id], "reason": tally.reasons[rule_id]}
+        for rule_id in sorted(tally.counts, key=lambda rule_id: (-tally.counts[rule_id], rule_id))
+    ]
+    if output_format in ("json", "json-lines", "sarif"):
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    width = max((len(str(row["count"])) for row in rows), default=1)
+    return "".join(f"{str(row['count']).rjust(width)}\t{row['code']}\t{row['reason']}\n" for row in rows)
