@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path, PurePath
@@ -204,9 +205,36 @@ class Tally:
         return table
 
 
-def make_console(*, stderr: bool = False, record: bool = False) -> Console:
-    """A console that honours NO_COLOR and drops colour when not writing to a terminal."""
-    return Console(stderr=stderr, record=record, highlight=False, soft_wrap=True)
+def under_pre_commit(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether pre-commit runs us (it sets ``PRE_COMMIT=1``): its log wants plain text.
+
+    >>> under_pre_commit({"PRE_COMMIT": "1"}), under_pre_commit({})
+    (True, False)
+    """
+    return (os.environ if environ is None else environ).get("PRE_COMMIT") == "1"
+
+
+def make_console(
+    *, stderr: bool = False, record: bool = False, environ: Mapping[str, str] | None = None, **options: Any
+) -> Console:
+    """A console that honours NO_COLOR, and drops colour off a terminal and under pre-commit.
+
+    pre-commit may hand a hook a pseudo-terminal, so a terminal alone does not mean a person.
+    """
+    plain = under_pre_commit(environ)
+    return Console(
+        stderr=stderr,
+        record=record,
+        highlight=False,
+        soft_wrap=True,
+        color_system=None if plain else "auto",
+        **options,
+    )
+
+
+def show_progress(console: Console, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether a progress bar may be drawn: on a terminal, and not under pre-commit."""
+    return console.is_terminal and not console.is_dumb_terminal and not under_pre_commit(environ)
 
 
 # ---------------------------------------------------------------------------------------
