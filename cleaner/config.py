@@ -274,8 +274,11 @@ class Settings:
     _cleaners: dict[tuple[str, ...], Cleaner] = field(default_factory=dict)
 
     def discover(self, paths: Iterable[Path]) -> Iterator[Path]:
-        """The files under ``paths`` in sorted order, without the excluded ones."""
+        """The files under ``paths`` in sorted order, without the excluded ones and the baseline."""
+        baseline = self.baseline_path().resolve()
         for path in discover(paths):
+            if path.resolve() == baseline:
+                continue
             if not any(path_matches(path, self.root, pattern) for pattern in self.exclude):
                 yield path
 

@@ -5,7 +5,6 @@ Nothing here decides what to remove; it only shows the removals it is given.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections import Counter
@@ -20,6 +19,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from cleaner.baseline import content_hash
 from cleaner.matchers import split_lines
 from cleaner.model import CleanResult, Removal
 from cleaner.rules import Rule
@@ -369,17 +369,6 @@ def sarif_result(name: str, removal: Removal, rule_index: int | None) -> dict[st
     result["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": sarif_uri(name)}, "region": region}}]
     result["partialFingerprints"] = {"cleanerContent/v1": content_hash(removal)}
     return result
-
-
-def content_hash(removal: Removal) -> str:
-    """A digest of the rule and the removed lines (stripped), stable when the lines move.
-
-    >>> r = Removal(0, 14, 1, 1, "ADS001", "ads.label", "ad", "r", "Advertisement\\n")
-    >>> content_hash(r) == content_hash(Removal(5, 20, 3, 3, "ADS001", "ads.label", "ad", "r", " Advertisement\\r\\n"))
-    True
-    """
-    lines = "\n".join(line.strip() for line in removal.text.splitlines())
-    return hashlib.sha256(f"{removal.rule_id}\0{lines}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def tool_version() -> str:
