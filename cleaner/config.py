@@ -246,12 +246,17 @@ def path_matches(path: Path, root: Path, pattern: str) -> bool:
     >>> [path_matches(Path("/data/drafts/a.txt"), root, p) for p in ("drafts", "*.txt", "drafts/*", "b.txt")]
     [True, True, True, False]
     """
+    return any(fnmatch.fnmatchcase(candidate, pattern) for candidate in match_candidates(path, root))
+
+
+def match_candidates(path: Path, root: Path) -> list[str]:
+    """The strings a glob is tried on: the path relative to ``root``, its name, and its folders."""
     try:
         relative = path.resolve().relative_to(root.resolve())
     except ValueError:
         relative = path
-    candidates = [relative.as_posix(), relative.name, *(parent.as_posix() for parent in relative.parents)]
-    return any(fnmatch.fnmatchcase(candidate, pattern) for candidate in candidates if candidate != ".")
+    names = [relative.as_posix(), relative.name, *(parent.as_posix() for parent in relative.parents)]
+    return [name for name in names if name not in (".", "")]
 
 
 @dataclass(eq=False, slots=True)
@@ -277,10 +282,13 @@ class Settings:
         """The files under ``paths`` in sorted order, without the excluded ones and the baseline."""
         baseline = self.baseline_path().resolve()
         for path in discover(paths):
-            if path.resolve() == baseline:
+            if path.name == baseline.name and path.resolve() == baseline:
                 continue
-            if not any(path_matches(path, self.root, pattern) for pattern in self.exclude):
-                yield path
+            if self.exclude:
+                candidates = match_candidates(path, self.root)
+                if any(fnmatch.fnmatchcase(name, pattern) for name in candidates for pattern in self.exclude):
+                    continue
+            yield path
 
     def ignored_for(self, path: Path) -> tuple[str, ...]:
         """The selectors ``per-file-ignores`` leaves out for ``path``."""

@@ -432,7 +432,6 @@ class FindingsRenderer:
         driver = {
             "name": "cleaner",
             "version": tool_version(),
-            "informationUri": "https://pypi.org/project/cleaner/",
             "rules": [sarif_rule(rule) for rule in self.rules],
         }
         return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": self.results}]}
