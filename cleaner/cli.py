@@ -170,6 +170,8 @@ def check(
         profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated, exclude=exclude
     )
     baseline_file = baseline or settings.baseline_path()
+    if write_baseline and (fix or no_baseline):
+        fail("--write-baseline records what is there; it cannot be used with --fix or --no-baseline")
     if write_baseline:
         record_baseline(paths, settings, baseline_file)
     accepted = None if no_baseline else guarded(lambda: read_baseline(baseline_file))
@@ -230,10 +232,15 @@ def check_exit_code(errors: bool, remaining: int, fixed: int, exit_zero: bool, e
 
 
 def write(text: str) -> None:
-    """Write results to stdout as they are, with no markup or wrapping."""
+    """Write results to stdout as they are, with no markup or wrapping.
+
+    Encoded with ``surrogateescape`` so that undecodable bytes of a document come out as
+    they went in, whatever the locale's error handler.
+    """
     if text:
-        sys.stdout.write(text)
         sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+        sys.stdout.buffer.flush()
 
 
 @app.command()

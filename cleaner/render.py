@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
@@ -371,6 +372,22 @@ def sarif_result(name: str, removal: Removal, rule_index: int | None) -> dict[st
     return result
 
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def to_json(value: Any, *, indent: int | None = None) -> str:
+    """JSON text that is valid UTF-8 even for undecodable input bytes.
+
+    Such bytes ride through decoding as lone surrogates; they are written as ``\\udcXX``
+    escapes, which read back to the same surrogates, so ``restore`` stays exact.
+
+    >>> to_json({"text": "caf\\udce9"})
+    '{"text": "caf\\\\udce9"}'
+    """
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    return LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def tool_version() -> str:
     """The installed version of cleaner (for SARIF), or ``0+unknown`` in a bare checkout."""
     try:
@@ -410,7 +427,7 @@ class FindingsRenderer:
             self.results += [sarif_result(name, r, self.rule_index.get(r.rule_id)) for r in result.removals]
             return ""
         if self.format == "json-lines":
-            lines = [json.dumps(result_to_dict(name, result), ensure_ascii=False)]
+            lines = [to_json(result_to_dict(name, result))]
         elif self.format == "full":
             lines = render_full(name, result)
         elif self.format == "github":
@@ -422,9 +439,9 @@ class FindingsRenderer:
     def finish(self) -> str:
         """The text to write after the last document (the json list, the SARIF log)."""
         if self.format == "json":
-            return json.dumps(self.reports, indent=2, ensure_ascii=False) + "\n"
+            return to_json(self.reports, indent=2) + "\n"
         if self.format == "sarif":
-            return json.dumps(self.sarif_log(), indent=2, ensure_ascii=False) + "\n"
+            return to_json(self.sarif_log(), indent=2) + "\n"
         return ""
 
     def sarif_log(self) -> dict[str, Any]:

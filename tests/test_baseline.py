@@ -87,3 +87,10 @@ def test_filter_counts_copies(tmp_path: Path) -> None:
     one = Baseline(tmp_path).record([("x.txt", clean("Advertisement\nText.\n"))])
     assert [r.first_line for r in one.filter("x.txt", result).removals] == [3]
     assert one.filter("y.txt", result) == result
+
+
+def test_write_baseline_refuses_fix(corpus: Path) -> None:
+    code, _, err = check("docs", "--write-baseline", "--fix")
+    assert code == 2
+    assert "cannot be used with --fix" in err
+    assert (corpus / "docs" / "a.txt").read_text() == OLD
