@@ -7,9 +7,9 @@ rule-file or file error.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
-from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated, NoReturn, TypeVar
 
 import typer

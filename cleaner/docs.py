@@ -1,5 +1,7 @@
 """Generate the reference docs from the code: ``python -m cleaner.docs [--check] [FOLDER]``.
 
+Run it from the top of the checkout; FOLDER defaults to ``docs``.
+
 Writes ``docs/rules.md`` (one section per built-in rule: reason, description, settings,
 pattern and examples), ``docs/cli.md`` (every command and option) and
 ``docs/report-schema.json`` (the JSON report schema). With ``--check`` it writes
@@ -234,7 +236,7 @@ def main(argv: list[str]) -> int:
     """Write the docs (or, with ``--check``, compare them); return the exit code."""
     check = "--check" in argv
     folders = [arg for arg in argv if arg != "--check"]
-    folder = Path(folders[0]) if folders else Path(__file__).resolve().parent.parent / "docs"
+    folder = Path(folders[0] if folders else "docs")  # run from the checkout's top folder
     if check:
         stale = stale_files(folder)
         for name in stale:
