@@ -7,16 +7,19 @@ rule-file or file error.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
+from cleaner.baseline import BaselineCleaner, read_baseline
 from cleaner.config import Options, Settings, resolve_settings
 from cleaner.errors import CleanerError, ConfigError, DocumentError, RuleFileError
 from cleaner.files import FileOutcome, TextCleaner, clean_paths, write_copy
 from cleaner.io import decode_document
+from cleaner.model import CleanResult
 from cleaner.render import (
     FindingsRenderer,
     Tally,
@@ -33,6 +36,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,  # locals would be private corpus text
     add_completion=False,
 )
+T = TypeVar("T")
 out = make_console()
 err = make_console(stderr=True)
 
@@ -144,6 +148,13 @@ def check(
     show_fixes: Annotated[
         bool, typer.Option("--show-fixes", help="With --fix, also report the removals that were fixed.")
     ] = False,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Baseline file (default: cleaner-baseline.json by the config).")
+    ] = None,
+    no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Report everything, baseline or not.")] = False,
+    write_baseline: Annotated[
+        bool, typer.Option("--write-baseline", help="Accept every current removal: record them in the baseline.")
+    ] = False,
     profile: ProfileOpt = None,
     select: SelectOpt = [],  # noqa: B006 (typer reads defaults, never mutates them)
     ignore: IgnoreOpt = [],  # noqa: B006
@@ -158,9 +169,16 @@ def check(
     settings = make_cleaner(
         profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated, exclude=exclude
     )
+    baseline_file = baseline or settings.baseline_path()
+    if write_baseline and (fix or no_baseline):
+        fail("--write-baseline records what is there; it cannot be used with --fix or --no-baseline")
+    if write_baseline:
+        record_baseline(paths, settings, baseline_file)
+    accepted = None if no_baseline else guarded(lambda: read_baseline(baseline_file))
+    cleaner = BaselineCleaner(settings, accepted) if accepted and accepted.entries else settings
     renderer = FindingsRenderer(output_format.value, settings.rules)
     reported, fixed, errors = Tally(), 0, False
-    for outcome in run_guarded(clean_paths(settings.discover(paths), settings, fix=fix)):
+    for outcome in run_guarded(clean_paths(settings.discover(paths), cleaner, fix=fix)):
         errors |= report_problem(outcome)
         if outcome.result is None:
             continue
@@ -180,6 +198,26 @@ def check(
     raise typer.Exit(check_exit_code(errors, remaining, fixed, exit_zero, exit_non_zero_on_fix))
 
 
+def record_baseline(paths: list[Path], settings: Settings, path: Path) -> NoReturn:
+    """Record every current removal under ``paths`` in the baseline at ``path`` (others' entries kept), and exit."""
+    old = guarded(lambda: read_baseline(path))
+    problems = []
+
+    def results() -> Iterator[tuple[str, CleanResult]]:
+        for outcome in run_guarded(clean_paths(settings.discover(paths), settings)):
+            if report_problem(outcome):
+                problems.append(outcome.path)
+            elif outcome.result is not None:
+                yield str(outcome.path), outcome.result
+
+    new = old.record(results())
+    if problems:
+        fail(f"{path}: not written: {len(problems)} file(s) could not be read")
+    guarded(lambda: new.write(path))
+    err.print(f"Wrote {sum(new.entries.values())} accepted removal(s) to {path}", markup=False, highlight=False)
+    raise typer.Exit(0)
+
+
 def check_exit_code(errors: bool, remaining: int, fixed: int, exit_zero: bool, exit_non_zero_on_fix: bool) -> int:
     """2 on any error; else 1 if removals remain, or files were fixed under --exit-non-zero-on-fix; else 0.
 
@@ -194,10 +232,15 @@ def check_exit_code(errors: bool, remaining: int, fixed: int, exit_zero: bool, e
 
 
 def write(text: str) -> None:
-    """Write results to stdout as they are, with no markup or wrapping."""
+    """Write results to stdout as they are, with no markup or wrapping.
+
+    Encoded with ``surrogateescape`` so that undecodable bytes of a document come out as
+    they went in, whatever the locale's error handler.
+    """
     if text:
-        sys.stdout.write(text)
         sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+        sys.stdout.buffer.flush()
 
 
 @app.command()
@@ -324,7 +367,7 @@ def explain_rule(
     out.print("\n".join(lines), markup=False, highlight=False)
 
 
-def run_guarded(outcomes):  # type: ignore[no-untyped-def]
+def run_guarded(outcomes: Iterable[FileOutcome]) -> Iterator[FileOutcome]:
     """Iterate outcomes, turning library errors (a rule timeout) into a clear exit."""
     try:
         yield from outcomes
@@ -332,10 +375,10 @@ def run_guarded(outcomes):  # type: ignore[no-untyped-def]
         fail(str(error))
 
 
-def guarded(action) -> None:  # type: ignore[no-untyped-def]
+def guarded(action: Callable[[], T]) -> T:
     """Run an action, turning library errors into a clear exit."""
     try:
-        action()
+        return action()
     except CleanerError as error:
         fail(str(error))
 

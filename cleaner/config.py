@@ -146,7 +146,9 @@ def parse_config(table: Mapping[str, Any], path: Path, prefix: str) -> FileConfi
         problems.append(f"{path}: {prefix}{key}: {message}")
 
     for key in table:
-        if key not in KEYS:
+        if key == "tool" and not prefix:
+            problems.append(f"{path}: tool: in {path.name}, options go at the top level, without [tool.cleaner]")
+        elif key not in KEYS:
             close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(KEYS)}"
             problems.append(f"{path}: {prefix}{key}: unknown key {key!r}{hint}")
@@ -245,12 +247,17 @@ def path_matches(path: Path, root: Path, pattern: str) -> bool:
     >>> [path_matches(Path("/data/drafts/a.txt"), root, p) for p in ("drafts", "*.txt", "drafts/*", "b.txt")]
     [True, True, True, False]
     """
+    return any(fnmatch.fnmatchcase(candidate, pattern) for candidate in match_candidates(path, root))
+
+
+def match_candidates(path: Path, root: Path) -> list[str]:
+    """The strings a glob is tried on: the path relative to ``root``, its name, and its folders."""
     try:
         relative = path.resolve().relative_to(root.resolve())
     except ValueError:
         relative = path
-    candidates = [relative.as_posix(), relative.name, *(parent.as_posix() for parent in relative.parents)]
-    return any(fnmatch.fnmatchcase(candidate, pattern) for candidate in candidates if candidate != ".")
+    names = [relative.as_posix(), relative.name, *(parent.as_posix() for parent in relative.parents)]
+    return [name for name in names if name not in (".", "")]
 
 
 @dataclass(eq=False, slots=True)
@@ -273,10 +280,16 @@ class Settings:
     _cleaners: dict[tuple[str, ...], Cleaner] = field(default_factory=dict)
 
     def discover(self, paths: Iterable[Path]) -> Iterator[Path]:
-        """The files under ``paths`` in sorted order, without the excluded ones."""
+        """The files under ``paths`` in sorted order, without the excluded ones and the baseline."""
+        baseline = self.baseline_path().resolve()
         for path in discover(paths):
-            if not any(path_matches(path, self.root, pattern) for pattern in self.exclude):
-                yield path
+            if path.name == baseline.name and path.resolve() == baseline:
+                continue
+            if self.exclude:
+                candidates = match_candidates(path, self.root)
+                if any(fnmatch.fnmatchcase(name, pattern) for name in candidates for pattern in self.exclude):
+                    continue
+            yield path
 
     def ignored_for(self, path: Path) -> tuple[str, ...]:
         """The selectors ``per-file-ignores`` leaves out for ``path``."""

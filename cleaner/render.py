@@ -5,10 +5,11 @@ Nothing here decides what to remove; it only shows the removals it is given.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
+import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path, PurePath
@@ -19,6 +20,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from cleaner.baseline import content_hash
 from cleaner.matchers import split_lines
 from cleaner.model import CleanResult, Removal
 from cleaner.rules import Rule
@@ -205,9 +207,36 @@ class Tally:
         return table
 
 
-def make_console(*, stderr: bool = False, record: bool = False) -> Console:
-    """A console that honours NO_COLOR and drops colour when not writing to a terminal."""
-    return Console(stderr=stderr, record=record, highlight=False, soft_wrap=True)
+def under_pre_commit(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether pre-commit runs us (it sets ``PRE_COMMIT=1``): its log wants plain text.
+
+    >>> under_pre_commit({"PRE_COMMIT": "1"}), under_pre_commit({})
+    (True, False)
+    """
+    return (os.environ if environ is None else environ).get("PRE_COMMIT") == "1"
+
+
+def make_console(
+    *, stderr: bool = False, record: bool = False, environ: Mapping[str, str] | None = None, **options: Any
+) -> Console:
+    """A console that honours NO_COLOR, and drops colour off a terminal and under pre-commit.
+
+    pre-commit may hand a hook a pseudo-terminal, so a terminal alone does not mean a person.
+    """
+    plain = under_pre_commit(environ)
+    return Console(
+        stderr=stderr,
+        record=record,
+        highlight=False,
+        soft_wrap=True,
+        color_system=None if plain else "auto",
+        **options,
+    )
+
+
+def show_progress(console: Console, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether a progress bar may be drawn: on a terminal, and not under pre-commit."""
+    return console.is_terminal and not console.is_dumb_terminal and not under_pre_commit(environ)
 
 
 # ---------------------------------------------------------------------------------------
@@ -344,15 +373,20 @@ def sarif_result(name: str, removal: Removal, rule_index: int | None) -> dict[st
     return result
 
 
-def content_hash(removal: Removal) -> str:
-    """A digest of the rule and the removed lines (stripped), stable when the lines move.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
-    >>> r = Removal(0, 14, 1, 1, "ADS001", "ads.label", "ad", "r", "Advertisement\\n")
-    >>> content_hash(r) == content_hash(Removal(5, 20, 3, 3, "ADS001", "ads.label", "ad", "r", " Advertisement\\r\\n"))
-    True
+
+def to_json(value: Any, *, indent: int | None = None) -> str:
+    """JSON text that is valid UTF-8 even for undecodable input bytes.
+
+    Such bytes ride through decoding as lone surrogates; they are written as ``\\udcXX``
+    escapes, which read back to the same surrogates, so ``restore`` stays exact.
+
+    >>> to_json({"text": "caf\\udce9"})
+    '{"text": "caf\\\\udce9"}'
     """
-    lines = "\n".join(line.strip() for line in removal.text.splitlines())
-    return hashlib.sha256(f"{removal.rule_id}\0{lines}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    return LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def tool_version() -> str:
@@ -394,7 +428,7 @@ class FindingsRenderer:
             self.results += [sarif_result(name, r, self.rule_index.get(r.rule_id)) for r in result.removals]
             return ""
         if self.format == "json-lines":
-            lines = [json.dumps(result_to_dict(name, result), ensure_ascii=False)]
+            lines = [to_json(result_to_dict(name, result))]
         elif self.format == "full":
             lines = render_full(name, result)
         elif self.format == "github":
@@ -406,9 +440,9 @@ class FindingsRenderer:
     def finish(self) -> str:
         """The text to write after the last document (the json list, the SARIF log)."""
         if self.format == "json":
-            return json.dumps(self.reports, indent=2, ensure_ascii=False) + "\n"
+            return to_json(self.reports, indent=2) + "\n"
         if self.format == "sarif":
-            return json.dumps(self.sarif_log(), indent=2, ensure_ascii=False) + "\n"
+            return to_json(self.sarif_log(), indent=2) + "\n"
         return ""
 
     def sarif_log(self) -> dict[str, Any]:
@@ -416,7 +450,6 @@ class FindingsRenderer:
         driver = {
             "name": "cleaner",
             "version": tool_version(),
-            "informationUri": "https://pypi.org/project/cleaner/",
             "rules": [sarif_rule(rule) for rule in self.rules],
         }
         return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": self.results}]}

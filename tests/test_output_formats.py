@@ -165,3 +165,29 @@ def test_machine_formats_keep_stdout_clean_when_fixing(docs: Path) -> None:
     assert code == 0
     assert [report["path"] for report in json.loads(out)] == ["a, b.txt", "clean.txt"]
     assert "Fixing a, b.txt" in err
+
+
+BAD_BYTES = b"Story.\nCaf\xe9 au lait and more words to make it long.\nCaf\xe9 au lait and more words to make it long.\n"
+
+
+@pytest.mark.parametrize("output_format", ["full", "concise", "json", "json-lines", "github", "sarif"])
+def test_undecodable_bytes_never_break_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    (tmp_path / "bad.txt").write_bytes(BAD_BYTES)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["check", "--isolated", "bad.txt", "--output-format", output_format])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    if output_format in ("json", "json-lines", "sarif"):
+        result.stdout_bytes.decode("utf-8")  # valid UTF-8, the bad byte escaped
+    if output_format == "json":
+        report = json.loads(result.stdout_bytes)[0]
+        removals = [Removal(**fields) for fields in report["removals"]]
+        text = BAD_BYTES.decode("utf-8", "surrogateescape")
+        kept = clean(text).text
+        assert restore(kept, removals).encode("utf-8", "surrogateescape") == BAD_BYTES
+    if output_format == "concise":
+        assert result.stdout_bytes == b"bad.txt:3: DUP001 Repeats an earlier line of the document (line 2)\n"
+    if output_format == "full":
+        assert b"  3 - Caf\xe9 au lait" in result.stdout_bytes

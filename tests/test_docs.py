@@ -1,0 +1,33 @@
+"""The committed reference docs are what ``python -m cleaner.docs`` generates (they cannot drift)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cleaner.docs import generated_files, main, stale_files
+from cleaner import load_rules
+from cleaner.rules import builtin_rules_dir
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def test_committed_docs_match_the_generator() -> None:
+    assert stale_files(DOCS) == [], "docs/ is out of date: run `python -m cleaner.docs` and commit the result"
+
+
+def test_every_rule_and_command_is_documented() -> None:
+    files = generated_files()
+    for rule in load_rules([builtin_rules_dir()], check_examples=False):
+        assert f"## {rule.id} {rule.name}\n" in files["rules.md"]
+        for example in rule.examples.remove:
+            assert example.splitlines()[0].replace("`", "'") in files["rules.md"]
+    for command in ("check", "diff", "clean", "rules", "rule"):
+        assert f"## cleaner {command}\n" in files["cli.md"]
+    assert "`--output-format` full\\|concise\\|json\\|json-lines\\|github\\|sarif" in files["cli.md"]
+
+
+def test_check_mode_reports_a_stale_file(tmp_path: Path) -> None:
+    assert main([str(tmp_path)]) == 0
+    assert main(["--check", str(tmp_path)]) == 0
+    (tmp_path / "rules.md").write_text("edited by hand\n")
+    assert main(["--check", str(tmp_path)]) == 1

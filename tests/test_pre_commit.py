@@ -1,0 +1,116 @@
+"""The hooks in ``.pre-commit-hooks.yaml`` work under the real ``pre-commit try-repo``.
+
+pre-commit builds a virtual environment and pip-installs this project into it, so this
+test takes a while: about ten seconds for each of its three try-repo runs, since
+try-repo installs into a fresh store every time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleaner.render import make_console, show_progress
+
+pytest.importorskip("pre_commit")
+
+ROOT = Path(__file__).resolve().parent.parent
+# What pip needs to install the hooks: the same files as a release.
+HOOK_REPO_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "cleaner", "rules")
+BOILERPLATE = "A story about rivers.\n\nAdvertisement\n\nThe river rose by two metres overnight.\nGavriil Grigorov/Reuters\n"
+CLEANED = "A story about rivers.\n\nThe river rose by two metres overnight.\n"
+CLEAN = "Nothing but prose here.\nAnd a second line of it.\n"
+LICENSE = "Copyright 2024 Somebody. All rights reserved.\nAdvertisement\n"
+
+
+def git(folder: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of this checkout, committed in a git repository of its own.
+
+    try-repo on the checkout itself would depend on its git state (uncommitted changes
+    become a temporary commit, and a worktree or sdist may not be a repository at all).
+    """
+    repo = tmp_path_factory.mktemp("hook-repo")
+    for name in HOOK_REPO_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, repo / name)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "hooks under test")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def try_repo(hook_repo: Path, home: Path, folder: Path, hook: str | None) -> subprocess.CompletedProcess[str]:
+    """``pre-commit try-repo HOOK_REPO [HOOK] --all-files`` in ``folder``."""
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
+    env.pop("PRE_COMMIT", None)
+    hooks = [hook] if hook else []
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), *hooks, "--all-files", "--color", "never"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_check_fails_on_boilerplate_and_fix_cleans_it(hook_repo: Path, pre_commit_home: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "articles").mkdir(parents=True)
+    (docs / "articles" / "story.txt").write_text(BOILERPLATE)
+    (docs / "articles" / "calm.txt").write_text(CLEAN)
+    (docs / "LICENSE.txt").write_text(LICENSE)
+    (docs / "notes.md").write_text(BOILERPLATE)
+    git(docs, "init", "-q")
+    git(docs, "add", "-A")
+
+    checked = try_repo(hook_repo, pre_commit_home, docs, "cleaner-check")
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "articles/story.txt:3-4: ADS001" in checked.stdout
+    assert "calm.txt" not in checked.stdout.replace("calm.txt:", "")
+    assert "LICENSE" not in checked.stdout and "notes.md" not in checked.stdout
+    assert "\x1b[" not in checked.stdout  # no colour under pre-commit
+
+    fixed = try_repo(hook_repo, pre_commit_home, docs, "cleaner-fix")
+    assert fixed.returncode == 1, fixed.stdout + fixed.stderr
+    assert "Fixing articles/story.txt" in fixed.stdout
+    assert "Fixing articles/calm.txt" not in fixed.stdout
+    assert (docs / "articles" / "story.txt").read_text() == CLEANED
+    assert (docs / "LICENSE.txt").read_text() == LICENSE
+    assert (docs / "notes.md").read_text() == BOILERPLATE
+
+    # Both hooks in one run (each try-repo installs afresh, so runs are kept few).
+    again = try_repo(hook_repo, pre_commit_home, docs, None)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert again.stdout.count("Passed") == 2
+
+
+def test_no_colour_and_no_progress_under_pre_commit() -> None:
+    console = make_console(environ={"PRE_COMMIT": "1"}, force_terminal=True)
+    assert console.color_system is None
+    assert not show_progress(console, {"PRE_COMMIT": "1"})
+    assert show_progress(make_console(environ={}, force_terminal=True), {})
