@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cleaner.baseline import content_hash
+from cleaner.corpus import CorpusStats
 from cleaner.matchers import split_lines
 from cleaner.model import CleanResult, Removal
 from cleaner.rules import Rule
@@ -465,3 +466,25 @@ def render_statistics(tally: Tally, output_format: str) -> str:
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     width = max((len(str(row["count"])) for row in rows), default=1)
     return "".join(f"{str(row['count']).rjust(width)}\t{row['code']}\t{row['reason']}\n" for row in rows)
+
+
+def render_corpus_stats(stats: CorpusStats) -> Table:
+    """The table shown at the end of ``cleaner corpus``: totals, then removals per rule."""
+    seconds = max(stats.seconds, 1e-9)
+    table = Table(
+        title=(
+            f"{stats.documents} documents in {stats.files} file(s), {stats.changed} changed, "
+            f"{stats.written} written, {stats.dropped_empty} dropped empty, {len(stats.skipped)} skipped, "
+            f"{len(stats.timeouts)} timed out; text {stats.bytes_in:,} -> {stats.bytes_out:,} bytes "
+            f"in {stats.seconds:.1f} s ({stats.bytes_in / seconds / 1e6:.1f} MB/s)"
+        ),
+        title_justify="left",
+    )
+    for column, justify in (("rule", "left"), ("removals", "right"), ("characters", "right"), ("reason", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for rule_id in sorted(stats.removals):
+        table.add_row(rule_id, f"{stats.removals[rule_id]:,}", f"{stats.characters[rule_id]:,}", Text(stats.reasons[rule_id]))
+    table.add_row(
+        "total", f"{sum(stats.removals.values()):,}", f"{sum(stats.characters.values()):,}", "", style="bold"
+    )
+    return table
