@@ -6,7 +6,9 @@ rule-file or file error.
 
 from __future__ import annotations
 
+import io
 import json
+import signal
 import sys
 from enum import Enum
 from pathlib import Path
@@ -126,12 +128,14 @@ def check(
     cleaner = make_cleaner(profile, select, ignore, extend_select, rules, no_default_rules)
     tally = Tally()
     errors = False
+    unfixed = False
     reports = []
     for outcome in run_guarded(clean_paths(paths, cleaner, fix=fix)):
         errors |= report_problem(outcome)
         if outcome.result is None:
             continue
         tally.add(outcome.result)
+        unfixed |= outcome.result.changed and not outcome.fixed
         name = str(outcome.path)
         if diff:
             out.print(render_unified_diff(name, outcome.result), end="", markup=False, highlight=False)
@@ -147,7 +151,7 @@ def check(
         err.print(tally.table())
     if errors:
         raise typer.Exit(2)
-    raise typer.Exit(1 if tally.changed and not fix else 0)
+    raise typer.Exit(1 if unfixed else 0)
 
 
 def print_findings(name: str, outcome: FileOutcome, *, full: bool) -> None:
@@ -285,9 +289,38 @@ def guarded(action) -> None:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    """Entry point of the ``cleaner`` script: never a traceback for a user's mistake."""
+    """Entry point of the ``cleaner`` script: never a traceback for a user's mistake.
+
+    SIGTERM is handled like Ctrl-C (SIGINT): the run stops between two files or after
+    the current atomic write, temporary files are removed, and the exit code is
+    128 + the signal number. Undecodable bytes kept as lone surrogates are printed as
+    backslash escapes instead of crashing the output stream.
+    """
+    received: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # respect nohup and the like
+            signal.signal(signum, stop)
+    protect_streams()
     try:
         app()
     except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+        received.append(signal.SIGINT)
+    except SystemExit:
+        if not received:
+            raise
+    if not received:
+        return
+    err.print(f"interrupted by {signal.Signals(received[0]).name}: every file is either as it was or fully written", markup=False)
+    sys.exit(128 + received[0])
+
+
+def protect_streams() -> None:
+    """Let stdout and stderr print undecodable input bytes as escapes (e.g. ``\\udce9``)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import regex
 from rapidfuzz import fuzz
 
-from cleaner.matchers import View
+from cleaner.matchers import LONG_LINE, View, count_words
 from cleaner.rules import Rule
 
 NOT_WORD = regex.compile(r"[\W_]+")
@@ -45,18 +45,23 @@ def find_duplicates(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[in
     folded_by_position: dict[int, str] = {}
     buckets: dict[str, list[int]] = {}
     for position, content in enumerate(view.contents):
-        if position in skip or len(content.split()) < min_words:
+        if position in skip or count_words(content, min_words) < min_words:
             continue
-        folded = fold(content)
+        # A very long line is compared exactly as it stands: folding and fuzzy matching
+        # would cost seconds per line; such a repeat is then only left, never wrongly cut.
+        long = len(content) > LONG_LINE
+        folded = "\0" + content if long else fold(content)
         if not folded:
             continue
         original = first_seen.get(folded)
-        if original is None and fuzzy:
+        if original is None and fuzzy and not long:
             original = find_near_copy(rule, folded, folded_by_position, buckets, length_floor)
         if original is not None:
             yield position, original
             continue
         first_seen[folded] = position
+        if long:
+            continue
         folded_by_position[position] = folded
         for key in keys(folded):
             buckets.setdefault(key, []).append(position)

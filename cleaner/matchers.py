@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import regex
@@ -20,6 +20,28 @@ from cleaner.errors import RuleTimeout
 from cleaner.rules import Rule
 
 LINE_PIECE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+WORD = regex.compile(r"\S+")
+# No boilerplate line is this long. Longer lines stay out of the shared scan and are
+# proposed to every rule instead, where the word and length guards reject them cheaply:
+# a 200 MB single-line document must not cost a full regex scan per rule.
+LONG_LINE = 10_000
+
+
+def count_words(content: str, limit: int | None = None) -> int:
+    """How many white-space separated words ``content`` has; past `LONG_LINE` characters,
+    counting stops at ``limit + 1`` (enough for any guard that compares with ``limit``).
+
+    >>> count_words("a b  c"), count_words("w " * LONG_LINE, limit=2)
+    (3, 3)
+    """
+    if limit is None or len(content) <= LONG_LINE:
+        return len(content.split())
+    count = 0
+    for _ in WORD.finditer(content):
+        count += 1
+        if count > limit:
+            break
+    return count
 
 
 def split_lines(text: str) -> list[str]:
@@ -56,9 +78,9 @@ class View:
         """Whether the line at ``position`` holds only white space."""
         return not self.contents[position]
 
-    def words(self, position: int) -> int:
-        """How many white-space separated words the line at ``position`` has."""
-        return len(self.contents[position].split())
+    def words(self, position: int, limit: int | None = None) -> int:
+        """How many white-space separated words the line at ``position`` has (see `count_words`)."""
+        return count_words(self.contents[position], limit)
 
     def scan_text(self) -> tuple[str, list[int]]:
         """All contents joined by ``\\n``, and where each line starts in that text."""
@@ -86,6 +108,9 @@ class RegexScanner:
 
     def candidate_lines(self, rules: Sequence[Rule], view: View) -> dict[str, list[int]]:
         """Candidate positions by rule id, from matches starting anywhere in a line."""
+        long_lines = {position for position, content in enumerate(view.contents) if len(content) > LONG_LINE}
+        if long_lines:
+            view = replace(view, contents=tuple("" if len(c) > LONG_LINE else c for c in view.contents))
         text, starts = view.scan_text()
         found: dict[str, list[int]] = {}
         for rule in rules:
@@ -97,7 +122,7 @@ class RegexScanner:
                     positions.add(bisect_right(starts, match.start()) - 1)
             except TimeoutError:
                 raise RuleTimeout(rule.id, view.name, rule.timeout) from None
-            found[rule.id] = sorted(positions)
+            found[rule.id] = sorted(positions | long_lines)
         return found
 
 
@@ -107,7 +132,7 @@ def confirm_line(rule: Rule, view: View, position: int) -> bool:
     if rule.max_chars is not None and len(content) > rule.max_chars:
         return False
     if rule.max_words is not None or rule.min_words is not None:
-        words = view.words(position)
+        words = view.words(position, limit=max(rule.max_words or 0, rule.min_words or 0))
         if rule.max_words is not None and words > rule.max_words:
             return False
         if rule.min_words is not None and words < rule.min_words:
@@ -161,7 +186,7 @@ def block_end(rule: Rule, view: View, start: int) -> int:
     limit = total if rule.max_lines is None else min(total, start + rule.max_lines)
     while position < limit:
         if not view.is_blank(position):
-            if view.words(position) > rule.teaser_max_words:
+            if view.words(position, limit=rule.teaser_max_words) > rule.teaser_max_words:
                 break
             last = position
         position += 1
