@@ -200,4 +200,5 @@ class Tally:
 
 def make_console(*, stderr: bool = False, record: bool = False) -> Console:
     """A console that honours NO_COLOR and drops colour when not writing to a terminal."""
-    return Console(stderr=stderr, record=record, highlight=False, soft_wrap=True)
+    # emoji=False: "doc.txt:100:" would otherwise print as "doc.txt💯".
+    return Console(stderr=stderr, record=record, highlight=False, soft_wrap=True, emoji=False)
