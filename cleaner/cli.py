@@ -6,6 +6,8 @@ rule-file or file error.
 
 from __future__ import annotations
 
+import io
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -19,7 +21,7 @@ from cleaner.baseline import BaselineCleaner, read_baseline
 from cleaner.config import Options, Settings, resolve_settings
 from cleaner.corpus import CorpusOptions, CorpusStats, clean_corpus, default_workers, dumps_stats
 from cleaner.errors import CleanerError, ConfigError, DocumentError, RuleFileError
-from cleaner.files import FileOutcome, TextCleaner, clean_paths, write_copy
+from cleaner.files import FileOutcome, TextCleaner, clean_files, write_copy
 from cleaner.io import decode_document, write_atomically
 from cleaner.model import CleanResult
 from cleaner.render import (
@@ -181,7 +183,7 @@ def check(
     cleaner = BaselineCleaner(settings, accepted) if accepted and accepted.entries else settings
     renderer = FindingsRenderer(output_format.value, settings.rules)
     reported, fixed, errors = Tally(), 0, False
-    for outcome in run_guarded(clean_paths(settings.discover(paths), cleaner, fix=fix)):
+    for outcome in run_guarded(clean_files(settings.discover(paths), cleaner, fix=fix)):
         errors |= report_problem(outcome)
         if outcome.result is None:
             continue
@@ -207,7 +209,7 @@ def record_baseline(paths: list[Path], settings: Settings, path: Path) -> NoRetu
     problems = []
 
     def results() -> Iterator[tuple[str, CleanResult]]:
-        for outcome in run_guarded(clean_paths(settings.discover(paths), settings)):
+        for outcome in run_guarded(clean_files(settings.discover(paths), settings)):
             if report_problem(outcome):
                 problems.append(outcome.path)
             elif outcome.result is not None:
@@ -265,7 +267,7 @@ def diff(
     )
     tally = Tally()
     errors = False
-    for outcome in run_guarded(clean_paths(cleaner.discover(paths), cleaner)):
+    for outcome in run_guarded(clean_files(cleaner.discover(paths), cleaner)):
         errors |= report_problem(outcome)
         if outcome.result is not None:
             tally.add(outcome.result)
@@ -301,7 +303,7 @@ def clean(
     if root.is_dir() and output is None:
         fail(f"{root}: is a folder; give -o DIR to write cleaned copies")
     errors = False
-    for outcome in run_guarded(clean_paths(cleaner.discover([root]), cleaner)):
+    for outcome in run_guarded(clean_files(cleaner.discover([root]), cleaner)):
         errors |= report_problem(outcome)
         if outcome.result is None or outcome.document is None:
             continue
@@ -454,9 +456,38 @@ def guarded(action: Callable[[], T]) -> T:
 
 
 def main() -> None:
-    """Entry point of the ``cleaner`` script: never a traceback for a user's mistake."""
+    """Entry point of the ``cleaner`` script: never a traceback for a user's mistake.
+
+    SIGTERM is handled like Ctrl-C (SIGINT): the run stops between two files or after
+    the current atomic write, temporary files are removed, and the exit code is
+    128 + the signal number. Undecodable bytes kept as lone surrogates are printed as
+    backslash escapes instead of crashing the output stream.
+    """
+    received: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # respect nohup and the like
+            signal.signal(signum, stop)
+    protect_streams()
     try:
         app()
     except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+        received.append(signal.SIGINT)
+    except SystemExit:
+        if not received:
+            raise
+    if not received:
+        return
+    err.print(f"interrupted by {signal.Signals(received[0]).name}: every file is either as it was or fully written", markup=False)
+    sys.exit(128 + received[0])
+
+
+def protect_streams() -> None:
+    """Let stdout and stderr print undecodable input bytes as escapes (e.g. ``\\udce9``)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 import regex
 from rapidfuzz import fuzz, process
 
-from cleaner.matchers import View
+from cleaner.matchers import LONG_LINE, View, count_words
 from cleaner.rules import Rule
 
 NOT_WORD = regex.compile(r"[\W_]+")
@@ -66,13 +66,16 @@ def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, i
     folded_by_position: dict[int, str] = {}
     buckets: dict[str, list[int]] = {}
     for position, content in enumerate(view.contents):
-        if position in skip or len(content.split()) < min_words or LIST_MARK.match(content):
+        if position in skip or count_words(content, min_words) < min_words or LIST_MARK.match(content):
             continue
-        folded = fold(content)
-        if not folded or len(NUMBER.findall(folded)) >= DATA_NUMBERS:
+        # A very long line is compared exactly as it stands: folding and fuzzy matching
+        # would cost seconds per line; such a repeat is then only left, never wrongly cut.
+        long = len(content) > LONG_LINE
+        folded = "\0" + content if long else fold(content)
+        if not folded or (not long and len(NUMBER.findall(folded)) >= DATA_NUMBERS):
             continue
         original = first_seen.get(folded)
-        if original is None and fuzzy:
+        if original is None and fuzzy and not long:
             original = find_near_copy(rule, folded, folded_by_position, buckets)
             if original is not None and NUMBER.findall(folded) != NUMBER.findall(folded_by_position[original]):
                 original = None
@@ -80,6 +83,8 @@ def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, i
             yield position, original
             continue
         first_seen[folded] = position
+        if long:
+            continue
         folded_by_position[position] = folded
         for key in keys(folded):
             buckets.setdefault(key, []).append(position)

@@ -7,13 +7,14 @@ names every file it could not handle.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from cleaner.errors import DocumentError
-from cleaner.io import BinaryDocument, Document, discover, read_document, write_atomically
+from cleaner.io import BinaryDocument, Document, read_document, write_atomically
 from cleaner.model import CleanResult
 
 
@@ -37,12 +38,12 @@ class FileOutcome:
     fixed: bool = False
 
 
-def clean_paths(paths: Iterable[Path], cleaner: TextCleaner, *, fix: bool = False) -> Iterator[FileOutcome]:
-    """Clean every file under ``paths`` in sorted order; with ``fix``, rewrite changed files.
+def clean_files(files: Iterable[Path], cleaner: TextCleaner, *, fix: bool = False) -> Iterator[FileOutcome]:
+    """Clean each of ``files`` (as found by `io.discover`); with ``fix``, rewrite changed ones.
 
     A rule timeout (`RuleTimeout`) is not caught here: a runaway pattern stops the run.
     """
-    for path in discover(paths):
+    for path in files:
         yield clean_file(path, cleaner, fix=fix)
 
 
@@ -50,6 +51,8 @@ def clean_file(path: Path, cleaner: TextCleaner, *, fix: bool = False) -> FileOu
     """Clean one file; with ``fix``, rewrite it atomically if anything was removed."""
     if not path.exists() and not path.is_symlink():
         return FileOutcome(path, error=f"{path}: no such file or folder")
+    if path.is_dir():
+        return folder_outcome(path)
     try:
         document = read_document(path)
     except BinaryDocument as skip:
@@ -62,10 +65,21 @@ def clean_file(path: Path, cleaner: TextCleaner, *, fix: bool = False) -> FileOu
     if path.is_symlink():
         return FileOutcome(path, document, result, skipped=f"{path}: not rewritten: it is a symbolic link")
     try:
-        write_atomically(path, document.encode(result.text))
+        write_atomically(path, document.encode(result.text), expect=document.stamp)
     except DocumentError as error:
         return FileOutcome(path, document, result, error=str(error))
     return FileOutcome(path, document, result, fixed=True)
+
+
+def folder_outcome(path: Path) -> FileOutcome:
+    """A folder met where a file was expected: a link not followed, or a folder that cannot be listed."""
+    if path.is_symlink():
+        return FileOutcome(path, skipped=f"{path}: skipped, a link to a folder (links inside folders are not followed)")
+    try:
+        os.listdir(path)
+    except OSError as error:
+        return FileOutcome(path, error=f"{path}: cannot list folder: {error.strerror or error}")
+    return FileOutcome(path, error=f"{path}: is a folder")
 
 
 def write_copy(outcome: FileOutcome, root: Path, output_folder: Path) -> Path:

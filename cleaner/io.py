@@ -9,10 +9,13 @@ text as they are.
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cleaner.errors import DocumentError
@@ -31,12 +34,17 @@ class BinaryDocument(DocumentError):
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A decoded text and how to encode it back to the exact same bytes."""
+    """A decoded text and how to encode it back to the exact same bytes.
+
+    ``stamp`` identifies the file version that was read (see `file_stamp`), so a
+    rewrite can refuse to replace a file that changed in the meantime.
+    """
 
     name: str
     text: str
     encoding: str = "utf-8"
     bom: bytes = b""
+    stamp: tuple[int, ...] | None = None
 
     def encode(self, text: str) -> bytes:
         """Encode ``text`` as this document was encoded (same BOM, same encoding)."""
@@ -62,54 +70,138 @@ def decode_document(data: bytes, name: str) -> Document:
     return Document(name, data.decode("utf-8", "surrogateescape"))
 
 
+def file_stamp(status: os.stat_result) -> tuple[int, ...]:
+    """What changes when a file is rewritten or replaced: device, inode, size, times."""
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
 def read_document(path: Path) -> Document:
-    """Read and decode a file; errors name the file."""
+    """Read and decode a file; errors name the file.
+
+    A file that changes while it is read (its size or times differ before and after)
+    raises `DocumentError` rather than yielding a torn mix of two versions.
+    """
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            before = file_stamp(os.fstat(handle.fileno()))
+            data = handle.read()
+            after = file_stamp(os.fstat(handle.fileno()))
     except OSError as error:
         raise DocumentError(f"{path}: cannot read: {error.strerror or error}") from None
-    return decode_document(data, str(path))
+    if before != after or len(data) != after[2]:
+        raise DocumentError(f"{path}: changed while being read; left as it is, run again once it is stable")
+    return replace(decode_document(data, str(path)), stamp=after)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, *, expect: tuple[int, ...] | None = None) -> None:
     """Replace ``path`` with ``data`` so that it is either fully old or fully new.
 
     Writes a temporary file in the same folder, flushes and fsyncs it, gives it the
-    original's mode, then renames it over the original. On any failure the original is
+    original's mode (and owner, where allowed), then renames it over the original and
+    fsyncs the folder. It never writes through a symbolic link, and with ``expect`` (a
+    `file_stamp`) it refuses to replace a file that changed since it was read. SIGINT
+    and SIGTERM are held back from the first byte written to the rename, so an
+    interruption never leaves a temporary file behind. On any failure the original is
     untouched, the temporary file is removed, and a `DocumentError` names the file.
     """
+    with held_signals():
+        write_held(path, data, expect)
+
+
+def write_held(path: Path, data: bytes, expect: tuple[int, ...] | None) -> None:
+    """The body of `write_atomically`, run with interrupting signals held."""
     try:
-        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        status = os.lstat(path)
+    except FileNotFoundError:
+        status = None
     except OSError as error:
         raise DocumentError(f"{path}: cannot write: {error.strerror or error}") from None
+    if status is not None and stat.S_ISLNK(status.st_mode):
+        raise DocumentError(f"{path}: not rewritten: it is a symbolic link")
+    if expect is not None and (status is None or file_stamp(status) != expect):
+        raise DocumentError(f"{path}: not rewritten: it changed since it was read; run again")
+    if status is not None and is_read_only(path, status):
+        raise DocumentError(f"{path}: not rewritten: the file is read-only; make it writable to fix it")
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise DocumentError(f"{path}: cannot write: {error.strerror or error}; the file is unchanged") from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
+        os.chmod(temporary, stat.S_IMODE(status.st_mode) if status is not None else new_file_mode())
+        if status is not None:
+            keep_owner(temporary, status)
         os.replace(temporary, path)
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
             raise DocumentError(f"{path}: cannot write: {error.strerror or error}; the file is unchanged") from None
         raise
+    sync_folder(path.parent)
+
+
+def is_read_only(path: Path, status: os.stat_result) -> bool:
+    """Whether the file refuses writing: no write permission for us, or no write bit at all.
+
+    The rename would succeed anyway (it needs only the folder), and root may write
+    anything, so a file whose mode grants no write to anyone is respected as read-only.
+    """
+    return not os.access(path, os.W_OK) or not status.st_mode & 0o222
+
+
+@contextmanager
+def held_signals() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back (on POSIX, in the main thread) until the block ends."""
+    can_hold = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    if not can_hold:
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def new_file_mode() -> int:
+    """The mode a new file gets under the current umask (mkstemp alone gives 0600)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def keep_owner(temporary: str, status: os.stat_result) -> None:
+    """Give the temporary file the original's owner and group, where the system allows it."""
+    if hasattr(os, "chown") and (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
+        with suppress(OSError):
+            os.chown(temporary, status.st_uid, status.st_gid)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the rename durable: fsync the folder, where the system supports it."""
+    with suppress(OSError, AttributeError):
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path]:
     """Files named, and files under folders named, in sorted order, each once.
 
-    Hidden files and folders (a leading dot) inside a folder are left out, and links to
-    folders are not followed, so a folder that loops through links ends.
+    A folder named (or a link to one) is walked. Inside it, hidden files and folders (a
+    leading dot) are left out, and links to folders are yielded but not followed, so a
+    folder that loops through links ends; a sub-folder that cannot be listed is yielded
+    too. The caller reports both (see `files.clean_file`) rather than skipping them
+    silently.
     """
     seen: set[Path] = set()
     for path in paths:
-        if path.is_dir() and not path.is_symlink():
-            found = walk(path)
-        else:
-            found = iter([path])
+        found = walk(path) if path.is_dir() else iter([path])
         for file in found:
             if file not in seen:
                 seen.add(file)
@@ -117,9 +209,21 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def walk(folder: Path) -> Iterator[Path]:
-    """Regular files below ``folder`` in sorted order, without hidden entries or folder links."""
-    for root, folders, files in os.walk(folder, followlinks=False):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in sorted(files):
+    """Files below ``folder`` in sorted order, plus folder links and folders that cannot be listed."""
+    failed: list[OSError] = []
+    for root, folders, files in os.walk(folder, onerror=failed.append, followlinks=False):
+        yield from unlisted(failed)
+        links = {name for name in folders if os.path.islink(os.path.join(root, name))}
+        folders[:] = sorted(name for name in folders if not name.startswith(".") and name not in links)
+        for name in sorted([*files, *links]):
             if not name.startswith("."):
                 yield Path(root) / name
+    yield from unlisted(failed)
+
+
+def unlisted(failed: list[OSError]) -> Iterator[Path]:
+    """The folders whose listing failed so far (emptying ``failed``)."""
+    while failed:
+        error = failed.pop(0)
+        if error.filename is not None:
+            yield Path(error.filename)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import regex
@@ -20,6 +20,29 @@ from cleaner.errors import RuleTimeout
 from cleaner.rules import Rule
 
 LINE_PIECE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+WORD = regex.compile(r"\S+")
+# No boilerplate line is this long. Longer lines stay out of the shared scan and are
+# proposed to every rule instead, where the word and length guards reject them cheaply:
+# a 200 MB single-line document must not cost a full regex scan per rule.
+LONG_LINE = 10_000
+SCAN_CHUNK_CHARS = 1 << 18
+
+
+def count_words(content: str, limit: int | None = None) -> int:
+    """How many white-space separated words ``content`` has; past `LONG_LINE` characters,
+    counting stops at ``limit + 1`` (enough for any guard that compares with ``limit``).
+
+    >>> count_words("a b  c"), count_words("w " * LONG_LINE, limit=2)
+    (3, 3)
+    """
+    if limit is None or len(content) <= LONG_LINE:
+        return len(content.split())
+    count = 0
+    for _ in WORD.finditer(content):
+        count += 1
+        if count > limit:
+            break
+    return count
 
 
 def split_lines(text: str) -> list[str]:
@@ -56,18 +79,28 @@ class View:
         """Whether the line at ``position`` holds only white space."""
         return not self.contents[position]
 
-    def words(self, position: int) -> int:
-        """How many white-space separated words the line at ``position`` has."""
-        return len(self.contents[position].split())
+    def words(self, position: int, limit: int | None = None) -> int:
+        """How many white-space separated words the line at ``position`` has (see `count_words`)."""
+        return count_words(self.contents[position], limit)
 
-    def scan_text(self) -> tuple[str, list[int]]:
-        """All contents joined by ``\\n``, and where each line starts in that text."""
-        starts = []
+    def scan_chunks(self, max_chars: int = SCAN_CHUNK_CHARS) -> Iterator[tuple[int, str, list[int]]]:
+        """The contents joined by ``\\n`` in chunks of whole lines of about ``max_chars``.
+
+        Yields the view position of each chunk's first line, its text, and where each of
+        its lines starts in that text. Scanning by chunks keeps a rule's time limit about
+        the rule, not about the document's length.
+        """
+        first = 0
+        starts: list[int] = []
         offset = 0
-        for content in self.contents:
+        for position, content in enumerate(self.contents):
             starts.append(offset)
             offset += len(content) + 1
-        return "\n".join(self.contents), starts
+            if offset >= max_chars:
+                yield first, "\n".join(self.contents[first : position + 1]), starts
+                first, starts, offset = position + 1, [], 0
+        if starts:
+            yield first, "\n".join(self.contents[first:]), starts
 
 
 class Scanner(Protocol):
@@ -82,23 +115,25 @@ class Scanner(Protocol):
 
 
 class RegexScanner:
-    """The reference scanner: each rule's pattern over the whole view in one call."""
+    """The reference scanner: each rule's pattern over many lines at once, chunk by chunk."""
 
     def candidate_lines(self, rules: Sequence[Rule], view: View) -> dict[str, list[int]]:
         """Candidate positions by rule id, from matches starting anywhere in a line."""
-        text, starts = view.scan_text()
-        found: dict[str, list[int]] = {}
-        for rule in rules:
-            if rule.pattern is None:
-                continue
-            positions: set[int] = set()
-            try:
-                for match in rule.pattern.finditer(text, overlapped=True, timeout=rule.timeout):
-                    positions.add(bisect_right(starts, match.start()) - 1)
-            except TimeoutError:
-                raise RuleTimeout(rule.id, view.name, rule.timeout) from None
-            found[rule.id] = sorted(positions)
-        return found
+        long_lines = {position for position, content in enumerate(view.contents) if len(content) > LONG_LINE}
+        if long_lines:
+            view = replace(view, contents=tuple("" if len(c) > LONG_LINE else c for c in view.contents))
+        found: dict[str, set[int]] = {rule.id: set(long_lines) for rule in rules if rule.pattern is not None}
+        for first, text, starts in view.scan_chunks():
+            for rule in rules:
+                if rule.pattern is None:
+                    continue
+                positions = found[rule.id]
+                try:
+                    for match in rule.pattern.finditer(text, overlapped=True, timeout=rule.timeout):
+                        positions.add(first + bisect_right(starts, match.start()) - 1)
+                except TimeoutError:
+                    raise RuleTimeout(rule.id, view.name, rule.timeout) from None
+        return {rule_id: sorted(positions) for rule_id, positions in found.items()}
 
 
 def confirm_line(rule: Rule, view: View, position: int) -> bool:
@@ -107,7 +142,7 @@ def confirm_line(rule: Rule, view: View, position: int) -> bool:
     if rule.max_chars is not None and len(content) > rule.max_chars:
         return False
     if rule.max_words is not None or rule.min_words is not None:
-        words = view.words(position)
+        words = view.words(position, limit=max(rule.max_words or 0, rule.min_words or 0))
         if rule.max_words is not None and words > rule.max_words:
             return False
         if rule.min_words is not None and words < rule.min_words:
@@ -161,7 +196,7 @@ def block_end(rule: Rule, view: View, start: int) -> int:
     limit = total if rule.max_lines is None else min(total, start + rule.max_lines)
     while position < limit:
         if not view.is_blank(position):
-            if view.words(position) > rule.teaser_max_words:
+            if view.words(position, limit=rule.teaser_max_words) > rule.teaser_max_words:
                 break
             last = position
         position += 1

@@ -230,6 +230,7 @@ def make_console(
         record=record,
         highlight=False,
         soft_wrap=True,
+        emoji=False,  # "doc.txt:100:" would otherwise print as "doc.txt💯"
         color_system=None if plain else "auto",
         **options,
     )

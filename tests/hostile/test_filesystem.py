@@ -1,0 +1,184 @@
+"""Hostile file systems: links, loops, missing permissions, files that change under us.
+
+Tests run as root in CI, and root reads and writes anything, so a permission denial is
+simulated by injecting the error where the library opens or lists; a real ``chmod``
+variant runs too when the suite is not root.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import cleaner.io
+from cleaner.cli import app
+from cleaner.pipeline import Cleaner
+from tests.hostile.support import assert_only_changed, run_cleaner, snapshot
+
+AD = b"Text.\nAdvertisement\nMore.\n"
+CLEANED = b"Text.\nMore.\n"
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def test_symlink_is_read_but_never_written(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(AD)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "link.txt").symlink_to(outside)
+    before = snapshot(tmp_path)
+    check = run_cleaner(["check", "docs"], tmp_path, timeout=30)
+    assert check.code == 1 and "docs/link.txt:2: ADS001" in check.stdout
+    fix = run_cleaner(["check", "--fix", "docs"], tmp_path, timeout=30)
+    assert fix.code == 1, "a removal left in place must not exit 0"
+    assert "docs/link.txt: not rewritten: it is a symbolic link" in fix.stderr
+    assert_only_changed(before, snapshot(tmp_path), {})
+    assert (docs / "link.txt").is_symlink()
+
+
+def test_folder_that_loops_through_links_ends(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "sub" / "a.txt").write_bytes(AD)
+    (docs / "loop").symlink_to(docs)
+    (docs / "sub" / "back").symlink_to(Path(".."))
+    before = snapshot(tmp_path)
+    run = run_cleaner(["check", "--fix", "docs"], tmp_path, timeout=30)
+    assert run.code == 0, run.stderr
+    assert "docs/loop: skipped, a link to a folder" in run.stderr
+    assert "docs/sub/back: skipped, a link to a folder" in run.stderr
+    assert_only_changed(before, snapshot(tmp_path), {"docs/sub/a.txt": CLEANED})
+
+
+def test_link_cycle_named_on_the_command_line(tmp_path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    run = run_cleaner(["check", "a"], tmp_path, timeout=30)
+    assert run.code == 2
+    assert "a: cannot read: Too many levels of symbolic links" in run.stderr
+
+
+def test_link_to_a_folder_named_on_the_command_line_is_walked(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.txt").write_bytes(AD)
+    (tmp_path / "named").symlink_to(real)
+    run = run_cleaner(["check", "--fix", "named"], tmp_path, timeout=30)
+    assert run.code == 0 and "Fixing named/a.txt" in run.stderr
+    assert (real / "a.txt").read_bytes() == CLEANED
+
+
+def test_read_only_file_is_not_rewritten_under_fix(tmp_path):
+    path = tmp_path / "ro.txt"
+    path.write_bytes(AD)
+    path.chmod(0o444)
+    before = snapshot(tmp_path)
+    run = run_cleaner(["check", "--fix", "ro.txt"], tmp_path, timeout=30)
+    assert run.code == 2
+    assert "ro.txt: not rewritten: the file is read-only; make it writable to fix it" in run.stderr
+    assert_only_changed(before, snapshot(tmp_path), {})
+
+
+def test_missing_path_is_an_error_naming_it(tmp_path):
+    run = run_cleaner(["check", "nowhere.txt"], tmp_path, timeout=30)
+    assert run.code == 2 and "nowhere.txt: no such file or folder" in run.stderr
+
+
+def deny(target: Path, real):  # type: ignore[no-untyped-def]
+    """A stand-in for ``open`` / ``os.scandir`` that refuses ``target`` as a non-root user would be refused."""
+
+    def guarded(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path) == target:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    return guarded
+
+
+def test_unreadable_file_is_reported_and_the_run_goes_on(tmp_path, monkeypatch):
+    secret, other = tmp_path / "secret.txt", tmp_path / "other.txt"
+    secret.write_bytes(AD)
+    other.write_bytes(AD)
+    monkeypatch.setattr(cleaner.io, "open", deny(secret, open), raising=False)
+    before = snapshot(tmp_path)
+    result = CliRunner().invoke(app, ["check", "--fix", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{secret}: cannot read: Permission denied" in result.output
+    assert_only_changed(before, snapshot(tmp_path), {"other.txt": CLEANED})
+
+
+@pytest.mark.skipif(IS_ROOT, reason="root reads a file whatever its mode; the test above simulates it")
+def test_unreadable_file_for_real(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(AD)
+    secret.chmod(0)
+    run = run_cleaner(["check", "secret.txt"], tmp_path, timeout=30)
+    assert run.code == 2 and "secret.txt: cannot read: Permission denied" in run.stderr
+
+
+def test_unlistable_folder_is_reported_not_skipped(tmp_path, monkeypatch):
+    hidden = tmp_path / "locked"
+    hidden.mkdir()
+    (hidden / "a.txt").write_bytes(AD)
+    (tmp_path / "b.txt").write_bytes(AD)
+    monkeypatch.setattr(os, "scandir", deny(hidden, os.scandir))
+    monkeypatch.setattr(os, "listdir", deny(hidden, os.listdir))
+    result = CliRunner().invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{hidden}: cannot list folder: Permission denied" in result.output
+    assert f"{tmp_path / 'b.txt'}:2: ADS001" in result.output
+
+
+def test_file_that_changes_while_being_read_is_left_alone(tmp_path, monkeypatch):
+    path = tmp_path / "growing.txt"
+    path.write_bytes(AD)
+    real_open = open
+
+    class AppendedMidRead:
+        """A file handle whose file grows (another program appends) while it is read."""
+
+        def __init__(self, handle):  # type: ignore[no-untyped-def]
+            self.handle = handle
+
+        def __enter__(self):  # type: ignore[no-untyped-def]
+            return self
+
+        def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+            self.handle.close()
+
+        def fileno(self) -> int:
+            return self.handle.fileno()
+
+        def read(self) -> bytes:
+            data = self.handle.read(5)
+            with real_open(self.handle.name, "ab") as writer:
+                writer.write(b"Appended by someone else.\n")
+            return data + self.handle.read()
+
+    monkeypatch.setattr(cleaner.io, "open", lambda *a, **k: AppendedMidRead(real_open(*a, **k)), raising=False)
+    result = CliRunner().invoke(app, ["check", "--fix", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}: changed while being read; left as it is" in result.output
+    assert path.read_bytes() == AD + b"Appended by someone else.\n"
+
+
+def test_file_that_changes_between_read_and_rewrite_keeps_the_new_bytes(tmp_path, monkeypatch):
+    path = tmp_path / "edited.txt"
+    path.write_bytes(AD)
+    edited = b"Someone saved a new version.\nAdvertisement\n"
+    real_clean = Cleaner.clean
+
+    def clean_while_edited(self, text, *, name="<text>"):  # type: ignore[no-untyped-def]
+        path.write_bytes(edited)  # an editor saves while we clean
+        return real_clean(self, text, name=name)
+
+    monkeypatch.setattr(Cleaner, "clean", clean_while_edited)
+    result = CliRunner().invoke(app, ["check", "--fix", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}: not rewritten: it changed since it was read; run again" in result.output
+    assert path.read_bytes() == edited
+    assert [p.name for p in tmp_path.iterdir()] == ["edited.txt"], "no temporary file left"
