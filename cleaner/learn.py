@@ -1,0 +1,470 @@
+"""Learn the lines a site repeats on every page, and write them as a rule file to review.
+
+Pages of one site share template lines (a promo teaser, an "About <Company>" paragraph,
+a newsletter call, a footer). Counting finds them: a line is learned for a site when,
+after folding case, white space and digits (`fold_line`), it occurs in at least
+``min_docs`` documents and at least ``min_share`` of the site's documents. The result
+is an ordinary rule file (`render_rule_file`): one ``line`` rule per learned line, each
+with its count, share and two example documents, so a person reads it, edits it and
+commits it before it removes anything.
+
+Counting is a map-reduce in two passes over the shards, so memory stays bounded:
+
+1. *screen*: each shard is cut into pieces of at most ``chunk_docs`` documents; in a
+   piece, the hashes of folded lines that reach ``min_share`` of the piece's documents
+   of a site go on a watch list. A line that reaches ``min_share`` of all its site's
+   documents must reach it in at least one piece (if it fell short in every piece, the
+   sum would fall short too), so no learnable line is missed, and one piece puts at
+   most (lines per document) / ``min_share`` hashes on the list.
+2. *count*: each shard counts, exactly, the documents of every site that hold each
+   watched hash, and keeps the text and two document ids of each; nothing else.
+
+Shard results are merged in shard order, so any engine that runs the per-shard steps
+(here the local loop, or Ray tasks) gets the same result.
+
+Content safety: a candidate is rejected when it looks like article prose shared by
+syndicated copies (a long line that also occurs in documents of other sites), when it
+holds undecodable bytes, and each decision carries its reason for ``--explain``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import regex
+
+from cleaner.errors import ConfigError
+from cleaner.io import read_document
+from cleaner.matchers import split_lines
+
+SPACES = re.compile(r"\s+")
+DIGITS = re.compile(r"\d+")
+LETTER = re.compile(r"[^\W\d_]")
+PIECES = re.compile(r"(\s+)|(\d+)|([^\s\d]+)")
+SURROGATE = re.compile("[\ud800-\udfff]")
+SLUG_JUNK = re.compile(r"[^a-z0-9.-]+")
+PREFIX_SHAPE = re.compile(r"[A-Z]{2,5}")
+CATEGORY = "template"
+PROFILES = ("article", "page")
+
+Shard = Callable[[], Iterable["LearnDocument"]]
+
+
+@dataclass(frozen=True, slots=True)
+class LearnDocument:
+    """One document to learn from: an id for the examples, its site, and its text."""
+
+    id: str
+    group: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LearnSettings:
+    """Thresholds of `learn`; `check` raises `ConfigError` for values out of range.
+
+    ``prose_words`` and ``prose_sites``: a candidate of at least ``prose_words`` words
+    found in documents of at least ``prose_sites`` sites (its own included) is taken for
+    syndicated article prose and rejected. ``chunk_docs`` bounds the documents screened
+    at once (memory, not results).
+    """
+
+    min_docs: int = 5
+    min_share: float = 0.3
+    prose_words: int = 10
+    prose_sites: int = 2
+    chunk_docs: int = 4096
+
+    def check(self) -> None:
+        """Raise `ConfigError` naming the first setting out of range."""
+        if self.min_docs < 1:
+            raise ConfigError(f"--min-docs must be at least 1, not {self.min_docs}")
+        if not 0 < self.min_share <= 1:
+            raise ConfigError(f"--min-share must be above 0 and at most 1, not {self.min_share}")
+        if self.prose_words < 1 or self.prose_sites < 2:
+            raise ConfigError("prose_words must be at least 1 and prose_sites at least 2")
+        if self.chunk_docs < 1:
+            raise ConfigError(f"chunk_docs must be at least 1, not {self.chunk_docs}")
+
+
+def fold_line(line: str) -> str:
+    """The form lines are compared in: lower case, white space runs as one space, digit runs as 0.
+
+    >>> fold_line("  Updated 3 hours  ago\\r\\n") == fold_line("updated 15 Hours ago")
+    True
+    >>> fold_line("Updated 3 hours ago")
+    'updated 0 hours ago'
+    """
+    return SPACES.sub(" ", DIGITS.sub("0", line.strip().lower()))
+
+
+def line_hash(folded: str) -> int:
+    """A 64-bit hash of a folded line, the same in every process (unlike ``hash``)."""
+    digest = hashlib.blake2b(folded.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def site_of(record: Mapping[str, object], group_by: str | None) -> str:
+    """The group of a record: the ``group_by`` field, else the host of ``url``, else ``""``.
+
+    >>> site_of({"url": "https://News.Example.com:443/a/b"}, None)
+    'news.example.com'
+    >>> site_of({"source": "wire"}, "source"), site_of({}, None)
+    ('wire', '')
+    """
+    if group_by is not None:
+        value = record.get(group_by)
+        return "" if value is None else str(value)
+    url = record.get("url")
+    if isinstance(url, str):
+        try:
+            return urlsplit(url.strip()).hostname or ""
+        except ValueError:
+            return ""
+    return ""
+
+
+def document_lines(text: str) -> Iterator[tuple[str, str]]:
+    """Each line worth counting, stripped, with its folded form; lines without a letter are left out.
+
+    A separator such as ``* * *`` or a bare number never becomes a rule.
+    """
+    for line in split_lines(text):
+        stripped = line.strip()
+        if stripped and LETTER.search(stripped):
+            yield stripped, fold_line(stripped)
+
+
+# ---------------------------------------------------------------- pass 1: screen
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """What pass 1 found in some shards: documents per site, and the watched hashes."""
+
+    group_docs: Mapping[str, int]
+    watch: frozenset[int]
+
+
+def screen_shard(shard: Shard, settings: LearnSettings) -> Screen:
+    """Pass 1 over one shard: count documents per site and put candidate hashes on the watch list."""
+    group_docs: Counter[str] = Counter()
+    watch: set[int] = set()
+    pending: dict[str, tuple[list[int], Counter[int]]] = {}
+    held = 0
+    for document in shard():
+        group_docs[document.group] += 1
+        size, counts = pending.setdefault(document.group, ([0], Counter()))
+        size[0] += 1
+        counts.update({line_hash(folded) for _, folded in document_lines(document.text)})
+        held += 1
+        if held >= settings.chunk_docs:
+            flush_pieces(pending, settings.min_share, watch)
+            held = 0
+    flush_pieces(pending, settings.min_share, watch)
+    return Screen(dict(group_docs), frozenset(watch))
+
+
+def flush_pieces(pending: dict[str, tuple[list[int], Counter[int]]], share: float, watch: set[int]) -> None:
+    """Move the hashes that reach ``share`` of their piece onto the watch list; empty the pieces."""
+    for size, counts in pending.values():
+        needed = reaches(size[0], share)
+        watch.update(key for key, count in counts.items() if count >= needed)
+    pending.clear()
+
+
+def reaches(documents: int, share: float) -> int:
+    """The fewest documents out of ``documents`` that make up ``share`` of them.
+
+    >>> reaches(10, 0.3), reaches(7, 0.3), reaches(1, 0.3)
+    (3, 3, 1)
+    """
+    return max(1, math.ceil(documents * share - 1e-9))
+
+
+def merge_screens(screens: Iterable[Screen]) -> Screen:
+    """Add up the documents per site and join the watch lists (order does not matter)."""
+    group_docs: Counter[str] = Counter()
+    watch: set[int] = set()
+    for screen in screens:
+        group_docs.update(screen.group_docs)
+        watch.update(screen.watch)
+    return Screen(dict(group_docs), frozenset(watch))
+
+
+# ---------------------------------------------------------------- pass 2: count
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Exact counts of watched hashes per site, with a text and up to two document ids each."""
+
+    counts: Mapping[tuple[str, int], int]
+    examples: Mapping[tuple[str, int], tuple[str, ...]]
+    texts: Mapping[tuple[str, int], str]
+
+
+def count_shard(shard: Shard, watch: frozenset[int]) -> Tally:
+    """Pass 2 over one shard: in how many documents of each site each watched hash occurs."""
+    counts: Counter[tuple[str, int]] = Counter()
+    examples: dict[tuple[str, int], tuple[str, ...]] = {}
+    texts: dict[tuple[str, int], str] = {}
+    for document in shard():
+        seen: set[int] = set()
+        for stripped, folded in document_lines(document.text):
+            key_hash = line_hash(folded)
+            if key_hash not in watch or key_hash in seen:
+                continue
+            seen.add(key_hash)
+            key = (document.group, key_hash)
+            counts[key] += 1
+            found = examples.get(key, ())
+            if len(found) < 2:
+                examples[key] = (*found, document.id)
+            texts.setdefault(key, stripped)
+    return Tally(dict(counts), examples, texts)
+
+
+def merge_tallies(tallies: Iterable[Tally]) -> Tally:
+    """Merge shard tallies in shard order: counts add up, the first texts and ids win."""
+    counts: Counter[tuple[str, int]] = Counter()
+    examples: dict[tuple[str, int], tuple[str, ...]] = {}
+    texts: dict[tuple[str, int], str] = {}
+    for tally in tallies:
+        counts.update(tally.counts)
+        for key, ids in tally.examples.items():
+            examples[key] = (*examples.get(key, ()), *ids)[:2]
+        for key, text in tally.texts.items():
+            texts.setdefault(key, text)
+    return Tally(dict(counts), examples, texts)
+
+
+# ---------------------------------------------------------------- decide
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A line past the thresholds for one site, and whether it was learned or why not."""
+
+    group: str
+    text: str
+    count: int
+    group_docs: int
+    sites: int
+    examples: tuple[str, ...]
+    rejected: str | None = None
+
+    @property
+    def share(self) -> float:
+        """The fraction of the site's documents that hold the line."""
+        return self.count / self.group_docs
+
+    def explain(self) -> str:
+        """One line for ``--explain``: the decision, the figures and the reason."""
+        figures = f"in {self.count} of {self.group_docs} documents ({self.share:.0%}), on {self.sites} site(s)"
+        verdict = f"rejected: {self.rejected}" if self.rejected else "learned"
+        return f"{self.group or '(all)'}: {verdict}: {figures}: {self.text[:80]!r}"
+
+
+@dataclass(frozen=True, slots=True)
+class LearnResult:
+    """Every candidate of every site, in a stable order, and the documents per site."""
+
+    group_docs: Mapping[str, int]
+    candidates: tuple[Candidate, ...]
+    settings: LearnSettings = field(default_factory=LearnSettings)
+
+    def groups(self) -> list[str]:
+        """The sites seen, sorted."""
+        return sorted(self.group_docs)
+
+    def learned(self, group: str) -> list[Candidate]:
+        """The candidates of ``group`` that were learned (not rejected)."""
+        return [c for c in self.candidates if c.group == group and c.rejected is None]
+
+
+def decide(screen: Screen, tally: Tally, settings: LearnSettings) -> LearnResult:
+    """Keep the watched lines past both thresholds; reject those that look like shared prose."""
+    sites: Counter[int] = Counter(key_hash for (_, key_hash), count in tally.counts.items() if count)
+    candidates = []
+    for (group, key_hash), count in tally.counts.items():
+        total = screen.group_docs.get(group, 0)
+        if count < settings.min_docs or count < reaches(total, settings.min_share):
+            continue
+        text = tally.texts[(group, key_hash)]
+        candidate = Candidate(group, text, count, total, sites[key_hash], tally.examples[(group, key_hash)])
+        reason = rejection(candidate, settings)
+        candidates.append(Candidate(**{**as_fields(candidate), "rejected": reason}) if reason else candidate)
+    candidates.sort(key=lambda c: (c.group, -c.count, fold_line(c.text), c.text))
+    return LearnResult(dict(screen.group_docs), tuple(candidates), settings)
+
+
+def as_fields(candidate: Candidate) -> dict[str, object]:
+    """The fields of a candidate as a dict (slots dataclasses have no ``__dict__``)."""
+    return {name: getattr(candidate, name) for name in Candidate.__dataclass_fields__}
+
+
+def rejection(candidate: Candidate, settings: LearnSettings) -> str | None:
+    """Why a candidate must not become a rule, or None when it may."""
+    words = len(candidate.text.split())
+    if candidate.sites >= settings.prose_sites and words >= settings.prose_words:
+        return (
+            f"looks like syndicated article prose: {words} words, also found in documents of "
+            f"{candidate.sites - 1} other site(s)"
+        )
+    if SURROGATE.search(candidate.text):
+        return "holds bytes that are not valid UTF-8; a rule file cannot spell it"
+    return None
+
+
+# ---------------------------------------------------------------- engines
+
+
+def learn(shards: Sequence[Shard], settings: LearnSettings | None = None) -> LearnResult:
+    """Learn template lines from ``shards`` in this process (the local engine).
+
+    Each shard is a callable returning an iterable of `LearnDocument`; it is called
+    twice (once per pass), so it must give the same documents both times.
+
+    >>> stories = ["Rain.", "Snow.", "Sun.", "Fog.", "Wind.", "Hail."]
+    >>> pages = [LearnDocument(str(n), "a.com", f"Menu\\n{story}\\n") for n, story in enumerate(stories)]
+    >>> result = learn([lambda: pages])
+    >>> [(c.text, c.count) for c in result.learned("a.com")]
+    [('Menu', 6)]
+    """
+    settings = settings or LearnSettings()
+    settings.check()
+    screen = merge_screens(screen_shard(shard, settings) for shard in shards)
+    tally = merge_tallies(count_shard(shard, screen.watch) for shard in shards)
+    return decide(screen, tally, settings)
+
+
+def learn_with_ray(
+    shards: Sequence[Shard], settings: LearnSettings | None = None, *, address: str | None = None, num_cpus: int | None = None
+) -> LearnResult:
+    """The same as `learn`, with each shard's pass run as a Ray task (extra ``cleaner[ray]``).
+
+    Connects to the cluster at ``address`` (a local instance when None, with ``num_cpus``)
+    unless Ray is already initialised. Results are merged in shard order, so they equal
+    the local engine's.
+    """
+    settings = settings or LearnSettings()
+    settings.check()
+    try:
+        import ray  # noqa: PLC0415 (optional extra)
+    except ImportError:
+        raise ConfigError("--engine ray needs Ray: pip install 'cleaner[ray]'") from None
+    if not ray.is_initialized():
+        ray.init(address=address, num_cpus=num_cpus, include_dashboard=False, log_to_driver=False)
+    screen_task = ray.remote(screen_shard)
+    count_task = ray.remote(count_shard)
+    settings_ref = ray.put(settings)
+    screen = merge_screens(ray.get([screen_task.remote(shard, settings_ref) for shard in shards]))
+    watch_ref = ray.put(screen.watch)
+    tally = merge_tallies(ray.get([count_task.remote(shard, watch_ref) for shard in shards]))
+    return decide(screen, tally, settings)
+
+
+# ---------------------------------------------------------------- sources
+
+
+def read_text_files(paths: Sequence[str], group: str = "") -> Iterator[LearnDocument]:
+    """Documents from text files, one per file, the path as id (a `Shard` via ``functools.partial``)."""
+    for path in paths:
+        document = read_document(Path(path))
+        yield LearnDocument(path, group, document.text)
+
+
+# ---------------------------------------------------------------- rule files
+
+
+def pattern_for(text: str) -> str:
+    r"""An anchored pattern matching every line that folds like ``text`` (use with ignore_case).
+
+    >>> pattern_for("Updated 3 hours ago (c) A.B.")
+    '^Updated\\s+\\d+\\s+hours\\s+ago\\s+\\(c\\)\\s+A\\.B\\.$'
+    """
+    parts = []
+    for space, digits, other in PIECES.findall(text.strip()):
+        parts.append(r"\s+" if space else r"\d+" if digits else regex.escape(other))
+    return "^" + "".join(parts) + "$"
+
+
+def site_slug(site: str) -> str:
+    """A site as dotted lower-case words for rule names and file names.
+
+    >>> site_slug("News.Example.com"), site_slug("Le Monde / Sport"), site_slug("")
+    ('news.example.com', 'le-monde-sport', 'corpus')
+    """
+    try:
+        ascii_site = site.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_site = site
+    words = [SLUG_JUNK.sub("-", part).strip("-") for part in ascii_site.lower().split(".")]
+    return ".".join(word for word in words if word) or "corpus"
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's, plus DEL)."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def toml_pattern(pattern: str) -> str:
+    """A pattern as a TOML literal string (no double escaping) when it can be one."""
+    if "'''" in pattern or any(ord(ch) < 32 and ch != "\t" or ch == "\x7f" for ch in pattern):
+        return toml_string(pattern)
+    return f"'''{pattern}'''"
+
+
+def rule_id(prefix: str, number: int) -> str:
+    """A rule id such as ``LRN007``; raise `ConfigError` past 999."""
+    if not PREFIX_SHAPE.fullmatch(prefix):
+        raise ConfigError(f"--id-prefix must be 2-5 capital letters, like LRN, not {prefix!r}")
+    if not 1 <= number <= 999:
+        raise ConfigError(f"learned rule number {number} does not fit in {prefix}001-{prefix}999; use another --id-prefix")
+    return f"{prefix}{number:03d}"
+
+
+def render_rule_file(
+    candidates: Sequence[Candidate], *, site: str, documents: int, prefix: str, first_number: int, settings: LearnSettings
+) -> str:
+    """One site's learned lines as a rule file; ids count up from ``first_number``."""
+    slug = site_slug(site)
+    label = site or "the corpus"
+    lines = [
+        f"# Template lines learned by `cleaner learn` from {documents} documents of {label}",
+        f"# (min_docs {settings.min_docs}, min_share {settings.min_share:g}). Review every rule before use:",
+        "# delete a rule whose line is real content. Apply with: cleaner check --rules THIS_FILE",
+    ]
+    for number, candidate in enumerate(candidates, 1):
+        text = candidate.text
+        where = " and ".join(candidate.examples)
+        description = (
+            f"Learned from {label}: this line occurs in {candidate.count} of its "
+            f"{candidate.group_docs} documents ({candidate.share:.1%}), e.g. in {where}. Lines that "
+            "differ only in case, spacing or digits count as the same line."
+        )
+        lines += [
+            "",
+            "[[rule]]",
+            f'id = "{rule_id(prefix, first_number + number - 1)}"',
+            f'name = "learned.{slug}.{number}"',
+            'kind = "line"',
+            f'category = "{CATEGORY}"',
+            f"reason = {toml_string(f'Template line of {label}: in {candidate.share:.0%} of its documents')}",
+            f"description = {toml_string(description)}",
+            f"profiles = {json.dumps(list(PROFILES))}",
+            "ignore_case = true",
+            f"pattern = {toml_pattern(pattern_for(text))}",
+            f"examples.remove = [{toml_string(text + chr(10))}]",
+            f"examples.keep = [{toml_string('Quoted in the story: ' + text + chr(10))}]",
+        ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,193 @@
+"""`cleaner learn`: template lines of synthetic sites become rules that remove them and nothing else."""
+
+from __future__ import annotations
+
+import random
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner, RuleSet, load_rules
+from cleaner.errors import ConfigError
+from cleaner.learn import (
+    LearnDocument,
+    LearnSettings,
+    fold_line,
+    learn,
+    learn_with_ray,
+    pattern_for,
+    read_text_files,
+    render_rule_file,
+)
+
+WORDS = (
+    "river council budget harbour school winter market doctor bridge village engine forest "
+    "museum festival station garden library railway election harvest factory theatre island "
+    "mountain province minister painter teacher fisherman orchestra vineyard"
+).split()
+
+# Each site's template: (line, share of its pages that carry it). Digits vary per page.
+SITES = {
+    "news.alpha.example": [
+        ("Subscribe to the Alpha Morning Brief", 1.0),
+        ("Updated {n} hours ago", 0.9),
+        ("About Alpha Media: Alpha Media is an independent newsroom covering the coast since 1998.", 0.8),
+        ("© 2024 Alpha Media. All rights reserved.", 1.0),
+    ],
+    "beta.example.org": [
+        ("BETA DAILY | Home | World | Sport", 1.0),
+        ("Share this story", 0.6),
+        ("Sign up for the Beta newsletter and get {n} stories every morning", 0.5),
+    ],
+    "gamma.example.net": [
+        ("Gamma Weekly", 1.0),
+        ("Posted on {n}/{m}/2024 by the Gamma desk", 0.95),
+        ("Read more from Gamma", 0.4),
+    ],
+}
+# A wire story that several sites republish: long prose lines present on all three sites.
+WIRE = [
+    "The regional parliament approved the new water plan on Tuesday after a debate that lasted three days.",
+    "Farmers in the valley said the plan would give them more certainty about irrigation next summer.",
+]
+
+
+def sentence(rng: random.Random) -> str:
+    """A unique article sentence: random words and a number make repeats vanishingly unlikely."""
+    words = rng.sample(WORDS, 9)
+    return f"{' '.join(words).capitalize()} near kilometre {rng.randrange(10**6)} and {rng.choice(WORDS)}."
+
+
+def make_site(site: str, pages: int, rng: random.Random) -> list[tuple[str, str, set[str]]]:
+    """Pages of one site: (id, text, its template lines)."""
+    made = []
+    for number in range(pages):
+        template = [
+            line.format(n=rng.randrange(1, 24), m=rng.randrange(1, 13))
+            for line, share in SITES[site]
+            if rng.random() < share
+        ]
+        article = [sentence(rng) for _ in range(rng.randrange(3, 9))]
+        if number % 3 == 0:  # 14 of 40 pages: past min_share on every site
+            article[1:1] = WIRE
+        head, tail = template[: len(template) // 2 + 1], template[len(template) // 2 + 1 :]
+        text = "\n\n".join([*head, *article, *tail]) + "\n"
+        made.append((f"{site}/{number:03d}", text, set(template)))
+    return made
+
+
+Corpus = tuple[Path, dict[str, list[tuple[str, str, set[str]]]]]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """Three synthetic sites of 40 pages each, written as files (one folder per site)."""
+    rng = random.Random(5)
+    root = tmp_path_factory.mktemp("sites")
+    pages = {site: make_site(site, 40, rng) for site in SITES}
+    for made in pages.values():
+        for doc_id, text, _ in made:
+            path = root / f"{doc_id}.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    return root, pages
+
+
+def shards_of(corpus: Corpus) -> list[partial[object]]:
+    """Two file shards per site (picklable, so Ray can run them)."""
+    root, pages = corpus
+    shards = []
+    for site, made in pages.items():
+        paths = [str(root / f"{doc_id}.txt") for doc_id, _, _ in made]
+        shards += [partial(read_text_files, paths[:15], site), partial(read_text_files, paths[15:], site)]
+    return shards
+
+
+def write_rules(result, folder: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+    """One rule file per site, ids numbered on across the files."""
+    written = []
+    number = 1
+    for site in result.groups():
+        learned = result.learned(site)
+        text = render_rule_file(learned, site=site, documents=result.group_docs[site], prefix="LRN",
+                                first_number=number, settings=result.settings)
+        number += len(learned)
+        path = folder / f"{site}.toml"
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def assert_removes_template_only(corpus: Corpus, rules: RuleSet) -> None:
+    cleaner = Cleaner(rules, profile="article")
+    for made in corpus[1].values():
+        for doc_id, text, template in made:
+            result = cleaner.clean(text, name=doc_id)
+            removed = {line.strip() for removal in result.removals for line in removal.text.splitlines()} - {""}
+            assert removed == template, doc_id
+            assert all(removal.rule_id.startswith("LRN") for removal in result.removals)
+
+
+def test_folding_treats_case_space_and_digits_alike():
+    assert fold_line("Updated 3 hours ago") == fold_line("  UPDATED   15 hours ago ")
+    assert fold_line("Updated 3 hours ago") != fold_line("Updated three hours ago")
+
+
+def test_learned_rules_remove_every_template_line_and_no_article_line(corpus, tmp_path):
+    result = learn(shards_of(corpus))
+    rules = load_rules(write_rules(result, tmp_path), check_examples=True)
+    assert len(rules) == sum(len(template) for template in SITES.values())
+    assert_removes_template_only(corpus, rules)
+
+
+def test_syndicated_prose_is_rejected_with_a_reason(corpus):
+    result = learn(shards_of(corpus))
+    rejected = [c for c in result.candidates if c.rejected]
+    assert {c.text for c in rejected} == set(WIRE)
+    assert all("syndicated article prose" in c.explain() for c in rejected)
+    assert {c.group for c in rejected} == set(SITES)
+
+
+def test_lines_below_either_threshold_are_not_learned(corpus):
+    pages = corpus[1]["gamma.example.net"]
+    carrying = sum("Read more from Gamma" in template for _, _, template in pages)
+    result = learn(shards_of(corpus), LearnSettings(min_share=(carrying + 0.5) / len(pages)))
+    texts = {c.text for c in result.learned("gamma.example.net")}
+    assert "Read more from Gamma" not in texts
+    assert "Gamma Weekly" in texts
+    small = learn(shards_of(corpus)[:1], LearnSettings(min_docs=16))  # a shard of 15 pages
+    assert small.candidates == ()
+
+
+def test_results_do_not_depend_on_sharding_or_chunking(corpus):
+    whole = learn(shards_of(corpus))
+    root, pages = corpus
+    one_shard = [partial(read_text_files, [str(root / f"{d}.txt") for d, _, _ in made], site) for site, made in pages.items()]
+    chunked = learn(one_shard, LearnSettings(chunk_docs=7))
+    assert (chunked.candidates, chunked.group_docs) == (whole.candidates, whole.group_docs)
+
+
+def test_pattern_matches_every_folded_variant_and_only_whole_lines():
+    rules_text = render_rule_file(
+        learn([lambda: [LearnDocument(str(n), "", f"Updated {n} hours ago\nStory {'abcdef'[n]}\n") for n in range(6)]])
+        .learned(""), site="", documents=6, prefix="LRN", first_number=1, settings=LearnSettings())
+    assert "learned.corpus.1" in rules_text
+    assert pattern_for("Updated 3 hours ago") == r"^Updated\s+\d+\s+hours\s+ago$"
+
+
+def test_settings_out_of_range_are_a_clear_error():
+    with pytest.raises(ConfigError, match="--min-share"):
+        learn([], LearnSettings(min_share=0))
+
+
+def test_ray_engine_gives_the_local_result(corpus, tmp_path):
+    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        result = learn_with_ray(shards_of(corpus))
+    finally:
+        ray.shutdown()
+    local = learn(shards_of(corpus))
+    assert (result.candidates, result.group_docs) == (local.candidates, local.group_docs)
+    assert_removes_template_only(corpus, load_rules(write_rules(result, tmp_path), check_examples=True))
