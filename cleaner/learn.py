@@ -33,17 +33,22 @@ import hashlib
 import json
 import math
 import re
+import tempfile
+import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import regex
 
-from cleaner.errors import ConfigError
-from cleaner.io import read_document
+from cleaner.errors import CleanerError, ConfigError, DocumentError
+from cleaner.io import discover, read_document, write_atomically
 from cleaner.matchers import split_lines
+from cleaner.records import JSONL_SUFFIXES, PARQUET_SUFFIXES, read_records
+from cleaner.rules import builtin_rules_dir, load_rules
 
 SPACES = re.compile(r"\s+")
 DIGITS = re.compile(r"\d+")
@@ -366,14 +371,23 @@ def learn_with_ray(
         ray.init(address=address, num_cpus=num_cpus, include_dashboard=False, log_to_driver=False)
     screen_task = ray.remote(screen_shard)
     count_task = ray.remote(count_shard)
-    settings_ref = ray.put(settings)
-    screen = merge_screens(ray.get([screen_task.remote(shard, settings_ref) for shard in shards]))
-    watch_ref = ray.put(screen.watch)
-    tally = merge_tallies(ray.get([count_task.remote(shard, watch_ref) for shard in shards]))
+    try:
+        settings_ref = ray.put(settings)
+        screen = merge_screens(ray.get([screen_task.remote(shard, settings_ref) for shard in shards]))
+        watch_ref = ray.put(screen.watch)
+        tally = merge_tallies(ray.get([count_task.remote(shard, watch_ref) for shard in shards]))
+    except ray.exceptions.RayTaskError as error:
+        # A bad record in a worker: raise the library's own error, not Ray's traceback.
+        if isinstance(error.cause, CleanerError):
+            raise error.cause from None
+        raise
     return decide(screen, tally, settings)
 
 
 # ---------------------------------------------------------------- sources
+
+
+TEXT_FILES_PER_SHARD = 1000
 
 
 def read_text_files(paths: Sequence[str], group: str = "") -> Iterator[LearnDocument]:
@@ -381,6 +395,44 @@ def read_text_files(paths: Sequence[str], group: str = "") -> Iterator[LearnDocu
     for path in paths:
         document = read_document(Path(path))
         yield LearnDocument(path, group, document.text)
+
+
+def read_record_file(
+    path: str, *, text_field: str = "text", id_field: str = "id", group_by: str | None = None
+) -> Iterator[LearnDocument]:
+    """Documents from a JSONL or Parquet file, one per record; the id is ``id_field`` or ``file:line``.
+
+    A record without the text field, or whose text is not a string, is a `DocumentError`
+    naming the file and line (or row).
+    """
+    for number, record in read_records(path):
+        text = record.get(text_field)
+        if not isinstance(text, str):
+            what = "has no field" if text_field not in record else "has a non-string value in"
+            raise DocumentError(f"{path}:{number}: the record {what} {text_field!r}; see --text-field")
+        doc_id = record.get(id_field)
+        yield LearnDocument(f"{path}:{number}" if doc_id is None else str(doc_id), site_of(record, group_by), text)
+
+
+def plan_shards(
+    paths: Iterable[Path], *, text_field: str = "text", id_field: str = "id", group_by: str | None = None
+) -> list[Shard]:
+    """One shard per record file (JSONL or Parquet) and one per 1000 text files, in sorted order.
+
+    Shards are ``functools.partial`` objects of this module's readers, so they pickle for Ray.
+    """
+    shards: list[Shard] = []
+    text_files: list[str] = []
+    for path in discover(paths):
+        if not path.exists():
+            raise DocumentError(f"{path}: no such file or folder")
+        if str(path).lower().endswith(JSONL_SUFFIXES + PARQUET_SUFFIXES):
+            shards.append(partial(read_record_file, str(path), text_field=text_field, id_field=id_field, group_by=group_by))
+        else:
+            text_files.append(str(path))
+    for start in range(0, len(text_files), TEXT_FILES_PER_SHARD):
+        shards.append(partial(read_text_files, tuple(text_files[start : start + TEXT_FILES_PER_SHARD])))
+    return shards
 
 
 # ---------------------------------------------------------------- rule files
@@ -468,3 +520,89 @@ def render_rule_file(
             f"examples.keep = [{toml_string('Quoted in the story: ' + text + chr(10))}]",
         ]
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFilePlan:
+    """One rule file to write: where, for which group and site label, how many rules, and its text."""
+
+    path: Path
+    group: str
+    site: str
+    rules: int
+    text: str
+
+
+def next_free_number(folder: Path, prefix: str, replaced: Iterable[Path]) -> int:
+    """1 + the highest ``PREFIXnnn`` id in the rule files under ``folder``, files about to be replaced aside.
+
+    So learned files for several corpora can sit in one folder and load together.
+    """
+    skip = {path.resolve() for path in replaced}
+    highest = 0
+    for path in sorted(folder.rglob("*.toml")) if folder.is_dir() else []:
+        if path.resolve() in skip:
+            continue
+        try:
+            tables = tomllib.loads(path.read_text(encoding="utf-8")).get("rule", [])
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue  # loading the folder reports it; it holds no id we could clash with
+        for table in tables if isinstance(tables, list) else []:
+            rule_id = table.get("id") if isinstance(table, dict) else None
+            if isinstance(rule_id, str) and rule_id[:-3] == prefix and rule_id[-3:].isdigit():
+                highest = max(highest, int(rule_id[-3:]))
+    return highest + 1
+
+
+def plan_rule_files(result: LearnResult, output: Path, *, prefix: str = "LRN", start: int | None = None) -> list[RuleFilePlan]:
+    """The rule files for ``result``: ``output`` itself when it ends in ``.toml`` (one site only),
+    else one ``<site>.toml`` per site inside the folder ``output``. Sites with no learned line get no file.
+
+    Ids count up across the files from ``start`` (default: after the ids already in the folder).
+    Raises `ConfigError` for an output inside the built-in rule pack or a file for several sites.
+    """
+    builtin = builtin_rules_dir().resolve()
+    if output.resolve() == builtin or builtin in output.resolve().parents:
+        raise ConfigError(f"{output}: is inside the built-in rules ({builtin}); write learned rules elsewhere, e.g. rules/learned/")
+    groups = result.groups()
+    single = output.suffix == ".toml"
+    if single and len(groups) > 1:
+        raise ConfigError(f"{output}: the corpus has {len(groups)} sites; give -o a folder to get one rule file per site")
+    folder = output.parent if single else output
+    plans: list[tuple[Path, str, list[Candidate]]] = []  # (path, label, learned lines)
+    used: set[str] = set()
+    for group in groups:
+        learned = result.learned(group)
+        if not learned:
+            continue
+        label = group or (output.stem if single else "")
+        name = site_slug(label)
+        while name in used:
+            name += "-2"
+        used.add(name)
+        plans.append((output if single else folder / f"{name}.toml", label, learned))
+    number = start if start is not None else next_free_number(folder, prefix, [path for path, _, _ in plans])
+    planned = []
+    for path, label, learned in plans:
+        text = render_rule_file(learned, site=label, documents=result.group_docs[learned[0].group],
+                                prefix=prefix, first_number=number, settings=result.settings)
+        planned.append(RuleFilePlan(path, learned[0].group, label, len(learned), text))
+        number += len(learned)
+    return planned
+
+
+def write_rule_files(plans: Sequence[RuleFilePlan]) -> None:
+    """Check every planned file loads with its examples passing, then write each atomically."""
+    with tempfile.TemporaryDirectory() as scratch:
+        drafts = []
+        for number, plan in enumerate(plans):
+            draft = Path(scratch) / f"{number}-{plan.path.name}"
+            draft.write_text(plan.text, encoding="utf-8")
+            drafts.append(draft)
+        load_rules(drafts, check_examples=True)  # a bug here must not reach a reviewer's folder
+    for plan in plans:
+        try:
+            plan.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DocumentError(f"{plan.path.parent}: cannot create folder: {error.strerror or error}") from None
+        write_atomically(plan.path, plan.text.encode("utf-8"))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import random
 from functools import partial
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from cleaner import Cleaner, RuleSet, load_rules
+from cleaner.cli import app
 from cleaner.errors import ConfigError
 from cleaner.learn import (
     LearnDocument,
@@ -20,6 +23,8 @@ from cleaner.learn import (
     read_text_files,
     render_rule_file,
 )
+from cleaner.records import write_records
+from cleaner.rules import builtin_rules_dir
 
 WORDS = (
     "river council budget harbour school winter market doctor bridge village engine forest "
@@ -191,3 +196,68 @@ def test_ray_engine_gives_the_local_result(corpus, tmp_path):
     local = learn(shards_of(corpus))
     assert (result.candidates, result.group_docs) == (local.candidates, local.group_docs)
     assert_removes_template_only(corpus, load_rules(write_rules(result, tmp_path), check_examples=True))
+
+
+def write_jsonl(corpus: Corpus, path: Path) -> None:
+    """The corpus as one JSONL file of records with id, url and text, sites interleaved."""
+    records = [
+        {"id": doc_id, "url": f"https://{site}/story/{doc_id.rsplit('/', 1)[1]}", "source": f"feed-{site}", "text": text}
+        for site, made in corpus[1].items()
+        for doc_id, text, _ in made
+    ]
+    records.sort(key=lambda record: record["id"].rsplit("/", 1)[1])
+    write_records(path, records)
+
+
+def test_cli_learns_one_file_per_site_and_check_applies_them(corpus, tmp_path):
+    write_jsonl(corpus, tmp_path / "pages.jsonl")
+    learned = tmp_path / "rules" / "learned"
+    result = CliRunner().invoke(app, ["learn", str(tmp_path / "pages.jsonl"), "-o", str(learned), "--explain"])
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in learned.iterdir()) == sorted(f"{site}.toml" for site in SITES)
+    assert "rejected: looks like syndicated article prose" in result.stdout
+    text = (learned / "beta.example.org.toml").read_text()
+    assert 'name = "learned.beta.example.org.1"' in text and "e.g. in beta.example.org/" in text
+    root = corpus[0]
+    check = CliRunner().invoke(app, ["check", str(root), "--rules", str(learned), "--no-default-rules",
+                                     "--output-format", "json", "--no-statistics"])
+    assert check.exit_code == 1, check.output
+    reports = {Path(report["path"]).relative_to(root).with_suffix("").as_posix(): report
+               for report in json.loads(check.stdout)}
+    for made in corpus[1].values():
+        for doc_id, _, template in made:
+            removals = reports[doc_id]["removals"]
+            assert {r["text"].strip() for r in removals} == template
+            assert all(r["rule_id"].startswith("LRN") and r["rule_name"].startswith("learned.") for r in removals)
+
+
+def test_cli_learns_again_beside_existing_files_without_id_clashes(corpus, tmp_path):
+    write_jsonl(corpus, tmp_path / "pages.jsonl")
+    learned = tmp_path / "learned"
+    runner = CliRunner()
+    first = runner.invoke(app, ["learn", str(tmp_path / "pages.jsonl"), "-o", str(learned)])
+    first_files = set(learned.iterdir())
+    second = runner.invoke(app, ["learn", str(tmp_path / "pages.jsonl"), "-o", str(learned), "--group-by", "source"])
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert len(set(learned.iterdir()) - first_files) == 3
+    # Both sets load together: the second run's ids start after the first run's.
+    rules = load_rules([learned], check_examples=True)
+    assert len(rules) == 2 * sum(len(template) for template in SITES.values())
+
+
+def test_cli_refuses_the_builtin_pack_and_a_single_file_for_several_sites(corpus, tmp_path):
+    write_jsonl(corpus, tmp_path / "pages.jsonl")
+    runner = CliRunner()
+    builtin = runner.invoke(app, ["learn", str(tmp_path / "pages.jsonl"), "-o", str(builtin_rules_dir())])
+    assert builtin.exit_code == 2 and "built-in rules" in builtin.output
+    several = runner.invoke(app, ["learn", str(tmp_path / "pages.jsonl"), "-o", str(tmp_path / "one.toml")])
+    assert several.exit_code == 2 and "give -o a folder" in several.output
+    assert not (tmp_path / "one.toml").exists()
+
+
+def test_cli_names_the_file_and_line_of_a_bad_record(tmp_path):
+    (tmp_path / "bad.jsonl").write_text('{"text": "fine"}\n{"body": "no text"}\n')
+    result = CliRunner().invoke(app, ["learn", str(tmp_path / "bad.jsonl"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "bad.jsonl:2: the record has no field 'text'" in result.output
+    assert not (tmp_path / "out").exists()
