@@ -10,6 +10,7 @@
 True
 """
 
+from cleaner.corpus import clean_batch
 from cleaner.errors import CleanerError, ConfigError, DocumentError, RuleFileError, RuleTimeout
 from cleaner.model import CleanResult, Removal, restore
 from cleaner.pipeline import Cleaner, clean, find_removals
@@ -27,6 +28,7 @@ __all__ = [
     "RuleSet",
     "RuleTimeout",
     "clean",
+    "clean_batch",
     "find_removals",
     "load_rules",
     "restore",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from functools import partial
 from pathlib import Path
@@ -15,13 +17,15 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from cleaner.corpus import CorpusOptions, CorpusStats, clean_corpus, default_workers, dumps_stats
 from cleaner.errors import CleanerError, DocumentError, RuleFileError
 from cleaner.files import FileOutcome, clean_paths, write_copy
-from cleaner.io import decode_document
+from cleaner.io import decode_document, write_atomically
 from cleaner.pipeline import Cleaner
 from cleaner.render import (
     Tally,
     make_console,
+    render_corpus_stats,
     render_concise,
     render_rich_diff,
     render_unified_diff,
@@ -313,6 +317,73 @@ def explain_rule(
     out.print("\n".join(lines), markup=False, highlight=False)
 
 
+class OnError(str, Enum):
+    """What ``corpus`` does with a record it cannot clean."""
+
+    stop = "stop"
+    skip = "skip"
+
+
+class Engine(str, Enum):
+    """Where ``corpus`` runs: processes on this machine, or a Ray cluster."""
+
+    local = "local"
+    ray = "ray"
+
+
+@app.command()
+def corpus(
+    inputs: Annotated[list[Path], typer.Argument(help="JSONL (.jsonl, .jsonl.gz, .jsonl.zst) or Parquet files, or folders of them.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output file, or folder for several inputs or a folder.")],
+    text_field: Annotated[str, typer.Option(help="The field holding the text to clean.")] = "text",
+    id_field: Annotated[str, typer.Option(help="The field naming a record in the audit trail.")] = "id",
+    drop_empty: Annotated[bool, typer.Option("--drop-empty", help="Leave out records whose cleaned text is blank.")] = False,
+    removed_output: Annotated[Path | None, typer.Option(help="Audit trail: one JSON line per changed document.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    stats_json: Annotated[Path | None, typer.Option(help="Write the statistics as JSON to this file.")] = None,
+    on_error: Annotated[OnError, typer.Option(help="stop, or skip (and list) records that cannot be cleaned.")] = OnError.stop,
+    engine: Annotated[Engine, typer.Option(help="local processes, or ray (pip install 'cleaner[ray]').")] = Engine.local,
+    address: Annotated[str | None, typer.Option(help="Ray cluster address (with --engine ray).")] = None,
+    engine_regex: Annotated[bool, typer.Option("--engine-regex", help="Pure regex matching, no hyperscan.")] = False,
+    profile: ProfileOpt = "article",
+    select: SelectOpt = [],  # noqa: B006
+    ignore: IgnoreOpt = [],  # noqa: B006
+    extend_select: ExtendOpt = [],  # noqa: B006
+    rules: RulesOpt = [],  # noqa: B006
+    no_default_rules: NoDefaultOpt = False,
+) -> None:
+    """Clean the text field of every record of JSONL or Parquet files, on all cores."""
+    cleaner = make_cleaner(profile, select, ignore, extend_select, rules, no_default_rules)
+    options = CorpusOptions(text_field, id_field, drop_empty, on_error.value, removed_output is not None)
+    with corpus_progress() as progress:
+        stats: CorpusStats = guarded(lambda: clean_corpus(
+            inputs, output, cleaner, options, workers=workers or default_workers(),
+            removed_output=removed_output, progress=progress))
+    for problem in [*stats.skipped, *stats.timeouts][:20]:
+        err.print(problem, markup=False, style="yellow")
+    err.print(render_corpus_stats(stats))
+    if stats_json is not None:
+        guarded(lambda: write_atomically(stats_json, dumps_stats(stats)))
+
+
+@contextmanager
+def corpus_progress() -> Iterator[Callable[[CorpusStats, int, int], None] | None]:
+    """A progress callback drawing a rich bar on a terminal; None elsewhere."""
+    if not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn  # noqa: PLC0415
+
+    columns = (TextColumn("{task.fields[documents]:,} documents"), BarColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("corpus", total=None, documents=0)
+
+        def update(stats: CorpusStats, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, documents=stats.documents)
+
+        yield update
+
+
 def run_guarded(outcomes):  # type: ignore[no-untyped-def]
     """Iterate outcomes, turning library errors (a rule timeout) into a clear exit."""
     try:
@@ -321,10 +392,10 @@ def run_guarded(outcomes):  # type: ignore[no-untyped-def]
         fail(str(error))
 
 
-def guarded(action) -> None:  # type: ignore[no-untyped-def]
-    """Run an action, turning library errors into a clear exit."""
+def guarded(action):  # type: ignore[no-untyped-def]
+    """Run an action and return its value, turning library errors into a clear exit."""
     try:
-        action()
+        return action()
     except CleanerError as error:
         fail(str(error))
 

@@ -216,6 +216,10 @@ class RecordWriter:
             raise DocumentError(f"{self.path}: cannot write: {error.strerror or error}") from None
         os.close(descriptor)
         self.temporary = Path(temporary)
+        # mkstemp makes the file private; give it the mode a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.temporary, 0o666 & ~umask)
         self.handle: IO[bytes] | None = None
         self.raw: IO[bytes] | None = None
         if self.format == "jsonl":
@@ -227,7 +231,7 @@ class RecordWriter:
         """Run a write action; on failure remove the temporary file and raise `DocumentError`."""
         try:
             return action()
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, TypeError) as error:  # pyarrow's errors subclass these
             self.abort()
             message = getattr(error, "strerror", None) or error
             raise DocumentError(f"{self.path}: cannot write: {message}; nothing was written") from None
@@ -249,6 +253,22 @@ class RecordWriter:
             raise ValueError("write_jsonl needs a JSONL target")
         self.count += count
         self.guard(lambda: self.handle.write(data))  # type: ignore[union-attr]
+
+    def write_table(self, table: Any) -> None:
+        """Append an Arrow table of records (the fast path for Parquet)."""
+        if self.format != "parquet":
+            raise ValueError("write_table needs a Parquet target")
+        self.flush_parquet()
+        parquet = import_optional("pyarrow.parquet", "parquet", self.path)
+
+        def write() -> None:
+            if self.parquet_writer is None:
+                self.schema = self.schema if self.schema is not None else table.schema
+                self.parquet_writer = parquet.ParquetWriter(self.temporary, self.schema)
+            self.parquet_writer.write_table(table.cast(self.schema) if table.schema != self.schema else table)
+
+        self.guard(write)
+        self.count += table.num_rows
 
     def flush_parquet(self) -> None:
         """Write the pending records as one Parquet row group."""

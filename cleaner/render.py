@@ -14,6 +14,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from cleaner.corpus import CorpusStats
 from cleaner.matchers import split_lines
 from cleaner.model import CleanResult, Removal
 
@@ -201,3 +202,25 @@ class Tally:
 def make_console(*, stderr: bool = False, record: bool = False) -> Console:
     """A console that honours NO_COLOR and drops colour when not writing to a terminal."""
     return Console(stderr=stderr, record=record, highlight=False, soft_wrap=True)
+
+
+def render_corpus_stats(stats: CorpusStats) -> Table:
+    """The table shown at the end of ``cleaner corpus``: totals, then removals per rule."""
+    seconds = max(stats.seconds, 1e-9)
+    table = Table(
+        title=(
+            f"{stats.documents} documents in {stats.files} file(s), {stats.changed} changed, "
+            f"{stats.written} written, {stats.dropped_empty} dropped empty, {len(stats.skipped)} skipped, "
+            f"{len(stats.timeouts)} timed out; text {stats.bytes_in:,} -> {stats.bytes_out:,} bytes "
+            f"in {stats.seconds:.1f} s ({stats.bytes_in / seconds / 1e6:.1f} MB/s)"
+        ),
+        title_justify="left",
+    )
+    for column, justify in (("rule", "left"), ("removals", "right"), ("characters", "right"), ("reason", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for rule_id in sorted(stats.removals):
+        table.add_row(rule_id, f"{stats.removals[rule_id]:,}", f"{stats.characters[rule_id]:,}", stats.reasons[rule_id])
+    table.add_row(
+        "total", f"{sum(stats.removals.values()):,}", f"{sum(stats.characters.values()):,}", "", style="bold"
+    )
+    return table

@@ -1,0 +1,619 @@
+"""Clean a corpus of records (JSONL or Parquet) on all cores, streaming, in order.
+
+The work is cut into chunks: byte ranges of a plain JSONL file (which each worker reads
+itself), blocks of lines of a compressed JSONL file (decompressed by the parent, sent
+as raw bytes, never parsed there), or row groups of a Parquet file. Worker processes
+each hold their own `Cleaner` and turn a chunk into output bytes (or an Arrow table), an
+audit trail and statistics; the parent writes the results in input order, so the output
+is the same whatever the number of workers, and at most two chunks per worker are in
+flight, so memory stays flat whatever the corpus size.
+
+Records keep every field and their order; only the text field changes. A record the
+rules leave alone is written back byte for byte as it was read. Each output file is
+written to a temporary name and renamed when complete.
+
+Problems with a record (malformed JSON, no text field, a text that is not a string) stop
+the run with an error naming file and line, or with ``on_error="skip"`` leave the record
+out and list it in the statistics. A rule that runs past its time limit on one text
+stops the run, or under ``skip`` leaves that text unchanged and lists it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import multiprocessing
+import os
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import orjson
+
+from cleaner.errors import CleanerError, DocumentError, RuleTimeout
+from cleaner.io import discover
+from cleaner.model import CleanResult
+from cleaner.pipeline import Cleaner, default_cleaner
+from cleaner.records import (
+    RecordWriter,
+    compression,
+    dump_json_line,
+    import_optional,
+    parquet_schema,
+    parse_json_line,
+    record_format,
+)
+
+CHUNK_BYTES = 4 * 1024 * 1024
+IN_FLIGHT_PER_WORKER = 2
+ON_ERROR = ("stop", "skip")
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusOptions:
+    """How records are read, cleaned and written (everything but the rules)."""
+
+    text_field: str = "text"
+    id_field: str = "id"
+    drop_empty: bool = False
+    on_error: str = "stop"
+    audit: bool = False
+
+
+@dataclass(slots=True)
+class CorpusStats:
+    """What a run did, added up chunk by chunk (see `to_dict` for the fields)."""
+
+    documents: int = 0
+    changed: int = 0
+    written: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    dropped_empty: int = 0
+    removals: Counter[str] = field(default_factory=Counter)
+    characters: Counter[str] = field(default_factory=Counter)
+    reasons: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    timeouts: list[str] = field(default_factory=list)
+    files: int = 0
+    seconds: float = 0.0
+
+    def add_result(self, result: CleanResult) -> None:
+        """Count one cleaned text's removals."""
+        self.changed += result.changed
+        for removal in result.removals:
+            self.removals[removal.rule_id] += 1
+            self.characters[removal.rule_id] += removal.end - removal.start
+            self.reasons[removal.rule_id] = removal.reason
+
+    def merge(self, other: CorpusStats) -> None:
+        """Add another chunk's statistics to these."""
+        self.documents += other.documents
+        self.changed += other.changed
+        self.written += other.written
+        self.bytes_in += other.bytes_in
+        self.bytes_out += other.bytes_out
+        self.dropped_empty += other.dropped_empty
+        self.removals.update(other.removals)
+        self.characters.update(other.characters)
+        self.reasons.update(other.reasons)
+        self.skipped.extend(other.skipped)
+        self.timeouts.extend(other.timeouts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary with a stable key order (rules sorted by id)."""
+        return {
+            "documents": self.documents,
+            "documents_changed": self.changed,
+            "documents_written": self.written,
+            "dropped_empty": self.dropped_empty,
+            "text_bytes_in": self.bytes_in,
+            "text_bytes_out": self.bytes_out,
+            "files": self.files,
+            "seconds": round(self.seconds, 3),
+            "rules": {
+                rule_id: {
+                    "removals": self.removals[rule_id],
+                    "characters": self.characters[rule_id],
+                    "reason": self.reasons.get(rule_id, ""),
+                }
+                for rule_id in sorted(self.removals)
+            },
+            "skipped": len(self.skipped),
+            "skipped_records": self.skipped,
+            "timeouts": len(self.timeouts),
+            "timeout_records": self.timeouts,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """Everything a worker needs: the rules (compiled in each process) and the options."""
+
+    cleaner: Cleaner
+    options: CorpusOptions
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One chunk of one input file: a byte range, raw lines, or a Parquet row group."""
+
+    file_index: int
+    path: str
+    first_number: int
+    start: int = 0
+    end: int = 0
+    data: bytes | None = None
+    row_group: int | None = None
+    disk_bytes: int = 0
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    """What a worker made of one chunk, for the parent to write in order."""
+
+    file_index: int
+    stats: CorpusStats
+    data: bytes = b""
+    table: Any = None
+    audit: bytes = b""
+    records: int = 0
+    error: str | None = None
+    disk_bytes: int = 0
+
+
+# --- Cleaning records (runs in the workers) ---------------------------------------------
+
+
+def utf8_size(text: str) -> int:
+    """The size of ``text`` in UTF-8 bytes, without encoding it when it is ASCII."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+class RecordProblem(CleanerError):
+    """One record cannot be cleaned (it is skipped under ``on_error="skip"``)."""
+
+
+def check_text(record: dict[str, Any], text_field: str, where: str) -> str:
+    """The record's text, or a `RecordProblem` saying why there is none."""
+    try:
+        text = record[text_field]
+    except KeyError:
+        raise RecordProblem(f"{where}: no field {text_field!r} (choose another with --text-field)") from None
+    if not isinstance(text, str):
+        raise RecordProblem(f"{where}: field {text_field!r} is {type(text).__name__}, not a string")
+    return text
+
+
+def clean_text(job: Job, text: str, where: str, stats: CorpusStats) -> CleanResult | None:
+    """Clean one text; None when a rule timed out and ``skip`` keeps the text unchanged."""
+    stats.documents += 1
+    stats.bytes_in += utf8_size(text)
+    try:
+        result = job.cleaner.clean(text, name=where)
+    except RuleTimeout as error:
+        if job.options.on_error != "skip":
+            raise
+        stats.timeouts.append(str(error))
+        return None
+    stats.add_result(result)
+    return result
+
+
+def audit_line(record_id: Any, result: CleanResult) -> bytes:
+    """One line of the audit trail: the document's id and what was removed from it."""
+    removals = [
+        {"rule": r.rule_id, "first_line": r.first_line, "last_line": r.last_line, "text": r.text}
+        for r in result.removals
+    ]
+    return dump_json_line({"id": record_id, "removals": removals})
+
+
+def clean_jsonl_lines(job: Job, path: str, lines: Sequence[bytes], first_number: int) -> ChunkResult:
+    """Clean consecutive JSONL lines (without their ``\\n``) numbered from ``first_number``."""
+    options = job.options
+    stats = CorpusStats()
+    out: list[bytes] = []
+    audit: list[bytes] = []
+    written = 0
+    for offset, line in enumerate(lines):
+        if not line.strip():
+            continue
+        where = f"{path}:{first_number + offset}"
+        try:
+            record = parse_json_line(line, path, first_number + offset)
+            text = check_text(record, options.text_field, where)
+            result = clean_text(job, text, where, stats)
+        except (DocumentError, RecordProblem) as problem:
+            if options.on_error != "skip":
+                return ChunkResult(0, stats, error=str(problem))
+            stats.skipped.append(str(problem))
+            continue
+        except RuleTimeout as error:
+            return ChunkResult(0, stats, error=str(error))
+        kept = text if result is None else result.text
+        stats.bytes_out += utf8_size(kept)
+        if options.drop_empty and not kept.strip():
+            stats.dropped_empty += 1
+            continue
+        if result is None or not result.changed:
+            out.append(line if line.endswith(b"\n") else line + b"\n")
+        else:
+            record[options.text_field] = kept
+            out.append(dump_json_line(record))
+            if options.audit:
+                audit.append(audit_line(record.get(options.id_field, where), result))
+        written += 1
+    stats.written = written
+    return ChunkResult(0, stats, b"".join(out), audit=b"".join(audit), records=written)
+
+
+def clean_table(job: Job, path: str, table: Any, first_number: int) -> ChunkResult:
+    """Clean the text column of an Arrow table (a Parquet row group) whose first row is ``first_number``."""
+    pyarrow = import_optional("pyarrow", "parquet", path)
+    options = job.options
+    stats = CorpusStats()
+    names = table.column_names
+    if options.text_field not in names:
+        problem = f"{path}: no column {options.text_field!r} (choose another with --text-field)"
+        if options.on_error != "skip":
+            return ChunkResult(0, stats, error=problem)
+        stats.skipped.extend(f"{path}:{first_number + n}: {problem}" for n in range(table.num_rows))
+        return ChunkResult(0, stats, table=table.slice(0, 0))
+    texts = table.column(options.text_field).to_pylist()
+    ids = table.column(options.id_field).to_pylist() if options.id_field in names else None
+    cleaned: list[Any] = []
+    keep: list[bool] = []
+    audit: list[bytes] = []
+    for offset, text in enumerate(texts):
+        where = f"{path}:{first_number + offset}"
+        try:
+            if not isinstance(text, str):
+                raise RecordProblem(
+                    f"{where}: field {options.text_field!r} is {type(text).__name__}, not a string"
+                )
+            result = clean_text(job, text, where, stats)
+        except RecordProblem as problem:
+            if options.on_error != "skip":
+                return ChunkResult(0, stats, error=str(problem))
+            stats.skipped.append(str(problem))
+            cleaned.append(text)
+            keep.append(False)
+            continue
+        except RuleTimeout as error:
+            return ChunkResult(0, stats, error=str(error))
+        kept = text if result is None else result.text
+        stats.bytes_out += utf8_size(kept)
+        if result is not None and result.changed and options.audit:
+            audit.append(audit_line(ids[offset] if ids is not None else where, result))
+        dropped = options.drop_empty and not kept.strip()
+        stats.dropped_empty += dropped
+        cleaned.append(kept)
+        keep.append(not dropped)
+    position = names.index(options.text_field)
+    column = pyarrow.array(cleaned, type=table.schema.field(position).type)
+    table = table.set_column(position, table.schema.field(position), column)
+    if not all(keep):
+        table = table.filter(pyarrow.array(keep))
+    stats.written = table.num_rows
+    return ChunkResult(0, stats, table=table, audit=b"".join(audit), records=table.num_rows)
+
+
+def run_task(job: Job, task: Task) -> ChunkResult:
+    """Read one chunk (unless the parent sent it) and clean it."""
+    if task.row_group is not None:
+        parquet = import_optional("pyarrow.parquet", "parquet", task.path)
+        try:
+            table = parquet.ParquetFile(task.path).read_row_group(task.row_group)
+        except (OSError, ValueError) as error:
+            result = ChunkResult(0, CorpusStats(), error=f"{task.path}: cannot read Parquet: {error}")
+        else:
+            result = clean_table(job, task.path, table, task.first_number)
+    else:
+        data = task.data if task.data is not None else read_range(task.path, task.start, task.end)
+        lines = data.split(b"\n")
+        if lines and not lines[-1]:
+            lines.pop()
+        result = clean_jsonl_lines(job, task.path, lines, task.first_number)
+    result.file_index = task.file_index
+    result.disk_bytes = task.disk_bytes
+    return result
+
+
+def read_range(path: str, start: int, end: int) -> bytes:
+    """Bytes ``start:end`` of a file."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            return handle.read(end - start)
+    except OSError as error:
+        raise DocumentError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+# Each worker process keeps its own Job, set once by `start_worker` (process state, not
+# library state: the parent passes the rules in, and they die with the process).
+WORKER_JOB: list[Job] = []
+
+
+def start_worker(job: Job) -> None:
+    """Process-pool initializer: keep this process's Job."""
+    WORKER_JOB[:] = [job]
+
+
+def run_worker_task(task: Task) -> ChunkResult:
+    """Run one task in a worker process with its Job."""
+    try:
+        return run_task(WORKER_JOB[0], task)
+    except DocumentError as error:
+        return ChunkResult(task.file_index, CorpusStats(), error=str(error))
+
+
+# --- Planning chunks (runs in the parent) -----------------------------------------------
+
+
+def plan_tasks(files: Sequence[Path], chunk_bytes: int = CHUNK_BYTES) -> Iterator[Task]:
+    """The chunks of every input file, in order; each file gives at least one task."""
+    for index, path in enumerate(files):
+        if record_format(path) == "parquet":
+            yield from plan_parquet(index, path)
+        else:
+            yield from plan_jsonl(index, path, chunk_bytes)
+
+
+def plan_jsonl(index: int, path: Path, chunk_bytes: int) -> Iterator[Task]:
+    """Blocks of whole lines: byte ranges for plain files, decompressed bytes for compressed ones."""
+    compressed = compression(path) is not None
+    number = 1
+    offset = 0
+    disk_offset = 0
+    try:
+        with open(path, "rb") as raw, decompress(path, raw) as handle:
+            while True:
+                block = handle.read(chunk_bytes)
+                if block and not block.endswith(b"\n"):
+                    block += handle.readline()  # finish the last line
+                if not block and number > 1:
+                    return
+                end = offset + len(block)
+                disk_bytes = raw.tell() - disk_offset
+                disk_offset += disk_bytes
+                yield Task(
+                    index, str(path), number, offset, end, block if compressed else None, None, disk_bytes
+                )
+                if not block:
+                    return
+                number += block.count(b"\n")
+                offset = end
+    except OSError as error:
+        raise DocumentError(f"{path}: cannot read: {error.strerror or error}") from None
+    except ValueError as error:  # a corrupt zstd stream
+        raise DocumentError(f"{path}: cannot read: {error}") from None
+
+
+def decompress(path: Path, raw: BinaryIO) -> BinaryIO:
+    """A reader of ``raw`` decompressed as the name says (closing it leaves ``raw`` to its owner)."""
+    kind = compression(path)
+    if kind == "gzip":
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    if kind == "zstd":
+        zstandard = import_optional("zstandard", "zstd", path)
+        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, closefd=False))
+    return contextlib.nullcontext(raw)  # type: ignore[return-value]
+
+
+def plan_parquet(index: int, path: Path) -> Iterator[Task]:
+    """One task per row group."""
+    parquet = import_optional("pyarrow.parquet", "parquet", path)
+    try:
+        metadata = parquet.ParquetFile(path).metadata
+    except (OSError, ValueError) as error:
+        raise DocumentError(f"{path}: cannot read Parquet: {error}") from None
+    number = 1
+    size = path.stat().st_size
+    for group in range(metadata.num_row_groups):
+        rows = metadata.row_group(group).num_rows
+        share = size * rows // max(metadata.num_rows, 1)
+        yield Task(index, str(path), number, row_group=group, disk_bytes=share)
+        number += rows
+    if metadata.num_row_groups == 0:
+        yield Task(index, str(path), 1, data=b"", disk_bytes=size)
+
+
+def plan_outputs(inputs: Sequence[Path], output: Path) -> list[tuple[Path, Path]]:
+    """Pair each input file with its output file.
+
+    One input file gives the output file named (or a file of the same name inside it, if
+    it is an existing folder); folders and several inputs give a folder of files with
+    the same relative names. Files inside folders that are not JSONL or Parquet are
+    passed over; a file named directly must be one.
+    """
+    for path in inputs:
+        if not path.exists():
+            raise DocumentError(f"{path}: no such file or folder")
+    if len(inputs) == 1 and not inputs[0].is_dir():
+        record_format(inputs[0])
+        target = output / inputs[0].name if output.is_dir() else output
+        pairs = [(inputs[0], target)]
+    else:
+        pairs = []
+        for root in inputs:
+            for path in discover([root]):
+                if root.is_dir():
+                    try:
+                        record_format(path)
+                    except DocumentError:
+                        continue
+                relative = path.relative_to(root) if root.is_dir() else Path(path.name)
+                pairs.append((path, output / relative))
+    check_pairs(pairs)
+    return pairs
+
+
+def check_pairs(pairs: list[tuple[Path, Path]]) -> None:
+    """Refuse pairs that would overwrite an input, collide, or change the format."""
+    inputs = {source.resolve() for source, _ in pairs}
+    seen: dict[Path, Path] = {}
+    for source, target in pairs:
+        if target.resolve() in inputs:
+            raise DocumentError(f"{target}: is an input; choose another output")
+        if target in seen:
+            raise DocumentError(f"{target}: both {seen[target]} and {source} would be written there")
+        seen[target] = source
+        if record_format(source) != record_format(target):
+            raise DocumentError(
+                f"{target}: must have the format of its input {source} ({record_format(source)})"
+            )
+
+
+# --- Running (the parent) ---------------------------------------------------------------
+
+
+def default_workers() -> int:
+    """All the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_tasks(job: Job, tasks: Iterator[Task], workers: int) -> Iterator[ChunkResult]:
+    """Results in task order: in this process for one worker, else in a process pool."""
+    if workers <= 1:
+        for task in tasks:
+            yield run_task(job, task)
+        return
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker, initargs=(job,))
+    pending: deque[Future[ChunkResult]] = deque()
+    try:
+        for task in tasks:
+            pending.append(pool.submit(run_worker_task, task))
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def clean_corpus(
+    inputs: Sequence[Path],
+    output: Path,
+    cleaner: Cleaner,
+    options: CorpusOptions = CorpusOptions(),
+    *,
+    workers: int = 1,
+    removed_output: Path | None = None,
+    progress: Callable[[CorpusStats, int, int], None] | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> CorpusStats:
+    """Clean every record of ``inputs`` into ``output``; return the statistics.
+
+    Raises `DocumentError` (bad input, or a bad record under ``on_error="stop"``) or
+    `RuleTimeout`; then no output file of the failed input looks finished.
+    ``progress`` is called after each chunk with the running statistics, how many bytes
+    of the input files (as stored on disk) are done, and how many there are in all.
+    """
+    if options.on_error not in ON_ERROR:
+        raise ValueError(f"on_error must be one of {ON_ERROR}")
+    started = time.perf_counter()
+    if options.audit is False and removed_output is not None:
+        options = CorpusOptions(
+            options.text_field, options.id_field, options.drop_empty, options.on_error, True
+        )
+    pairs = plan_outputs(inputs, output)
+    job = Job(cleaner, options)
+    stats = CorpusStats(files=len(pairs))
+    audit = RecordWriter(removed_output) if removed_output is not None else None
+    writer: RecordWriter | None = None
+    current = -1
+    done_bytes = 0
+    all_bytes = sum(source.stat().st_size for source, _ in pairs)
+    try:
+        for result in run_tasks(job, plan_tasks([source for source, _ in pairs], chunk_bytes), workers):
+            if result.error is not None:
+                raise DocumentError(result.error)
+            while current < result.file_index:  # the next file: finish this one, start that one
+                if writer is not None:
+                    writer.close()
+                current += 1
+                source, target = pairs[current]
+                schema = parquet_schema(source) if record_format(source) == "parquet" else None
+                writer = RecordWriter(target, schema=schema)
+            assert writer is not None
+            write_chunk(writer, result)
+            if audit is not None and result.audit:
+                audit.write_jsonl(result.audit, result.audit.count(b"\n"))
+            stats.merge(result.stats)
+            done_bytes += result.disk_bytes
+            if progress is not None:
+                progress(stats, done_bytes, all_bytes)
+        if writer is not None:
+            writer.close()
+            writer = None
+        if audit is not None:
+            audit.close()
+            audit = None
+    finally:
+        for unfinished in (writer, audit):
+            if unfinished is not None:
+                unfinished.abort()
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def write_chunk(writer: RecordWriter, result: ChunkResult) -> None:
+    """Append one chunk's records to the output file."""
+    if result.table is not None:
+        writer.write_table(result.table)
+    elif result.data:
+        writer.write_jsonl(result.data, result.records)
+
+
+# --- For other engines ------------------------------------------------------------------
+
+
+def clean_batch(
+    batch: dict[str, list[Any]],
+    *,
+    text_field: str = "text",
+    profile: str = "article",
+    cleaner: Cleaner | None = None,
+) -> dict[str, list[Any]]:
+    """Clean a batch of records given as columns, for ``datasets.map`` and Ray's ``map_batches``.
+
+    Returns the same columns with ``text_field`` cleaned, plus ``cleaner_removals`` (how
+    many stretches were removed from each text) and ``cleaner_removed_chars``. A value that is not a
+    string (None, say) is left as it is with zero removals. ``cleaner`` overrides
+    ``profile`` with rules of your own.
+
+    >>> clean_batch({"id": [1, 2], "text": ["Advertisement\\nNews.\\n", "News."]})
+    {'id': [1, 2], 'text': ['News.\\n', 'News.'], 'cleaner_removals': [1, 0], 'cleaner_removed_chars': [14, 0]}
+    """
+    cleaner = cleaner if cleaner is not None else default_cleaner(profile)
+    if text_field not in batch:
+        raise DocumentError(f"batch: no column {text_field!r}; columns are {', '.join(map(str, batch))}")
+    texts: list[Any] = []
+    counts: list[int] = []
+    chars: list[int] = []
+    for text in batch[text_field]:
+        if not isinstance(text, str):
+            texts.append(text)
+            counts.append(0)
+            chars.append(0)
+            continue
+        result = cleaner.clean(text)
+        texts.append(result.text)
+        counts.append(len(result.removals))
+        chars.append(result.removed_chars())
+    return {**batch, text_field: texts, "cleaner_removals": counts, "cleaner_removed_chars": chars}
+
+
+def dumps_stats(stats: CorpusStats) -> bytes:
+    """The statistics as indented JSON, for ``--stats-json``."""
+    return orjson.dumps(stats.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)

@@ -1,0 +1,200 @@
+"""The corpus runner: records in order, fields kept, clear errors, atomic output, same result for any N."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from cleaner import Cleaner, clean_batch, load_rules
+from cleaner.cli import app
+from cleaner.corpus import CorpusOptions, clean_corpus
+from cleaner.errors import DocumentError
+from cleaner.records import parquet_schema, read_records, write_records
+
+ARTICLE = "A real sentence about the harbour and the town council.\n\nAdvertisement\n\nMore prose here.\n"
+CLEAN = "A real sentence about the harbour and the town council.\n\nMore prose here.\n"
+
+
+def make_records(count: int) -> list[dict[str, object]]:
+    records: list[dict[str, object]] = []
+    for n in range(count):
+        text = ARTICLE.replace("harbour", f"harbour {n}") if n % 3 else f"Plain text number {n}.\n"
+        records.append({"id": f"doc-{n}", "text": text, "meta": {"n": n, "tags": ["x", str(n)]}})
+    return records
+
+
+@pytest.fixture(scope="module")
+def cleaner() -> Cleaner:
+    return Cleaner()
+
+
+def test_records_keep_order_and_fields_and_only_the_text_changes(tmp_path: Path, cleaner: Cleaner):
+    records = make_records(30)
+    write_records(tmp_path / "in.jsonl", records)
+    stats = clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner)
+    out = [record for _, record in read_records(tmp_path / "out.jsonl")]
+    assert out == [{**r, "text": cleaner.clean(str(r["text"])).text} for r in records]
+    assert stats.documents == 30 and stats.changed == 20 and stats.removals["ADS001"] == 20
+
+
+def test_unchanged_records_are_written_back_byte_for_byte(tmp_path: Path, cleaner: Cleaner):
+    line = b'{ "text" : "Nothing to strip.\\n",  "n": 1.50, "id": "\\u00e9" }\n'
+    (tmp_path / "in.jsonl").write_bytes(line + b'{"id": 2, "text": "Advertisement\\nNews.\\n"}')
+    clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner)
+    assert (tmp_path / "out.jsonl").read_bytes() == line + b'{"id":2,"text":"News.\\n"}\n'
+
+
+def test_output_is_identical_whatever_the_number_of_workers_and_chunks(tmp_path: Path, cleaner: Cleaner):
+    write_records(tmp_path / "in.jsonl", make_records(400))
+    outputs = []
+    for workers, chunk in ((1, 1 << 22), (1, 2000), (2, 2000)):
+        target = tmp_path / f"out-{workers}-{chunk}.jsonl"
+        audit = tmp_path / f"audit-{workers}-{chunk}.jsonl"
+        stats = clean_corpus(
+            [tmp_path / "in.jsonl"], target, cleaner, workers=workers, chunk_bytes=chunk, removed_output=audit
+        )
+        outputs.append((target.read_bytes(), audit.read_bytes(), stats.to_dict()["rules"], stats.documents))
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_a_folder_of_shards_gives_a_folder_of_shards(tmp_path: Path, cleaner: Cleaner):
+    pytest.importorskip("pyarrow")
+    shards = tmp_path / "in"
+    for name in ("a.jsonl.gz", "b.jsonl.zst", "sub/c.parquet", "d.jsonl"):
+        write_records(shards / name, make_records(12))
+    (shards / "_SUCCESS").write_text("")  # not a record file: passed over
+    stats = clean_corpus([shards], tmp_path / "out", cleaner, workers=1, chunk_bytes=500)
+    expected = [{**r, "text": cleaner.clean(str(r["text"])).text} for r in make_records(12)]
+    for name in ("a.jsonl.gz", "b.jsonl.zst", "sub/c.parquet", "d.jsonl"):
+        assert [record for _, record in read_records(tmp_path / "out" / name)] == expected, name
+    assert not (tmp_path / "out" / "_SUCCESS").exists()
+    assert stats.files == 4 and stats.documents == 48
+
+
+def test_parquet_keeps_the_schema_and_drops_empty_texts(tmp_path: Path, cleaner: Cleaner):
+    pytest.importorskip("pyarrow")
+
+    write_records(
+        tmp_path / "in.parquet", [{"id": 1, "text": "Advertisement\n"}, {"id": 2, "text": "Kept.\n"}]
+    )
+    options = CorpusOptions(drop_empty=True)
+    stats = clean_corpus([tmp_path / "in.parquet"], tmp_path / "out.parquet", cleaner, options)
+    assert [r for _, r in read_records(tmp_path / "out.parquet")] == [{"id": 2, "text": "Kept.\n"}]
+    assert parquet_schema(tmp_path / "out.parquet") == parquet_schema(tmp_path / "in.parquet")
+    assert stats.dropped_empty == 1 and stats.written == 1
+
+
+def test_empty_texts_stay_unless_dropped(tmp_path: Path, cleaner: Cleaner):
+    write_records(tmp_path / "in.jsonl", [{"text": ""}, {"text": "Advertisement\n"}, {"text": "Kept.\n"}])
+    clean_corpus([tmp_path / "in.jsonl"], tmp_path / "keep.jsonl", cleaner)
+    assert [r["text"] for _, r in read_records(tmp_path / "keep.jsonl")] == ["", "", "Kept.\n"]
+    clean_corpus([tmp_path / "in.jsonl"], tmp_path / "drop.jsonl", cleaner, CorpusOptions(drop_empty=True))
+    assert [r["text"] for _, r in read_records(tmp_path / "drop.jsonl")] == ["Kept.\n"]
+
+
+BAD_LINES = b'{"id": 1, "text": "ok\\n"}\n{"id": 2, "text": \n{"id": 3}\n{"id": 4, "text": 5}\n{"id": 5, "text": "ok\\n"}\n'
+
+
+def test_a_bad_record_stops_the_run_naming_file_and_line_and_leaves_no_output(
+    tmp_path: Path, cleaner: Cleaner
+):
+    (tmp_path / "in.jsonl").write_bytes(BAD_LINES)
+    with pytest.raises(DocumentError, match=r"in\.jsonl:2: malformed JSON"):
+        clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner, chunk_bytes=10)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_skip_leaves_bad_records_out_and_lists_them(tmp_path: Path, cleaner: Cleaner):
+    (tmp_path / "in.jsonl").write_bytes(BAD_LINES)
+    stats = clean_corpus(
+        [tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner, CorpusOptions(on_error="skip")
+    )
+    assert [r["id"] for _, r in read_records(tmp_path / "out.jsonl")] == [1, 5]
+    assert [problem.split(": ", 1)[0] for problem in stats.skipped] == [
+        f"{tmp_path}/in.jsonl:{n}" for n in (2, 3, 4)
+    ]
+    assert "no field 'text'" in stats.skipped[1] and "is int, not a string" in stats.skipped[2]
+
+
+def slow_rules(tmp_path: Path):
+    (tmp_path / "slow.toml").write_text(
+        """
+[[rule]]
+id = "SLW001"
+name = "slow.backtracking"
+kind = "line"
+category = "test"
+reason = "A pattern that backtracks for ever on a long run of a"
+pattern = '''^(a|aa)+$'''
+timeout = 0.01
+examples.remove = ["aa"]
+examples.keep = ["b"]
+"""
+    )
+    return load_rules([tmp_path / "slow.toml"], check_examples=False)
+
+
+def test_a_rule_timeout_under_skip_keeps_the_text_unchanged_and_counts_it(tmp_path: Path):
+    cleaner = Cleaner(slow_rules(tmp_path), profile=None)
+    slow = "a" * 60 + "b\n"
+    write_records(tmp_path / "in.jsonl", [{"text": "aa\n"}, {"text": slow}])
+    with pytest.raises(DocumentError, match=r"in\.jsonl:2: rule SLW001 ran past its time limit"):
+        clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner)
+    stats = clean_corpus(
+        [tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner, CorpusOptions(on_error="skip")
+    )
+    assert [r["text"] for _, r in read_records(tmp_path / "out.jsonl")] == ["", slow]
+    assert len(stats.timeouts) == 1 and "in.jsonl:2" in stats.timeouts[0]
+
+
+def test_audit_trail_names_each_changed_document_and_its_removals(tmp_path: Path, cleaner: Cleaner):
+    write_records(tmp_path / "in.jsonl", [{"id": "a", "text": "Fine.\n"}, {"id": "b", "text": ARTICLE}])
+    clean_corpus(
+        [tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner, removed_output=tmp_path / "audit.jsonl"
+    )
+    audit = [orjson.loads(line) for line in (tmp_path / "audit.jsonl").read_bytes().splitlines()]
+    assert audit == [
+        {
+            "id": "b",
+            "removals": [{"rule": "ADS001", "first_line": 3, "last_line": 4, "text": "Advertisement\n\n"}],
+        }
+    ]
+
+
+def test_refuses_to_overwrite_an_input_or_change_the_format(tmp_path: Path, cleaner: Cleaner):
+    write_records(tmp_path / "in.jsonl", [{"text": "x"}])
+    with pytest.raises(DocumentError, match="is an input"):
+        clean_corpus([tmp_path / "in.jsonl"], tmp_path / "in.jsonl", cleaner)
+    with pytest.raises(DocumentError, match="must have the format"):
+        clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.parquet", cleaner)
+
+
+def test_cli_corpus_writes_output_statistics_and_reports_errors(tmp_path: Path):
+    with gzip.open(tmp_path / "in.jsonl.gz", "wb") as handle:
+        handle.write(b"".join(orjson.dumps(r) + b"\n" for r in make_records(9)))
+    runner = CliRunner()
+    args = ["corpus", str(tmp_path / "in.jsonl.gz"), "-o", str(tmp_path / "out.jsonl.gz"), "--workers", "1"]
+    result = runner.invoke(app, [*args, "--stats-json", str(tmp_path / "stats.json")])
+    assert result.exit_code == 0, result.output
+    stats = orjson.loads((tmp_path / "stats.json").read_bytes())
+    assert (
+        stats["documents"] == 9
+        and stats["documents_changed"] == 6
+        and stats["rules"]["ADS001"]["removals"] == 6
+    )
+    (tmp_path / "bad.jsonl").write_bytes(b"{oops\n")
+    result = runner.invoke(app, ["corpus", str(tmp_path / "bad.jsonl"), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 2 and "bad.jsonl:1: malformed JSON" in result.output
+
+
+def test_clean_batch_cleans_a_column_and_counts_removals():
+    batch = {"id": [1, 2, 3], "text": [ARTICLE, "Plain.\n", None]}
+    out = clean_batch(batch)
+    assert out["id"] == [1, 2, 3]
+    assert out["text"] == [CLEAN, "Plain.\n", None]
+    assert out["cleaner_removals"] == [1, 0, 0]
+    assert out["cleaner_removed_chars"] == [len("Advertisement\n\n"), 0, 0]
