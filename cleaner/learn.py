@@ -65,11 +65,22 @@ Shard = Callable[[], Iterable["LearnDocument"]]
 
 @dataclass(frozen=True, slots=True)
 class LearnDocument:
-    """One document to learn from: an id for the examples, its site, and its text."""
+    """One document to learn from: an id for the examples, its group, its text, and its site.
+
+    The group decides whose documents a line is counted among; the site (the host of its
+    URL, else the group) is what the syndicated-prose check counts, so it works even when
+    all documents form one group.
+    """
 
     id: str
     group: str
     text: str
+    site: str | None = None
+
+    @property
+    def origin(self) -> str:
+        """The site, or the group when the site is unknown."""
+        return self.group if self.site is None else self.site
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +131,15 @@ def line_hash(folded: str) -> int:
 def site_of(record: Mapping[str, object], group_by: str | None) -> str:
     """The group of a record: the ``group_by`` field, else the host of ``url``, else ``""``.
 
+    ``group_by=""`` puts every record in one group.
+
     >>> site_of({"url": "https://News.Example.com:443/a/b"}, None)
     'news.example.com'
-    >>> site_of({"source": "wire"}, "source"), site_of({}, None)
-    ('wire', '')
+    >>> site_of({"source": "wire"}, "source"), site_of({}, None), site_of({"url": "https://a.b/"}, "")
+    ('wire', '', '')
     """
+    if group_by == "":
+        return ""
     if group_by is not None:
         value = record.get(group_by)
         return "" if value is None else str(value)
@@ -215,13 +230,19 @@ class Tally:
     counts: Mapping[tuple[str, int], int]
     examples: Mapping[tuple[str, int], tuple[str, ...]]
     texts: Mapping[tuple[str, int], str]
+    sites: Mapping[int, frozenset[str]] = field(default_factory=dict)
 
 
-def count_shard(shard: Shard, watch: frozenset[int]) -> Tally:
-    """Pass 2 over one shard: in how many documents of each site each watched hash occurs."""
+def count_shard(shard: Shard, watch: frozenset[int], settings: LearnSettings) -> Tally:
+    """Pass 2 over one shard: in how many documents of each group each watched hash occurs.
+
+    Also notes the sites each hash occurs on, up to ``settings.prose_sites`` of them
+    (enough to decide, and bounded).
+    """
     counts: Counter[tuple[str, int]] = Counter()
     examples: dict[tuple[str, int], tuple[str, ...]] = {}
     texts: dict[tuple[str, int], str] = {}
+    sites: dict[int, set[str]] = {}
     for document in shard():
         seen: set[int] = set()
         for stripped, folded in document_lines(document.text):
@@ -235,21 +256,29 @@ def count_shard(shard: Shard, watch: frozenset[int]) -> Tally:
             if len(found) < 2:
                 examples[key] = (*found, document.id)
             texts.setdefault(key, stripped)
-    return Tally(dict(counts), examples, texts)
+            seen_on = sites.setdefault(key_hash, set())
+            if len(seen_on) < settings.prose_sites:
+                seen_on.add(document.origin)
+    return Tally(dict(counts), examples, texts, {key: frozenset(value) for key, value in sites.items()})
 
 
-def merge_tallies(tallies: Iterable[Tally]) -> Tally:
+def merge_tallies(tallies: Iterable[Tally], settings: LearnSettings) -> Tally:
     """Merge shard tallies in shard order: counts add up, the first texts and ids win."""
     counts: Counter[tuple[str, int]] = Counter()
     examples: dict[tuple[str, int], tuple[str, ...]] = {}
     texts: dict[tuple[str, int], str] = {}
+    sites: dict[int, frozenset[str]] = {}
     for tally in tallies:
         counts.update(tally.counts)
         for key, ids in tally.examples.items():
             examples[key] = (*examples.get(key, ()), *ids)[:2]
         for key, text in tally.texts.items():
             texts.setdefault(key, text)
-    return Tally(dict(counts), examples, texts)
+        for key_hash, names in tally.sites.items():
+            joined = sites.get(key_hash, frozenset()) | names
+            # The same cap as per shard, on the sorted names, so the result is order-free.
+            sites[key_hash] = frozenset(sorted(joined)[: settings.prose_sites])
+    return Tally(dict(counts), examples, texts, sites)
 
 
 # ---------------------------------------------------------------- decide
@@ -263,7 +292,7 @@ class Candidate:
     text: str
     count: int
     group_docs: int
-    sites: int
+    sites: int  # counted up to settings.prose_sites
     examples: tuple[str, ...]
     rejected: str | None = None
 
@@ -274,7 +303,7 @@ class Candidate:
 
     def explain(self) -> str:
         """One line for ``--explain``: the decision, the figures and the reason."""
-        figures = f"in {self.count} of {self.group_docs} documents ({self.share:.0%}), on {self.sites} site(s)"
+        figures = f"in {self.count} of {self.group_docs} documents ({self.share:.0%}), site(s): {self.sites}"
         verdict = f"rejected: {self.rejected}" if self.rejected else "learned"
         return f"{self.group or '(all)'}: {verdict}: {figures}: {self.text[:80]!r}"
 
@@ -298,14 +327,14 @@ class LearnResult:
 
 def decide(screen: Screen, tally: Tally, settings: LearnSettings) -> LearnResult:
     """Keep the watched lines past both thresholds; reject those that look like shared prose."""
-    sites: Counter[int] = Counter(key_hash for (_, key_hash), count in tally.counts.items() if count)
     candidates = []
     for (group, key_hash), count in tally.counts.items():
         total = screen.group_docs.get(group, 0)
         if count < settings.min_docs or count < reaches(total, settings.min_share):
             continue
         text = tally.texts[(group, key_hash)]
-        candidate = Candidate(group, text, count, total, sites[key_hash], tally.examples[(group, key_hash)])
+        sites = len(tally.sites.get(key_hash, ()))
+        candidate = Candidate(group, text, count, total, sites, tally.examples[(group, key_hash)])
         reason = rejection(candidate, settings)
         candidates.append(Candidate(**{**as_fields(candidate), "rejected": reason}) if reason else candidate)
     candidates.sort(key=lambda c: (c.group, -c.count, fold_line(c.text), c.text))
@@ -323,7 +352,7 @@ def rejection(candidate: Candidate, settings: LearnSettings) -> str | None:
     if candidate.sites >= settings.prose_sites and words >= settings.prose_words:
         return (
             f"looks like syndicated article prose: {words} words, also found in documents of "
-            f"{candidate.sites - 1} other site(s)"
+            f"{'at least ' if candidate.sites == settings.prose_sites else ''}{candidate.sites - 1} other site(s)"
         )
     if SURROGATE.search(candidate.text):
         return "holds bytes that are not valid UTF-8; a rule file cannot spell it"
@@ -348,7 +377,7 @@ def learn(shards: Sequence[Shard], settings: LearnSettings | None = None) -> Lea
     settings = settings or LearnSettings()
     settings.check()
     screen = merge_screens(screen_shard(shard, settings) for shard in shards)
-    tally = merge_tallies(count_shard(shard, screen.watch) for shard in shards)
+    tally = merge_tallies((count_shard(shard, screen.watch, settings) for shard in shards), settings)
     return decide(screen, tally, settings)
 
 
@@ -375,7 +404,7 @@ def learn_with_ray(
         settings_ref = ray.put(settings)
         screen = merge_screens(ray.get([screen_task.remote(shard, settings_ref) for shard in shards]))
         watch_ref = ray.put(screen.watch)
-        tally = merge_tallies(ray.get([count_task.remote(shard, watch_ref) for shard in shards]))
+        tally = merge_tallies(ray.get([count_task.remote(shard, watch_ref, settings_ref) for shard in shards]), settings)
     except ray.exceptions.RayTaskError as error:
         # A bad record in a worker: raise the library's own error, not Ray's traceback.
         if isinstance(error.cause, CleanerError):
@@ -411,7 +440,9 @@ def read_record_file(
             what = "has no field" if text_field not in record else "has a non-string value in"
             raise DocumentError(f"{path}:{number}: the record {what} {text_field!r}; see --text-field")
         doc_id = record.get(id_field)
-        yield LearnDocument(f"{path}:{number}" if doc_id is None else str(doc_id), site_of(record, group_by), text)
+        site = site_of(record, None) or None
+        doc_id = f"{path}:{number}" if doc_id is None else str(doc_id)
+        yield LearnDocument(doc_id, site_of(record, group_by), text, site)
 
 
 def plan_shards(
