@@ -8,6 +8,8 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cleaner import Cleaner, RuleSet, load_rules
@@ -293,3 +295,13 @@ def test_an_empty_group_by_learns_one_rule_file_and_still_rejects_shared_prose(c
     # The sites come from the URLs, so the wire story is still seen on several sites.
     assert all(line[:40] not in target.read_text() for line in WIRE)
     assert result.stdout.count("rejected: looks like syndicated article prose") == len(WIRE)
+
+
+@given(st.lists(st.sampled_from(["Updated 3 hours ago", "  ÉTÉ  12\tx ", "\r\n", "\n", "İstanbul 1", "a\u00a0b", "\x1c", "* * *", "٣ days"]))
+       .map("".join))
+def test_folding_a_whole_text_equals_folding_each_line(text):
+    from cleaner.learn import document_lines  # noqa: PLC0415
+    from cleaner.matchers import split_lines  # noqa: PLC0415
+
+    expected = [(line.strip(), fold_line(line)) for line in split_lines(text) if any(ch.isalpha() for ch in line)]
+    assert list(document_lines(text)) == expected
