@@ -28,11 +28,45 @@ import time
 import tomllib
 from pathlib import Path
 
-WORDS = (
-    "river council budget harbour school winter market doctor bridge village engine forest museum festival "
-    "station garden library railway election harvest factory theatre island mountain province minister "
-    "painter teacher fisherman orchestra vineyard senator bakery airport tunnel lighthouse cathedral"
-).split()
+WORDS = [
+    "river",
+    "council",
+    "budget",
+    "harbour",
+    "school",
+    "winter",
+    "market",
+    "doctor",
+    "bridge",
+    "village",
+    "engine",
+    "forest",
+    "museum",
+    "festival",
+    "station",
+    "garden",
+    "library",
+    "railway",
+    "election",
+    "harvest",
+    "factory",
+    "theatre",
+    "island",
+    "mountain",
+    "province",
+    "minister",
+    "painter",
+    "teacher",
+    "fisherman",
+    "orchestra",
+    "vineyard",
+    "senator",
+    "bakery",
+    "airport",
+    "tunnel",
+    "lighthouse",
+    "cathedral",
+]
 TEMPLATES = [
     ("Subscribe to the {name} Morning Brief", 0.9),
     ("Updated {n} hours ago", 0.8),
@@ -83,7 +117,9 @@ def make_corpus(folder: Path, documents: int, sites: int, shards: int) -> None:
             if number % 3 == 0 and site < 5:
                 article.insert(2, WIRE)
             text = "\n\n".join(template[:2] + article + template[2:]) + "\n"
-            records.append({"id": f"doc-{number}", "url": f"https://site{site}.example/p/{number}", "text": text})
+            records.append(
+                {"id": f"doc-{number}", "url": f"https://site{site}.example/p/{number}", "text": text}
+            )
             number += 1
         write_records(folder / f"shard-{shard:03d}.jsonl", records)
 
@@ -140,12 +176,27 @@ def main() -> None:
         # Made in child processes: a child's peak RSS counts the parent's at fork time, so
         # the measuring parent stays small.
         for folder, count in ((full, args.documents), (quarter, args.documents // 4)):
-            subprocess.run([sys.executable, __file__, "--make", str(folder), "--documents", str(count),
-                            "--sites", str(args.sites), "--shards", str(args.shards)], check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--make",
+                    str(folder),
+                    "--documents",
+                    str(count),
+                    "--sites",
+                    str(args.sites),
+                    "--shards",
+                    str(args.shards),
+                ],
+                check=True,
+            )
         size = sum(path.stat().st_size for path in full.iterdir()) / 2**20
         print(f"bench process before measuring: peak {own_peak_mib():.0f} MiB")
-        print(f"corpus: {args.documents} documents, {args.sites} sites, {size:.0f} MiB of JSONL "
-              f"in {args.shards} shards (made in {time.perf_counter() - start:.0f} s)")
+        print(
+            f"corpus: {args.documents} documents, {args.sites} sites, {size:.0f} MiB of JSONL "
+            f"in {args.shards} shards (made in {time.perf_counter() - start:.0f} s)"
+        )
         floor_mib, floor_s = measure([sys.executable, "-c", FLOOR, str(full)])
         learn = [sys.executable, "-m", "cleaner", "learn"]
         quarter_mib, quarter_s = measure([*learn, str(quarter), "-o", str(root / "rules-quarter")])
@@ -153,8 +204,10 @@ def main() -> None:
         rules, problems = check_rules(root / "rules", args.sites)
     print(f"floor (read records, split lines): peak {floor_mib:.0f} MiB, {floor_s:.1f} s")
     print(f"cleaner learn, {args.documents // 4} documents: peak {quarter_mib:.0f} MiB, {quarter_s:.1f} s")
-    print(f"cleaner learn, {args.documents} documents: peak {full_mib:.0f} MiB, {full_s:.1f} s "
-          f"({full_s / floor_s:.1f}x the floor's time; bound {args.bound_mib:.0f} MiB)")
+    print(
+        f"cleaner learn, {args.documents} documents: peak {full_mib:.0f} MiB, {full_s:.1f} s "
+        f"({full_s / floor_s:.1f}x the floor's time; bound {args.bound_mib:.0f} MiB)"
+    )
     print(f"peak memory, full / quarter corpus: {full_mib / quarter_mib:.2f}x")
     print(f"rules learned: {rules} ({len(TEMPLATES)} per site expected); problems: {problems or 'none'}")
     if full_mib > args.bound_mib or problems:

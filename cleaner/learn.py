@@ -37,7 +37,7 @@ import tempfile
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -342,14 +342,9 @@ def decide(screen: Screen, tally: Tally, settings: LearnSettings) -> LearnResult
         sites = len(tally.sites.get(key_hash, ()))
         candidate = Candidate(group, text, count, total, sites, tally.examples[(group, key_hash)])
         reason = rejection(candidate, settings)
-        candidates.append(Candidate(**{**as_fields(candidate), "rejected": reason}) if reason else candidate)
+        candidates.append(replace(candidate, rejected=reason) if reason else candidate)
     candidates.sort(key=lambda c: (c.group, -c.count, fold_line(c.text), c.text))
     return LearnResult(dict(screen.group_docs), tuple(candidates), settings)
-
-
-def as_fields(candidate: Candidate) -> dict[str, object]:
-    """The fields of a candidate as a dict (slots dataclasses have no ``__dict__``)."""
-    return {name: getattr(candidate, name) for name in Candidate.__dataclass_fields__}
 
 
 def rejection(candidate: Candidate, settings: LearnSettings) -> str | None:
@@ -358,7 +353,8 @@ def rejection(candidate: Candidate, settings: LearnSettings) -> str | None:
     if candidate.sites >= settings.prose_sites and words >= settings.prose_words:
         return (
             f"looks like syndicated article prose: {words} words, also found in documents of "
-            f"{'at least ' if candidate.sites == settings.prose_sites else ''}{candidate.sites - 1} other site(s)"
+            f"{'at least ' if candidate.sites == settings.prose_sites else ''}"
+            f"{candidate.sites - 1} other site(s)"
         )
     if SURROGATE.search(candidate.text):
         return "holds bytes that are not valid UTF-8; a rule file cannot spell it"
@@ -388,7 +384,11 @@ def learn(shards: Sequence[Shard], settings: LearnSettings | None = None) -> Lea
 
 
 def learn_with_ray(
-    shards: Sequence[Shard], settings: LearnSettings | None = None, *, address: str | None = None, num_cpus: int | None = None
+    shards: Sequence[Shard],
+    settings: LearnSettings | None = None,
+    *,
+    address: str | None = None,
+    num_cpus: int | None = None,
 ) -> LearnResult:
     """The same as `learn`, with each shard's pass run as a Ray task (extra ``cleaner[ray]``).
 
@@ -410,7 +410,9 @@ def learn_with_ray(
         settings_ref = ray.put(settings)
         screen = merge_screens(ray.get([screen_task.remote(shard, settings_ref) for shard in shards]))
         watch_ref = ray.put(screen.watch)
-        tally = merge_tallies(ray.get([count_task.remote(shard, watch_ref, settings_ref) for shard in shards]), settings)
+        tally = merge_tallies(
+            ray.get([count_task.remote(shard, watch_ref, settings_ref) for shard in shards]), settings
+        )
     except ray.exceptions.RayTaskError as error:
         # A bad record in a worker: raise the library's own error, not Ray's traceback.
         if isinstance(error.cause, CleanerError):
@@ -465,7 +467,11 @@ def plan_shards(
         if not path.exists():
             raise DocumentError(f"{path}: no such file or folder")
         if str(path).lower().endswith(JSONL_SUFFIXES + PARQUET_SUFFIXES):
-            shards.append(partial(read_record_file, str(path), text_field=text_field, id_field=id_field, group_by=group_by))
+            shards.append(
+                partial(
+                    read_record_file, str(path), text_field=text_field, id_field=id_field, group_by=group_by
+                )
+            )
         else:
             text_files.append(str(path))
     for start in range(0, len(text_files), TEXT_FILES_PER_SHARD):
@@ -509,7 +515,7 @@ def toml_string(value: str) -> str:
 
 def toml_pattern(pattern: str) -> str:
     """A pattern as a TOML literal string (no double escaping) when it can be one."""
-    if "'''" in pattern or any(ord(ch) < 32 and ch != "\t" or ch == "\x7f" for ch in pattern):
+    if "'''" in pattern or any((ord(ch) < 32 and ch != "\t") or ch == "\x7f" for ch in pattern):
         return toml_string(pattern)
     return f"'''{pattern}'''"
 
@@ -519,12 +525,20 @@ def rule_id(prefix: str, number: int) -> str:
     if not PREFIX_SHAPE.fullmatch(prefix):
         raise ConfigError(f"--id-prefix must be 2-5 capital letters, like LRN, not {prefix!r}")
     if not 1 <= number <= 999:
-        raise ConfigError(f"learned rule number {number} does not fit in {prefix}001-{prefix}999; use another --id-prefix")
+        raise ConfigError(
+            f"learned rule number {number} does not fit in {prefix}001-{prefix}999; use another --id-prefix"
+        )
     return f"{prefix}{number:03d}"
 
 
 def render_rule_file(
-    candidates: Sequence[Candidate], *, site: str, documents: int, prefix: str, first_number: int, settings: LearnSettings
+    candidates: Sequence[Candidate],
+    *,
+    site: str,
+    documents: int,
+    prefix: str,
+    first_number: int,
+    settings: LearnSettings,
 ) -> str:
     """One site's learned lines as a rule file; ids count up from ``first_number``."""
     slug = site_slug(site)
@@ -592,7 +606,9 @@ def next_free_number(folder: Path, prefix: str, replaced: Iterable[Path]) -> int
     return highest + 1
 
 
-def plan_rule_files(result: LearnResult, output: Path, *, prefix: str = "LRN", start: int | None = None) -> list[RuleFilePlan]:
+def plan_rule_files(
+    result: LearnResult, output: Path, *, prefix: str = "LRN", start: int | None = None
+) -> list[RuleFilePlan]:
     """The rule files for ``result``: ``output`` itself when it ends in ``.toml`` (one site only),
     else one ``<site>.toml`` per site inside the folder ``output``. Sites with no learned line get no file.
 
@@ -601,11 +617,16 @@ def plan_rule_files(result: LearnResult, output: Path, *, prefix: str = "LRN", s
     """
     builtin = builtin_rules_dir().resolve()
     if output.resolve() == builtin or builtin in output.resolve().parents:
-        raise ConfigError(f"{output}: is inside the built-in rules ({builtin}); write learned rules elsewhere, e.g. rules/learned/")
+        raise ConfigError(
+            f"{output}: is inside the built-in rules ({builtin}); "
+            "write learned rules elsewhere, e.g. rules/learned/"
+        )
     groups = result.groups()
     single = output.suffix == ".toml"
     if single and len(groups) > 1:
-        raise ConfigError(f"{output}: the corpus has {len(groups)} sites; give -o a folder to get one rule file per site")
+        raise ConfigError(
+            f"{output}: the corpus has {len(groups)} sites; give -o a folder to get one rule file per site"
+        )
     folder = output.parent if single else output
     plans: list[tuple[Path, str, list[Candidate]]] = []  # (path, label, learned lines)
     used: set[str] = set()
@@ -622,8 +643,14 @@ def plan_rule_files(result: LearnResult, output: Path, *, prefix: str = "LRN", s
     number = start if start is not None else next_free_number(folder, prefix, [path for path, _, _ in plans])
     planned = []
     for path, label, learned in plans:
-        text = render_rule_file(learned, site=label, documents=result.group_docs[learned[0].group],
-                                prefix=prefix, first_number=number, settings=result.settings)
+        text = render_rule_file(
+            learned,
+            site=label,
+            documents=result.group_docs[learned[0].group],
+            prefix=prefix,
+            first_number=number,
+            settings=result.settings,
+        )
         planned.append(RuleFilePlan(path, learned[0].group, label, len(learned), text))
         number += len(learned)
     return planned
@@ -642,5 +669,7 @@ def write_rule_files(plans: Sequence[RuleFilePlan]) -> None:
         try:
             plan.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise DocumentError(f"{plan.path.parent}: cannot create folder: {error.strerror or error}") from None
+            raise DocumentError(
+                f"{plan.path.parent}: cannot create folder: {error.strerror or error}"
+            ) from None
         write_atomically(plan.path, plan.text.encode("utf-8"))

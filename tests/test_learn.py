@@ -28,11 +28,39 @@ from cleaner.learn import (
 from cleaner.records import read_records, write_records
 from cleaner.rules import builtin_rules_dir
 
-WORDS = (
-    "river council budget harbour school winter market doctor bridge village engine forest "
-    "museum festival station garden library railway election harvest factory theatre island "
-    "mountain province minister painter teacher fisherman orchestra vineyard"
-).split()
+WORDS = [
+    "river",
+    "council",
+    "budget",
+    "harbour",
+    "school",
+    "winter",
+    "market",
+    "doctor",
+    "bridge",
+    "village",
+    "engine",
+    "forest",
+    "museum",
+    "festival",
+    "station",
+    "garden",
+    "library",
+    "railway",
+    "election",
+    "harvest",
+    "factory",
+    "theatre",
+    "island",
+    "mountain",
+    "province",
+    "minister",
+    "painter",
+    "teacher",
+    "fisherman",
+    "orchestra",
+    "vineyard",
+]
 
 # Each site's template: (line, share of its pages that carry it). Digits vary per page.
 SITES = {
@@ -117,8 +145,14 @@ def write_rules(result, folder: Path) -> list[Path]:  # type: ignore[no-untyped-
     number = 1
     for site in result.groups():
         learned = result.learned(site)
-        text = render_rule_file(learned, site=site, documents=result.group_docs[site], prefix="LRN",
-                                first_number=number, settings=result.settings)
+        text = render_rule_file(
+            learned,
+            site=site,
+            documents=result.group_docs[site],
+            prefix="LRN",
+            first_number=number,
+            settings=result.settings,
+        )
         number += len(learned)
         path = folder / f"{site}.toml"
         path.write_text(text, encoding="utf-8")
@@ -131,7 +165,9 @@ def assert_removes_template_only(corpus: Corpus, rules: RuleSet) -> None:
     for made in corpus[1].values():
         for doc_id, text, template in made:
             result = cleaner.clean(text, name=doc_id)
-            removed = {line.strip() for removal in result.removals for line in removal.text.splitlines()} - {""}
+            removed = {line.strip() for removal in result.removals for line in removal.text.splitlines()} - {
+                ""
+            }
             assert removed == template, doc_id
             assert all(removal.rule_id.startswith("LRN") for removal in result.removals)
 
@@ -170,15 +206,30 @@ def test_lines_below_either_threshold_are_not_learned(corpus):
 def test_results_do_not_depend_on_sharding_or_chunking(corpus):
     whole = learn(shards_of(corpus))
     root, pages = corpus
-    one_shard = [partial(read_text_files, [str(root / f"{d}.txt") for d, _, _ in made], site) for site, made in pages.items()]
+    one_shard = [
+        partial(read_text_files, [str(root / f"{d}.txt") for d, _, _ in made], site)
+        for site, made in pages.items()
+    ]
     chunked = learn(one_shard, LearnSettings(chunk_docs=7))
     assert (chunked.candidates, chunked.group_docs) == (whole.candidates, whole.group_docs)
 
 
 def test_pattern_matches_every_folded_variant_and_only_whole_lines():
     rules_text = render_rule_file(
-        learn([lambda: [LearnDocument(str(n), "", f"Updated {n} hours ago\nStory {'abcdef'[n]}\n") for n in range(6)]])
-        .learned(""), site="", documents=6, prefix="LRN", first_number=1, settings=LearnSettings())
+        learn(
+            [
+                lambda: [
+                    LearnDocument(str(n), "", f"Updated {n} hours ago\nStory {'abcdef'[n]}\n")
+                    for n in range(6)
+                ]
+            ]
+        ).learned(""),
+        site="",
+        documents=6,
+        prefix="LRN",
+        first_number=1,
+        settings=LearnSettings(),
+    )
     assert "learned.corpus.1" in rules_text
     assert pattern_for("Updated 3 hours ago") == r"^Updated\s+\d+\s+hours\s+ago$"
 
@@ -203,7 +254,12 @@ def test_ray_engine_gives_the_local_result(corpus, tmp_path):
 def write_jsonl(corpus: Corpus, path: Path) -> None:
     """The corpus as one JSONL file of records with id, url and text, sites interleaved."""
     records = [
-        {"id": doc_id, "url": f"https://{site}/story/{doc_id.rsplit('/', 1)[1]}", "source": f"feed-{site}", "text": text}
+        {
+            "id": doc_id,
+            "url": f"https://{site}/story/{doc_id.rsplit('/', 1)[1]}",
+            "source": f"feed-{site}",
+            "text": text,
+        }
         for site, made in corpus[1].items()
         for doc_id, text, _ in made
     ]
@@ -214,23 +270,40 @@ def write_jsonl(corpus: Corpus, path: Path) -> None:
 def test_cli_learns_one_file_per_site_and_check_applies_them(corpus, tmp_path):
     write_jsonl(corpus, tmp_path / "pages.jsonl")
     learned = tmp_path / "rules" / "learned"
-    result = CliRunner().invoke(app, ["learn", str(tmp_path / "pages.jsonl"), "-o", str(learned), "--explain"])
+    result = CliRunner().invoke(
+        app, ["learn", str(tmp_path / "pages.jsonl"), "-o", str(learned), "--explain"]
+    )
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in learned.iterdir()) == sorted(f"{site}.toml" for site in SITES)
     assert "rejected: looks like syndicated article prose" in result.stdout
     text = (learned / "beta.example.org.toml").read_text()
     assert 'name = "learned.beta.example.org.1"' in text and "e.g. in beta.example.org/" in text
     root = corpus[0]
-    check = CliRunner().invoke(app, ["check", str(root), "--rules", str(learned), "--no-default-rules",
-                                     "--output-format", "json", "--no-statistics"])
+    check = CliRunner().invoke(
+        app,
+        [
+            "check",
+            str(root),
+            "--rules",
+            str(learned),
+            "--no-default-rules",
+            "--output-format",
+            "json",
+            "--no-statistics",
+        ],
+    )
     assert check.exit_code == 1, check.output
-    reports = {Path(report["path"]).relative_to(root).with_suffix("").as_posix(): report
-               for report in json.loads(check.stdout)}
+    reports = {
+        Path(report["path"]).relative_to(root).with_suffix("").as_posix(): report
+        for report in json.loads(check.stdout)
+    }
     for made in corpus[1].values():
         for doc_id, _, template in made:
             removals = reports[doc_id]["removals"]
             assert {r["text"].strip() for r in removals} == template
-            assert all(r["rule_id"].startswith("LRN") and r["rule_name"].startswith("learned.") for r in removals)
+            assert all(
+                r["rule_id"].startswith("LRN") and r["rule_name"].startswith("learned.") for r in removals
+            )
 
 
 def test_cli_learns_again_beside_existing_files_without_id_clashes(corpus, tmp_path):
@@ -239,7 +312,9 @@ def test_cli_learns_again_beside_existing_files_without_id_clashes(corpus, tmp_p
     runner = CliRunner()
     first = runner.invoke(app, ["learn", str(tmp_path / "pages.jsonl"), "-o", str(learned)])
     first_files = set(learned.iterdir())
-    second = runner.invoke(app, ["learn", str(tmp_path / "pages.jsonl"), "-o", str(learned), "--group-by", "source"])
+    second = runner.invoke(
+        app, ["learn", str(tmp_path / "pages.jsonl"), "-o", str(learned), "--group-by", "source"]
+    )
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert len(set(learned.iterdir()) - first_files) == 3
     # Both sets load together: the second run's ids start after the first run's.
@@ -270,9 +345,22 @@ def test_cleaner_corpus_applies_the_learned_folder_and_names_the_rules(corpus, t
     runner = CliRunner()
     learned = tmp_path / "learned"
     assert runner.invoke(app, ["learn", str(tmp_path / "pages.jsonl"), "-o", str(learned)]).exit_code == 0
-    result = runner.invoke(app, ["corpus", str(tmp_path / "pages.jsonl"), "-o", str(tmp_path / "clean.jsonl"),
-                                 "--rules", str(learned), "--no-default-rules", "--workers", "1",
-                                 "--removed-output", str(tmp_path / "removed.jsonl")])
+    result = runner.invoke(
+        app,
+        [
+            "corpus",
+            str(tmp_path / "pages.jsonl"),
+            "-o",
+            str(tmp_path / "clean.jsonl"),
+            "--rules",
+            str(learned),
+            "--no-default-rules",
+            "--workers",
+            "1",
+            "--removed-output",
+            str(tmp_path / "removed.jsonl"),
+        ],
+    )
     assert result.exit_code in (0, 1), result.output
     templates = {doc_id: template for made in corpus[1].values() for doc_id, _, template in made}
     audit = {record["id"]: record["removals"] for _, record in read_records(tmp_path / "removed.jsonl")}
@@ -286,8 +374,20 @@ def test_cleaner_corpus_applies_the_learned_folder_and_names_the_rules(corpus, t
 def test_an_empty_group_by_learns_one_rule_file_and_still_rejects_shared_prose(corpus, tmp_path):
     write_jsonl(corpus, tmp_path / "pages.jsonl")
     target = tmp_path / "all.toml"
-    result = CliRunner().invoke(app, ["learn", str(tmp_path / "pages.jsonl"), "-o", str(target), "--group-by", "",
-                                      "--min-share", "0.1", "--explain"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "learn",
+            str(tmp_path / "pages.jsonl"),
+            "-o",
+            str(target),
+            "--group-by",
+            "",
+            "--min-share",
+            "0.1",
+            "--explain",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rules = load_rules([target])
     assert rules.get("learned.all.1") is not None
@@ -297,11 +397,28 @@ def test_an_empty_group_by_learns_one_rule_file_and_still_rejects_shared_prose(c
     assert result.stdout.count("rejected: looks like syndicated article prose") == len(WIRE)
 
 
-@given(st.lists(st.sampled_from(["Updated 3 hours ago", "  ÉTÉ  12\tx ", "\r\n", "\n", "İstanbul 1", "a\u00a0b", "\x1c", "* * *", "٣ days"]))
-       .map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Updated 3 hours ago",
+                "  ÉTÉ  12\tx ",
+                "\r\n",
+                "\n",
+                "İstanbul 1",
+                "a\u00a0b",
+                "\x1c",
+                "* * *",
+                "٣ days",
+            ]
+        )
+    ).map("".join)
+)
 def test_folding_a_whole_text_equals_folding_each_line(text):
     from cleaner.learn import document_lines  # noqa: PLC0415
     from cleaner.matchers import split_lines  # noqa: PLC0415
 
-    expected = [(line.strip(), fold_line(line)) for line in split_lines(text) if any(ch.isalpha() for ch in line)]
+    expected = [
+        (line.strip(), fold_line(line)) for line in split_lines(text) if any(ch.isalpha() for ch in line)
+    ]
     assert list(document_lines(text)) == expected
