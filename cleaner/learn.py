@@ -159,7 +159,7 @@ def document_lines(text: str) -> Iterator[tuple[str, str]]:
     equals `fold_line` of the line; it is computed for the whole text at once because one
     ``re.sub`` per document costs far less than two per line.
 
-    >>> list(document_lines("Updated 3  hours ago\r\n* * *\n\nSee 12 more"))
+    >>> list(document_lines("Updated 3  hours ago\\r\\n* * *\\n\\nSee 12 more"))
     [('Updated 3  hours ago', 'updated 0 hours ago'), ('See 12 more', 'see 0 more')]
     """
     folded_lines = split_lines(DIGITS.sub("0", text.lower()))
