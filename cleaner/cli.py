@@ -370,11 +370,11 @@ def learn(
     if explain:
         for candidate in result.candidates:
             out.print(candidate.explain(), markup=False, highlight=False)
-    written = {plan.group: plan.path for plan in plans}
-    for site in result.groups():
-        target = f"-> {written[site]}" if site in written else "(no file written)"
-        err.print(f"{site or 'corpus'}: {len(result.learned(site))} line(s) learned from "
-                  f"{result.group_docs[site]} documents {target}", markup=False, highlight=False)
+    for plan in plans:
+        err.print(f"{plan.site}: {plan.rules} line(s) learned from {result.group_docs[plan.group]} documents "
+                  f"-> {plan.path}", markup=False, highlight=False)
+    err.print(f"{sum(p.rules for p in plans)} line(s) learned for {len(plans)} of {len(result.groups())} site(s) "
+              f"from {sum(result.group_docs.values())} documents; review the files before use", markup=False)
 
 
 def run_guarded(outcomes):  # type: ignore[no-untyped-def]

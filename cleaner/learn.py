@@ -58,6 +58,7 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 SLUG_JUNK = re.compile(r"[^a-z0-9.-]+")
 PREFIX_SHAPE = re.compile(r"[A-Z]{2,5}")
 CATEGORY = "template"
+SITES_NOTED = 10  # sites noted per watched line: enough to decide, and bounded
 PROFILES = ("article", "page")
 
 Shard = Callable[[], Iterable["LearnDocument"]]
@@ -105,8 +106,8 @@ class LearnSettings:
             raise ConfigError(f"--min-docs must be at least 1, not {self.min_docs}")
         if not 0 < self.min_share <= 1:
             raise ConfigError(f"--min-share must be above 0 and at most 1, not {self.min_share}")
-        if self.prose_words < 1 or self.prose_sites < 2:
-            raise ConfigError("prose_words must be at least 1 and prose_sites at least 2")
+        if self.prose_words < 1 or not 2 <= self.prose_sites <= SITES_NOTED:
+            raise ConfigError(f"prose_words must be at least 1 and prose_sites from 2 to {SITES_NOTED}")
         if self.chunk_docs < 1:
             raise ConfigError(f"chunk_docs must be at least 1, not {self.chunk_docs}")
 
@@ -242,8 +243,7 @@ class Tally:
 def count_shard(shard: Shard, watch: frozenset[int], settings: LearnSettings) -> Tally:
     """Pass 2 over one shard: in how many documents of each group each watched hash occurs.
 
-    Also notes the sites each hash occurs on, up to ``settings.prose_sites`` of them
-    (enough to decide, and bounded).
+    Also notes the sites each hash occurs on, up to `SITES_NOTED` of them.
     """
     counts: Counter[tuple[str, int]] = Counter()
     examples: dict[tuple[str, int], tuple[str, ...]] = {}
@@ -263,7 +263,7 @@ def count_shard(shard: Shard, watch: frozenset[int], settings: LearnSettings) ->
                 examples[key] = (*found, document.id)
             texts.setdefault(key, stripped)
             seen_on = sites.setdefault(key_hash, set())
-            if len(seen_on) < settings.prose_sites:
+            if len(seen_on) < SITES_NOTED:
                 seen_on.add(document.origin)
     return Tally(dict(counts), examples, texts, {key: frozenset(value) for key, value in sites.items()})
 
@@ -283,7 +283,7 @@ def merge_tallies(tallies: Iterable[Tally], settings: LearnSettings) -> Tally:
         for key_hash, names in tally.sites.items():
             joined = sites.get(key_hash, frozenset()) | names
             # The same cap as per shard, on the sorted names, so the result is order-free.
-            sites[key_hash] = frozenset(sorted(joined)[: settings.prose_sites])
+            sites[key_hash] = frozenset(sorted(joined)[:SITES_NOTED])
     return Tally(dict(counts), examples, texts, sites)
 
 
@@ -298,7 +298,7 @@ class Candidate:
     text: str
     count: int
     group_docs: int
-    sites: int  # counted up to settings.prose_sites
+    sites: int  # counted up to SITES_NOTED
     examples: tuple[str, ...]
     rejected: str | None = None
 
@@ -309,7 +309,8 @@ class Candidate:
 
     def explain(self) -> str:
         """One line for ``--explain``: the decision, the figures and the reason."""
-        figures = f"in {self.count} of {self.group_docs} documents ({self.share:.0%}), site(s): {self.sites}"
+        sites = f"{self.sites}{'+' if self.sites >= SITES_NOTED else ''} site{'s' if self.sites > 1 else ''}"
+        figures = f"in {self.count} of {self.group_docs} documents ({self.share:.0%}), on {sites}"
         verdict = f"rejected: {self.rejected}" if self.rejected else "learned"
         return f"{self.group or '(all)'}: {verdict}: {figures}: {self.text[:80]!r}"
 
@@ -353,7 +354,7 @@ def rejection(candidate: Candidate, settings: LearnSettings) -> str | None:
     if candidate.sites >= settings.prose_sites and words >= settings.prose_words:
         return (
             f"looks like syndicated article prose: {words} words, also found in documents of "
-            f"{'at least ' if candidate.sites == settings.prose_sites else ''}"
+            f"{'at least ' if candidate.sites == SITES_NOTED else ''}"
             f"{candidate.sites - 1} other site(s)"
         )
     if SURROGATE.search(candidate.text):
