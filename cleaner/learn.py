@@ -429,10 +429,14 @@ TEXT_FILES_PER_SHARD = 1000
 
 
 def read_text_files(paths: Sequence[str], group: str = "") -> Iterator[LearnDocument]:
-    """Documents from text files, one per file, the path as id (a `Shard` via ``functools.partial``)."""
+    """Documents from text files, one per file, the path as id (a `Shard` via ``functools.partial``).
+
+    A file's folder stands for its site in the syndicated-prose check (crawls are often
+    stored as ``site/page``); the group is ``group`` for all of them.
+    """
     for path in paths:
         document = read_document(Path(path))
-        yield LearnDocument(path, group, document.text)
+        yield LearnDocument(path, group, document.text, str(Path(path).parent))
 
 
 def read_record_file(

@@ -422,3 +422,27 @@ def test_folding_a_whole_text_equals_folding_each_line(text):
         (line.strip(), fold_line(line)) for line in split_lines(text) if any(ch.isalpha() for ch in line)
     ]
     assert list(document_lines(text)) == expected
+
+
+def test_parquet_records_and_text_files_are_read_too(corpus, tmp_path):
+    pytest.importorskip("pyarrow", reason="Parquet needs pyarrow (pip install 'cleaner[parquet]')")
+    write_jsonl(corpus, tmp_path / "pages.jsonl")
+    write_records(tmp_path / "pages.parquet", [record for _, record in read_records(tmp_path / "pages.jsonl")])
+    runner = CliRunner()
+    from_parquet = runner.invoke(app, ["learn", str(tmp_path / "pages.parquet"), "-o", str(tmp_path / "pq")])
+    from_jsonl = runner.invoke(app, ["learn", str(tmp_path / "pages.jsonl"), "-o", str(tmp_path / "js")])
+    assert from_parquet.exit_code == 0 and from_jsonl.exit_code == 0, from_parquet.output
+    for path in (tmp_path / "js").iterdir():
+        assert (tmp_path / "pq" / path.name).read_text() == path.read_text()
+    # A folder of text files is one group; a folder output names its file "corpus".
+    files = runner.invoke(app, ["learn", str(corpus[0]), "-o", str(tmp_path / "txt"), "--min-share", "0.1"])
+    assert files.exit_code == 0, files.output
+    learned = (tmp_path / "txt" / "corpus.toml").read_text()
+    assert "Gamma Weekly" in learned
+    assert all(line[:40] not in learned for line in WIRE)  # each folder counts as a site
+
+
+def test_a_missing_input_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(app, ["learn", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "nope.jsonl: no such file or folder" in result.output
