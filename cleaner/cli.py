@@ -370,7 +370,7 @@ def learn(
     if explain:
         for candidate in result.candidates:
             out.print(candidate.explain(), markup=False, highlight=False)
-    for plan in plans:
+    for plan in plans if len(plans) <= 20 else []:  # a broad crawl's thousands of sites: the total only
         err.print(f"{plan.site}: {plan.rules} line(s) learned from {result.group_docs[plan.group]} documents "
                   f"-> {plan.path}", markup=False, highlight=False)
     err.print(f"{sum(p.rules for p in plans)} line(s) learned for {len(plans)} of {len(result.groups())} site(s) "

@@ -8,8 +8,11 @@ is an ordinary rule file (`render_rule_file`): one ``line`` rule per learned lin
 with its count, share and two example documents, so a person reads it, edits it and
 commits it before it removes anything.
 
-Counting is a map-reduce in two passes over the shards, so memory stays bounded:
+Counting is a map-reduce in three passes over the shards, so memory stays bounded:
 
+0. *census*: documents per site. A site with fewer than ``min_docs`` documents cannot
+   have a learnable line, so the next passes leave its documents out (most sites of a
+   broad crawl have a handful of pages; counting their lines would cost the most memory).
 1. *screen*: each shard is cut into pieces of at most ``chunk_docs`` documents; in a
    piece, the hashes of folded lines that reach ``min_share`` of the piece's documents
    of a site go on a watch list. A line that reaches ``min_share`` of all its site's
@@ -173,22 +176,32 @@ def document_lines(text: str) -> Iterator[tuple[str, str]]:
 # ---------------------------------------------------------------- pass 1: screen
 
 
-@dataclass(frozen=True, slots=True)
-class Screen:
-    """What pass 1 found in some shards: documents per site, and the watched hashes."""
-
-    group_docs: Mapping[str, int]
-    watch: frozenset[int]
+def census_shard(shard: Shard) -> dict[str, int]:
+    """Pass 0 over one shard: how many documents each group has."""
+    return dict(Counter(document.group for document in shard()))
 
 
-def screen_shard(shard: Shard, settings: LearnSettings) -> Screen:
-    """Pass 1 over one shard: count documents per site and put candidate hashes on the watch list."""
-    group_docs: Counter[str] = Counter()
+def merge_census(censuses: Iterable[Mapping[str, int]]) -> dict[str, int]:
+    """Add up the documents per group."""
+    total: Counter[str] = Counter()
+    for census in censuses:
+        total.update(census)
+    return dict(total)
+
+
+def eligible_groups(group_docs: Mapping[str, int], settings: LearnSettings) -> frozenset[str]:
+    """The groups with enough documents to have a learnable line."""
+    return frozenset(group for group, count in group_docs.items() if count >= settings.min_docs)
+
+
+def screen_shard(shard: Shard, settings: LearnSettings, eligible: frozenset[str]) -> frozenset[int]:
+    """Pass 1 over one shard: the hashes of candidate lines of the ``eligible`` groups (the watch list)."""
     watch: set[int] = set()
     pending: dict[str, tuple[list[int], Counter[int]]] = {}
     held = 0
     for document in shard():
-        group_docs[document.group] += 1
+        if document.group not in eligible:
+            continue
         size, counts = pending.setdefault(document.group, ([0], Counter()))
         size[0] += 1
         counts.update({line_hash(folded) for _, folded in document_lines(document.text)})
@@ -197,7 +210,7 @@ def screen_shard(shard: Shard, settings: LearnSettings) -> Screen:
             flush_pieces(pending, settings.min_share, watch)
             held = 0
     flush_pieces(pending, settings.min_share, watch)
-    return Screen(dict(group_docs), frozenset(watch))
+    return frozenset(watch)
 
 
 def flush_pieces(pending: dict[str, tuple[list[int], Counter[int]]], share: float, watch: set[int]) -> None:
@@ -217,14 +230,12 @@ def reaches(documents: int, share: float) -> int:
     return max(1, math.ceil(documents * share - 1e-9))
 
 
-def merge_screens(screens: Iterable[Screen]) -> Screen:
-    """Add up the documents per site and join the watch lists (order does not matter)."""
-    group_docs: Counter[str] = Counter()
+def merge_screens(screens: Iterable[frozenset[int]]) -> frozenset[int]:
+    """Join the watch lists of the shards (order does not matter)."""
     watch: set[int] = set()
     for screen in screens:
-        group_docs.update(screen.group_docs)
-        watch.update(screen.watch)
-    return Screen(dict(group_docs), frozenset(watch))
+        watch.update(screen)
+    return frozenset(watch)
 
 
 # ---------------------------------------------------------------- pass 2: count
@@ -240,10 +251,10 @@ class Tally:
     sites: Mapping[int, frozenset[str]] = field(default_factory=dict)
 
 
-def count_shard(shard: Shard, watch: frozenset[int], settings: LearnSettings) -> Tally:
-    """Pass 2 over one shard: in how many documents of each group each watched hash occurs.
+def count_shard(shard: Shard, watch: frozenset[int], eligible: frozenset[str]) -> Tally:
+    """Pass 2 over one shard: in how many documents of each ``eligible`` group each watched hash occurs.
 
-    Also notes the sites each hash occurs on, up to `SITES_NOTED` of them.
+    Also notes the sites each watched hash occurs on (in any group), up to `SITES_NOTED`.
     """
     counts: Counter[tuple[str, int]] = Counter()
     examples: dict[tuple[str, int], tuple[str, ...]] = {}
@@ -256,19 +267,21 @@ def count_shard(shard: Shard, watch: frozenset[int], settings: LearnSettings) ->
             if key_hash not in watch or key_hash in seen:
                 continue
             seen.add(key_hash)
+            seen_on = sites.setdefault(key_hash, set())
+            if len(seen_on) < SITES_NOTED:
+                seen_on.add(document.origin)
+            if document.group not in eligible:
+                continue
             key = (document.group, key_hash)
             counts[key] += 1
             found = examples.get(key, ())
             if len(found) < 2:
                 examples[key] = (*found, document.id)
             texts.setdefault(key, stripped)
-            seen_on = sites.setdefault(key_hash, set())
-            if len(seen_on) < SITES_NOTED:
-                seen_on.add(document.origin)
     return Tally(dict(counts), examples, texts, {key: frozenset(value) for key, value in sites.items()})
 
 
-def merge_tallies(tallies: Iterable[Tally], settings: LearnSettings) -> Tally:
+def merge_tallies(tallies: Iterable[Tally]) -> Tally:
     """Merge shard tallies in shard order: counts add up, the first texts and ids win."""
     counts: Counter[tuple[str, int]] = Counter()
     examples: dict[tuple[str, int], tuple[str, ...]] = {}
@@ -332,11 +345,11 @@ class LearnResult:
         return [c for c in self.candidates if c.group == group and c.rejected is None]
 
 
-def decide(screen: Screen, tally: Tally, settings: LearnSettings) -> LearnResult:
+def decide(group_docs: Mapping[str, int], tally: Tally, settings: LearnSettings) -> LearnResult:
     """Keep the watched lines past both thresholds; reject those that look like shared prose."""
     candidates = []
     for (group, key_hash), count in tally.counts.items():
-        total = screen.group_docs.get(group, 0)
+        total = group_docs.get(group, 0)
         if count < settings.min_docs or count < reaches(total, settings.min_share):
             continue
         text = tally.texts[(group, key_hash)]
@@ -345,7 +358,7 @@ def decide(screen: Screen, tally: Tally, settings: LearnSettings) -> LearnResult
         reason = rejection(candidate, settings)
         candidates.append(replace(candidate, rejected=reason) if reason else candidate)
     candidates.sort(key=lambda c: (c.group, -c.count, fold_line(c.text), c.text))
-    return LearnResult(dict(screen.group_docs), tuple(candidates), settings)
+    return LearnResult(dict(group_docs), tuple(candidates), settings)
 
 
 def rejection(candidate: Candidate, settings: LearnSettings) -> str | None:
@@ -379,9 +392,11 @@ def learn(shards: Sequence[Shard], settings: LearnSettings | None = None) -> Lea
     """
     settings = settings or LearnSettings()
     settings.check()
-    screen = merge_screens(screen_shard(shard, settings) for shard in shards)
-    tally = merge_tallies((count_shard(shard, screen.watch, settings) for shard in shards), settings)
-    return decide(screen, tally, settings)
+    group_docs = merge_census(census_shard(shard) for shard in shards)
+    eligible = eligible_groups(group_docs, settings)
+    watch = merge_screens(screen_shard(shard, settings, eligible) for shard in shards)
+    tally = merge_tallies(count_shard(shard, watch, eligible) for shard in shards)
+    return decide(group_docs, tally, settings)
 
 
 def learn_with_ray(
@@ -405,21 +420,22 @@ def learn_with_ray(
         raise ConfigError("--engine ray needs Ray: pip install 'cleaner[ray]'") from None
     if not ray.is_initialized():
         ray.init(address=address, num_cpus=num_cpus, include_dashboard=False, log_to_driver=False)
+    census_task = ray.remote(census_shard)
     screen_task = ray.remote(screen_shard)
     count_task = ray.remote(count_shard)
     try:
-        settings_ref = ray.put(settings)
-        screen = merge_screens(ray.get([screen_task.remote(shard, settings_ref) for shard in shards]))
-        watch_ref = ray.put(screen.watch)
-        tally = merge_tallies(
-            ray.get([count_task.remote(shard, watch_ref, settings_ref) for shard in shards]), settings
+        group_docs = merge_census(ray.get([census_task.remote(shard) for shard in shards]))
+        eligible = ray.put(eligible_groups(group_docs, settings))
+        watch = ray.put(
+            merge_screens(ray.get([screen_task.remote(shard, settings, eligible) for shard in shards]))
         )
+        tally = merge_tallies(ray.get([count_task.remote(shard, watch, eligible) for shard in shards]))
     except ray.exceptions.RayTaskError as error:
         # A bad record in a worker: raise the library's own error, not Ray's traceback.
         if isinstance(error.cause, CleanerError):
             raise error.cause from None
         raise
-    return decide(screen, tally, settings)
+    return decide(group_docs, tally, settings)
 
 
 # ---------------------------------------------------------------- sources
@@ -526,14 +542,49 @@ def toml_pattern(pattern: str) -> str:
 
 
 def rule_id(prefix: str, number: int) -> str:
-    """A rule id such as ``LRN007``; raise `ConfigError` past 999."""
+    """The ``number``-th learned rule id: ``LRN001`` to ``LRN999``, then ``LRNA001`` ... ``LRNZZ999``.
+
+    Ids have at most 5 letters and 3 digits, so after 999 rules a letter (then two) is
+    added to the prefix; `id_number` reads it back. `ConfigError` when the letters run out.
+
+    >>> rule_id("LRN", 7), rule_id("LRN", 1000), rule_id("LRN", 999 * 27 + 1)
+    ('LRN007', 'LRNA001', 'LRNAA001')
+    >>> all(id_number("LRN", rule_id("LRN", n)) == n for n in (1, 999, 1000, 26_000, 30_000))
+    True
+    """
     if not PREFIX_SHAPE.fullmatch(prefix):
         raise ConfigError(f"--id-prefix must be 2-5 capital letters, like LRN, not {prefix!r}")
-    if not 1 <= number <= 999:
+    block, number_in_block = divmod(number - 1, 999)
+    letters = 5 - len(prefix)
+    if number < 1 or block >= sum(26**length for length in range(letters + 1)):
         raise ConfigError(
-            f"learned rule number {number} does not fit in {prefix}001-{prefix}999; use another --id-prefix"
+            f"learned rule number {number} does not fit in ids of prefix {prefix}; use a shorter --id-prefix"
         )
-    return f"{prefix}{number:03d}"
+    suffix = ""
+    length = 0
+    while block >= 26**length:  # skip the blocks of shorter suffixes
+        block -= 26**length
+        length += 1
+    for _ in range(length):
+        block, letter = divmod(block, 26)
+        suffix = chr(65 + letter) + suffix
+    return f"{prefix}{suffix}{number_in_block + 1:03d}"
+
+
+def id_number(prefix: str, rule_id: str) -> int | None:
+    """The ordinal `rule_id` gave ``rule_id`` for ``prefix``, or None when it is not one of them."""
+    if not rule_id.startswith(prefix) or len(rule_id) < len(prefix) + 3:
+        return None
+    suffix, digits = rule_id[len(prefix) : -3], rule_id[-3:]
+    if not (digits.isascii() and digits.isdigit()) or digits == "000":
+        return None
+    if suffix and not (suffix.isascii() and suffix.isalpha() and suffix.isupper() and len(rule_id) <= 8):
+        return None
+    block = sum(26**length for length in range(len(suffix)))
+    offset = 0
+    for letter in suffix:
+        offset = offset * 26 + ord(letter) - 65
+    return (block + offset) * 999 + int(digits)
 
 
 def render_rule_file(
@@ -606,8 +657,8 @@ def next_free_number(folder: Path, prefix: str, replaced: Iterable[Path]) -> int
             continue  # loading the folder reports it; it holds no id we could clash with
         for table in tables if isinstance(tables, list) else []:
             rule_id = table.get("id") if isinstance(table, dict) else None
-            if isinstance(rule_id, str) and rule_id[:-3] == prefix and rule_id[-3:].isdigit():
-                highest = max(highest, int(rule_id[-3:]))
+            number = id_number(prefix, rule_id) if isinstance(rule_id, str) else None
+            highest = max(highest, number or 0)
     return highest + 1
 
 

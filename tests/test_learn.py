@@ -22,8 +22,10 @@ from cleaner.learn import (
     learn,
     learn_with_ray,
     pattern_for,
+    plan_rule_files,
     read_text_files,
     render_rule_file,
+    write_rule_files,
 )
 from cleaner.records import read_records, write_records
 from cleaner.rules import builtin_rules_dir
@@ -427,7 +429,9 @@ def test_folding_a_whole_text_equals_folding_each_line(text):
 def test_parquet_records_and_text_files_are_read_too(corpus, tmp_path):
     pytest.importorskip("pyarrow", reason="Parquet needs pyarrow (pip install 'cleaner[parquet]')")
     write_jsonl(corpus, tmp_path / "pages.jsonl")
-    write_records(tmp_path / "pages.parquet", [record for _, record in read_records(tmp_path / "pages.jsonl")])
+    write_records(
+        tmp_path / "pages.parquet", [record for _, record in read_records(tmp_path / "pages.jsonl")]
+    )
     runner = CliRunner()
     from_parquet = runner.invoke(app, ["learn", str(tmp_path / "pages.parquet"), "-o", str(tmp_path / "pq")])
     from_jsonl = runner.invoke(app, ["learn", str(tmp_path / "pages.jsonl"), "-o", str(tmp_path / "js")])
@@ -446,3 +450,20 @@ def test_a_missing_input_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(app, ["learn", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "nope.jsonl: no such file or folder" in result.output
+
+
+def test_ids_go_on_past_999_with_a_letter_and_next_runs_continue_after_them(corpus, tmp_path):
+    result = learn(shards_of(corpus))
+    plans = plan_rule_files(result, tmp_path, start=998)
+    ids = [
+        line.split('"')[1] for plan in plans for line in plan.text.splitlines() if line.startswith("id = ")
+    ]
+    assert ids[:4] == ["LRN998", "LRN999", "LRNA001", "LRNA002"]
+    write_rule_files(plans)
+    again = plan_rule_files(result, tmp_path / "more")
+    assert again[0].text.count('id = "LRN001"') == 1  # another folder: its own numbering
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "old.toml").write_text((tmp_path / "beta.example.org.toml").read_text())
+    beside = plan_rule_files(result, tmp_path / "more")
+    first_id = next(line for line in beside[0].text.splitlines() if line.startswith("id = "))
+    assert first_id == 'id = "LRNA002"'  # beta's three rules were LRN998, LRN999, LRNA001
