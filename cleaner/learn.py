@@ -38,8 +38,10 @@ import math
 import re
 import tempfile
 import tomllib
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -62,6 +64,8 @@ SLUG_JUNK = re.compile(r"[^a-z0-9.-]+")
 PREFIX_SHAPE = re.compile(r"[A-Z]{2,5}")
 CATEGORY = "template"
 SITES_NOTED = 10  # sites noted per watched line: enough to decide, and bounded
+MAX_PARTITIONS = 256  # scratch files open at once in the local engine's shuffle
+SPILL_BUFFER = 8192  # uint64 values held per scratch file before writing
 PROFILES = ("article", "page")
 
 Shard = Callable[[], Iterable["LearnDocument"]]
@@ -102,6 +106,7 @@ class LearnSettings:
     prose_words: int = 10
     prose_sites: int = 2
     chunk_docs: int = 4096
+    pairs_in_memory: int = 1 << 18
 
     def check(self) -> None:
         """Raise `ConfigError` naming the first setting out of range."""
@@ -176,17 +181,32 @@ def document_lines(text: str) -> Iterator[tuple[str, str]]:
 # ---------------------------------------------------------------- pass 1: screen
 
 
-def census_shard(shard: Shard) -> dict[str, int]:
-    """Pass 0 over one shard: how many documents each group has."""
-    return dict(Counter(document.group for document in shard()))
+@dataclass(frozen=True, slots=True)
+class Census:
+    """Pass 0's findings: documents per group, and how many lines they have in all."""
+
+    group_docs: Mapping[str, int]
+    lines: int
 
 
-def merge_census(censuses: Iterable[Mapping[str, int]]) -> dict[str, int]:
-    """Add up the documents per group."""
+def census_shard(shard: Shard) -> Census:
+    """Pass 0 over one shard: how many documents each group has, and the lines of all."""
+    group_docs: Counter[str] = Counter()
+    lines = 0
+    for document in shard():
+        group_docs[document.group] += 1
+        lines += document.text.count("\n") + 1
+    return Census(dict(group_docs), lines)
+
+
+def merge_census(censuses: Iterable[Census]) -> Census:
+    """Add up the documents per group and the lines."""
     total: Counter[str] = Counter()
+    lines = 0
     for census in censuses:
-        total.update(census)
-    return dict(total)
+        total.update(census.group_docs)
+        lines += census.lines
+    return Census(dict(total), lines)
 
 
 def eligible_groups(group_docs: Mapping[str, int], settings: LearnSettings) -> frozenset[str]:
@@ -344,6 +364,14 @@ class LearnResult:
         """The candidates of ``group`` that were learned (not rejected)."""
         return [c for c in self.candidates if c.group == group and c.rejected is None]
 
+    def learned_by_group(self) -> dict[str, list[Candidate]]:
+        """The learned candidates of every group that has some, in one sweep."""
+        found: dict[str, list[Candidate]] = {}
+        for candidate in self.candidates:
+            if candidate.rejected is None:
+                found.setdefault(candidate.group, []).append(candidate)
+        return found
+
 
 def decide(group_docs: Mapping[str, int], tally: Tally, settings: LearnSettings) -> LearnResult:
     """Keep the watched lines past both thresholds; reject those that look like shared prose."""
@@ -392,11 +420,68 @@ def learn(shards: Sequence[Shard], settings: LearnSettings | None = None) -> Lea
     """
     settings = settings or LearnSettings()
     settings.check()
-    group_docs = merge_census(census_shard(shard) for shard in shards)
-    eligible = eligible_groups(group_docs, settings)
-    watch = merge_screens(screen_shard(shard, settings, eligible) for shard in shards)
+    census = merge_census(census_shard(shard) for shard in shards)
+    eligible = eligible_groups(census.group_docs, settings)
+    watch = spill_screen(shards, census, eligible, settings)
     tally = merge_tallies(count_shard(shard, watch, eligible) for shard in shards)
-    return decide(group_docs, tally, settings)
+    return decide(census.group_docs, tally, settings)
+
+
+def spill_screen(
+    shards: Sequence[Shard], census: Census, eligible: frozenset[str], settings: LearnSettings
+) -> frozenset[int]:
+    """Pass 1 of the local engine: the hashes of lines past both thresholds for an eligible group, exactly.
+
+    Each (group, line hash) pair of each document goes to a scratch file chosen by the
+    line hash (a shuffle, as in map-reduce), then each file is counted on its own, so at
+    most about ``settings.pairs_in_memory`` pairs are counted at once however the sites'
+    pages are interleaved. Scratch space: 16 bytes per distinct line per document.
+    """
+    groups = sorted(eligible)
+    index = {group: number for number, group in enumerate(groups)}
+    needed = [
+        max(settings.min_docs, reaches(census.group_docs[group], settings.min_share)) for group in groups
+    ]
+    partitions = min(MAX_PARTITIONS, max(1, -(-census.lines // settings.pairs_in_memory)))
+    watch: set[int] = set()
+    try:
+        with tempfile.TemporaryDirectory(prefix="cleaner-learn-") as scratch:
+            paths = [Path(scratch) / f"{number}.bin" for number in range(partitions)]
+            spill_pairs(shards, index, paths)
+            for path in paths:
+                pairs = array("Q", path.read_bytes())
+                counts = Counter(zip(pairs[0::2], pairs[1::2], strict=True))
+                del pairs
+                watch.update(
+                    key_hash for (group, key_hash), count in counts.items() if count >= needed[group]
+                )
+    except OSError as error:
+        raise DocumentError(
+            f"scratch files of cleaner learn: {error.strerror or error} (set TMPDIR to a roomier folder)"
+        ) from None
+    return frozenset(watch)
+
+
+def spill_pairs(shards: Sequence[Shard], index: Mapping[str, int], paths: Sequence[Path]) -> None:
+    """Write each document's distinct (group number, line hash) pairs to the file its line hash picks."""
+    buffers = [array("Q") for _ in paths]
+    with ExitStack() as stack:
+        files = [stack.enter_context(path.open("wb")) for path in paths]
+        for shard in shards:
+            for document in shard():
+                group = index.get(document.group)
+                if group is None:
+                    continue
+                for key_hash in {line_hash(folded) for _, folded in document_lines(document.text)}:
+                    number = key_hash % len(paths)
+                    buffer = buffers[number]
+                    buffer.append(group)
+                    buffer.append(key_hash)
+                    if len(buffer) >= SPILL_BUFFER:
+                        buffer.tofile(files[number])
+                        del buffer[:]
+        for buffer, file in zip(buffers, files, strict=True):
+            buffer.tofile(file)
 
 
 def learn_with_ray(
@@ -424,7 +509,7 @@ def learn_with_ray(
     screen_task = ray.remote(screen_shard)
     count_task = ray.remote(count_shard)
     try:
-        group_docs = merge_census(ray.get([census_task.remote(shard) for shard in shards]))
+        group_docs = merge_census(ray.get([census_task.remote(shard) for shard in shards])).group_docs
         eligible = ray.put(eligible_groups(group_docs, settings))
         watch = ray.put(
             merge_screens(ray.get([screen_task.remote(shard, settings, eligible) for shard in shards]))
@@ -580,7 +665,7 @@ def id_number(prefix: str, rule_id: str) -> int | None:
         return None
     if suffix and not (suffix.isascii() and suffix.isalpha() and suffix.isupper() and len(rule_id) <= 8):
         return None
-    block = sum(26**length for length in range(len(suffix)))
+    block: int = sum(26**length for length in range(len(suffix)))
     offset = 0
     for letter in suffix:
         offset = offset * 26 + ord(letter) - 65
@@ -686,10 +771,7 @@ def plan_rule_files(
     folder = output.parent if single else output
     plans: list[tuple[Path, str, list[Candidate]]] = []  # (path, label, learned lines)
     used: set[str] = set()
-    for group in groups:
-        learned = result.learned(group)
-        if not learned:
-            continue
+    for group, learned in sorted(result.learned_by_group().items()):
         label = group or (output.stem if single else "")
         name = site_slug(label)
         while name in used:

@@ -18,13 +18,19 @@ from cleaner.errors import ConfigError
 from cleaner.learn import (
     LearnDocument,
     LearnSettings,
+    census_shard,
+    eligible_groups,
     fold_line,
     learn,
     learn_with_ray,
+    merge_census,
+    merge_screens,
     pattern_for,
     plan_rule_files,
     read_text_files,
     render_rule_file,
+    screen_shard,
+    spill_screen,
     write_rule_files,
 )
 from cleaner.records import read_records, write_records
@@ -205,15 +211,25 @@ def test_lines_below_either_threshold_are_not_learned(corpus):
     assert small.candidates == ()
 
 
-def test_results_do_not_depend_on_sharding_or_chunking(corpus):
+def test_results_do_not_depend_on_sharding_or_memory_settings(corpus):
     whole = learn(shards_of(corpus))
     root, pages = corpus
     one_shard = [
         partial(read_text_files, [str(root / f"{d}.txt") for d, _, _ in made], site)
         for site, made in pages.items()
     ]
-    chunked = learn(one_shard, LearnSettings(chunk_docs=7))
-    assert (chunked.candidates, chunked.group_docs) == (whole.candidates, whole.group_docs)
+    small = learn(one_shard, LearnSettings(pairs_in_memory=100))  # many scratch files
+    assert (small.candidates, small.group_docs) == (whole.candidates, whole.group_docs)
+
+
+def test_the_ray_screen_watches_every_line_the_exact_screen_finds(corpus):
+    shards = shards_of(corpus)
+    settings = LearnSettings(chunk_docs=7)
+    census = merge_census(census_shard(shard) for shard in shards)
+    eligible = eligible_groups(census.group_docs, settings)
+    exact = spill_screen(shards, census, eligible, settings)
+    pieces = merge_screens(screen_shard(shard, settings, eligible) for shard in shards)
+    assert exact and exact <= pieces
 
 
 def test_pattern_matches_every_folded_variant_and_only_whole_lines():
