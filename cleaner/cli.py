@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
 
@@ -437,6 +438,43 @@ def corpus_progress() -> Iterator[Callable[[CorpusStats, int, int], None] | None
             bar.update(task, completed=done, total=total, documents=stats.documents)
 
         yield update
+
+
+@app.command()
+def learn(
+    paths: Annotated[list[Path], typer.Argument(help="Text files (one document each), JSONL or Parquet, or folders.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="A .toml file (one site), or a folder: one file per site.")],
+    group_by: Annotated[str | None, typer.Option(help="Record field naming the site (default: the host of 'url'; \"\" for one group).")] = None,
+    min_docs: Annotated[int, typer.Option(help="Learn a line found in at least this many documents of a site...")] = 5,
+    min_share: Annotated[float, typer.Option(help="...and in at least this share of them.")] = 0.3,
+    explain: Annotated[bool, typer.Option("--explain", help="Print why each candidate line was learned or rejected.")] = False,
+    text_field: Annotated[str, typer.Option(help="Record field holding the text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="Record field naming the document in descriptions.")] = "id",
+    id_prefix: Annotated[str, typer.Option(help="Letters of the learned rule ids.")] = "LRN",
+    id_start: Annotated[int | None, typer.Option(help="First id number (default: after the ids already in the folder).")] = None,
+    engine: Annotated[Engine, typer.Option(help="local, or ray (pip install 'cleaner\\[ray]').")] = Engine.local,
+    address: Annotated[str | None, typer.Option(help="Ray cluster address (default: a local instance).")] = None,
+) -> None:
+    """Learn the lines each site repeats on its pages, and write them as rule files to review."""
+    from cleaner import learn as learning  # noqa: PLC0415 (only this command needs it)
+
+    settings = learning.LearnSettings(min_docs=min_docs, min_share=min_share)
+    try:
+        shards = learning.plan_shards(paths, text_field=text_field, id_field=id_field, group_by=group_by)
+        run = learning.learn if engine is Engine.local else partial(learning.learn_with_ray, address=address)
+        result = run(shards, settings)
+        plans = learning.plan_rule_files(result, output, prefix=id_prefix, start=id_start)
+        learning.write_rule_files(plans)
+    except CleanerError as error:
+        fail(str(error))
+    if explain:
+        for candidate in result.candidates:
+            out.print(candidate.explain(), markup=False, highlight=False)
+    for plan in plans if len(plans) <= 20 else []:  # a broad crawl's thousands of sites: the total only
+        err.print(f"{plan.site}: {plan.rules} line(s) learned from {result.group_docs[plan.group]} documents "
+                  f"-> {plan.path}", markup=False, highlight=False)
+    err.print(f"{sum(p.rules for p in plans)} line(s) learned for {len(plans)} of {len(result.groups())} site(s) "
+              f"from {sum(result.group_docs.values())} documents; review the files before use", markup=False)
 
 
 def run_guarded(outcomes: Iterable[FileOutcome]) -> Iterator[FileOutcome]:
