@@ -20,6 +20,8 @@ from cleaner.errors import RuleTimeout
 from cleaner.rules import Rule
 
 LINE_PIECE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+LONG_LINE = 5
+SENTENCE_END = regex.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 def split_lines(text: str) -> list[str]:
@@ -101,8 +103,45 @@ class RegexScanner:
         return found
 
 
-def confirm_line(rule: Rule, view: View, position: int) -> bool:
-    """Whether the rule's pattern matches the line alone and its guards admit it."""
+def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
+    """The first and last positions of running text: lines of ``min_words``+ words that end like a sentence.
+
+    A line of ``LONG_LINE`` times as many words counts whatever its end: a whole
+    article joined on one line may end with a footer link.
+
+    >>> view = View((0, 1, 2, 3), ("Home", "It was a cold day in May.", "Ok.", "Footer"))
+    >>> text_bounds(view, 5)
+    (1, 1)
+    """
+    found = []
+    for position, content in enumerate(view.contents):
+        words = len(content.split())
+        if words >= min_words and (words >= LONG_LINE * min_words or SENTENCE_END.search(content)):
+            found.append(position)
+    return (found[0], found[-1]) if found else None
+
+
+def outside_text(rule: Rule, view: View, position: int, bounds: dict[int, tuple[int, int] | None]) -> bool:
+    """Whether the line lies before the first or after the last line of running text.
+
+    ``bounds`` caches `text_bounds` per word count for one view. A text without running
+    text has no head or tail: nothing is outside it.
+    """
+    assert rule.outside_text is not None
+    if rule.outside_text not in bounds:
+        bounds[rule.outside_text] = text_bounds(view, rule.outside_text)
+    span = bounds[rule.outside_text]
+    return span is not None and not span[0] <= position <= span[1]
+
+
+def confirm_line(
+    rule: Rule, view: View, position: int, bounds: dict[int, tuple[int, int] | None] | None = None
+) -> bool:
+    """Whether the rule's pattern matches the line alone and its guards admit it.
+
+    Pass the same ``bounds`` dict for every line of one view, so the running-text span
+    of an ``outside_text`` guard is found once per view, not once per line.
+    """
     content = view.contents[position]
     if rule.max_chars is not None and len(content) > rule.max_chars:
         return False
@@ -114,6 +153,8 @@ def confirm_line(rule: Rule, view: View, position: int) -> bool:
             return False
     if rule.position is not None and not rule.position.admits(position, len(view)):
         return False
+    if rule.outside_text is not None and not outside_text(rule, view, position, {} if bounds is None else bounds):
+        return False
     assert rule.pattern is not None
     try:
         return rule.pattern.search(content, timeout=rule.timeout) is not None
@@ -123,9 +164,33 @@ def confirm_line(rule: Rule, view: View, position: int) -> bool:
 
 def match_line_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
     """Each confirmed candidate line, as a one-line span ``(first, last)``."""
+    bounds: dict[int, tuple[int, int] | None] = {}
     for position in candidates:
-        if confirm_line(rule, view, position):
+        if confirm_line(rule, view, position, bounds):
             yield position, position
+
+
+def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """Each run of at least ``rule.min_lines`` confirmed lines, with only blank lines between them.
+
+    >>> import regex
+    >>> rule = Rule("X001", "x.menu", "run", "nav", "r", "f:1", pattern=regex.compile("^[A-Za-z]+$"), min_lines=3)
+    >>> view = View(tuple(range(6)), ("Home", "News", "", "Sport", "A sentence here.", "Alone"))
+    >>> list(match_run_rule(rule, view, [0, 1, 3, 5]))
+    [(0, 3)]
+    """
+    bounds: dict[int, tuple[int, int] | None] = {}
+    run: list[int] = []
+    for position in candidates:
+        if not confirm_line(rule, view, position, bounds):
+            continue
+        if run and any(not view.is_blank(p) for p in range(run[-1] + 1, position)):
+            if len(run) >= rule.min_lines:
+                yield run[0], run[-1]
+            run = []
+        run.append(position)
+    if len(run) >= rule.min_lines:
+        yield run[0], run[-1]
 
 
 def match_block_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
@@ -134,8 +199,9 @@ def match_block_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Itera
     Blocks do not nest: a start line inside an earlier block of the same rule is skipped.
     """
     covered_until = -1
+    bounds: dict[int, tuple[int, int] | None] = {}
     for position in candidates:
-        if position <= covered_until or not confirm_line(rule, view, position):
+        if position <= covered_until or not confirm_line(rule, view, position, bounds):
             continue
         last = block_end(rule, view, position)
         covered_until = last

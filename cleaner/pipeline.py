@@ -3,7 +3,7 @@
 Each pass looks at the lines still kept (a `View`) and lets the rules claim lines in a
 fixed order of precedence; a line belongs to the first rule that claims it:
 
-1. block rules, in rule-file order;
+1. block rules, then run rules, in rule-file order;
 2. line rules, in rule-file order;
 3. the duplicate rule (lines already claimed are neither removed nor kept as originals);
 4. rules guarded by ``next_to``, which see the claims of steps 1-3.
@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cleaner.dedup import find_duplicates
-from cleaner.matchers import RegexScanner, Scanner, View, match_block_rule, match_line_rule, split_lines
+from cleaner.matchers import (
+    RegexScanner,
+    Scanner,
+    View,
+    match_block_rule,
+    match_line_rule,
+    match_run_rule,
+    split_lines,
+)
 from cleaner.model import CleanResult, Removal
 from cleaner.rules import Rule, RuleSet, load_rules
 
@@ -78,7 +86,7 @@ def run_pass(rules: RuleSet, view: View, scanner: Scanner) -> list[Claim]:
     candidates = scanner.candidate_lines(pattern_rules, view)
     plain = [rule for rule in pattern_rules if not rule.next_to]
     guarded = [rule for rule in pattern_rules if rule.next_to]
-    for kind in ("block", "line"):
+    for kind in ("block", "run", "line"):
         for rule in (r for r in plain if r.kind == kind):
             for first, last in match_spans(rule, view, candidates[rule.id]):
                 claim(rule, first, last)
@@ -105,6 +113,8 @@ def match_spans(rule: Rule, view: View, candidates: Sequence[int]) -> Iterable[t
     """The spans a line or block rule claims."""
     if rule.kind == "block":
         return match_block_rule(rule, view, candidates)
+    if rule.kind == "run":
+        return match_run_rule(rule, view, candidates)
     return match_line_rule(rule, view, candidates)
 
 
