@@ -20,7 +20,7 @@ from cleaner.errors import RuleTimeout
 from cleaner.rules import Rule
 
 LINE_PIECE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-LONG_LINE = 5
+LONG_LINE = 20
 SENTENCE_END = regex.compile(r"[.!?…][\"'”’)\]]*$")
 
 

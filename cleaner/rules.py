@@ -13,7 +13,7 @@ Guards narrow which lines a pattern may claim: ``max_words``, ``min_words``,
 ``max_chars``, ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
 already claimed by one of these categories) and ``outside_text = N``: the line lies
 before the first or after the last line of running text, a line of at least N words
-that ends like a sentence, or of 5N words (the head and tail of a whole page: menus,
+that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
 footers).
 """
 
