@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import regex
+
 from cleaner.dedup import find_duplicates
 from cleaner.matchers import (
     RegexScanner,
@@ -34,6 +36,9 @@ from cleaner.matchers import (
 )
 from cleaner.model import CleanResult, Removal
 from cleaner.rules import Rule, RuleSet, load_rules
+
+
+BULLET = regex.compile(r"^[*•·▪◦]\s+")
 
 
 @dataclass(eq=False, slots=True)
@@ -55,7 +60,7 @@ def find_removals(
     """The sorted, disjoint removals the rules make from ``text``."""
     lines = split_lines(text)
     owners: dict[int, Claim] = {}
-    view = View(tuple(range(len(lines))), tuple(line.strip() for line in lines), name)
+    view = View(tuple(range(len(lines))), tuple(line_content(line) for line in lines), name)
     scanner = scanner or RegexScanner()
     while True:
         claims = run_pass(rules, view, scanner)
@@ -67,6 +72,18 @@ def find_removals(
         kept = [position for position, index in enumerate(view.index) if index not in owners]
         view = View(tuple(view.index[p] for p in kept), tuple(view.contents[p] for p in kept), name)
     return build_removals(lines, owners)
+
+
+def line_content(line: str) -> str:
+    """What rules see of a line: no surrounding white space, no leading list bullet.
+
+    Page-to-text converters mark every list item (menus, link lists) with "* " or "• ";
+    rules judge the item itself. Dashes are kept: they also open quotes and labels.
+
+    >>> line_content("   * Share on Facebook\\n")
+    'Share on Facebook'
+    """
+    return BULLET.sub("", line.strip())
 
 
 def run_pass(rules: RuleSet, view: View, scanner: Scanner) -> list[Claim]:
