@@ -38,7 +38,7 @@ from cleaner.model import CleanResult, Removal
 from cleaner.rules import Rule, RuleSet, load_rules
 
 
-BULLET = regex.compile(r"^[*•·▪◦]\s+")
+BULLET = regex.compile(r"^(?:[*•·▪◦+]|o(?=\s+\p{Lu}))\s+")
 
 
 @dataclass(eq=False, slots=True)
@@ -77,8 +77,9 @@ def find_removals(
 def line_content(line: str) -> str:
     """What rules see of a line: no surrounding white space, no leading list bullet.
 
-    Page-to-text converters mark every list item (menus, link lists) with "* " or "• ";
-    rules judge the item itself. Dashes are kept: they also open quotes and labels.
+    Page-to-text converters mark every list item (menus, link lists) with "* ", "• ",
+    "+ " or "o " (nested lists); rules judge the item itself. Dashes are kept: they also
+    open quotes and labels.
 
     >>> line_content("   * Share on Facebook\\n")
     'Share on Facebook'
