@@ -197,6 +197,7 @@ def match_block_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Itera
     """Each block that starts at a confirmed line, as a span ``(first, last)``.
 
     Blocks do not nest: a start line inside an earlier block of the same rule is skipped.
+    With ``extent = "end"``, ``max_lines`` caps the block: a longer one is not claimed.
     """
     covered_until = -1
     bounds: dict[int, tuple[int, int] | None] = {}
@@ -204,8 +205,26 @@ def match_block_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Itera
         if position <= covered_until or not confirm_line(rule, view, position, bounds):
             continue
         last = block_end(rule, view, position)
+        if rule.extent == "end" and rule.max_lines is not None and too_long(view, position, last, rule.max_lines):
+            continue
         covered_until = last
         yield position, last
+
+
+def too_long(view: View, first: int, last: int, max_lines: int) -> bool:
+    """Whether the span holds more than ``max_lines`` non-blank lines.
+
+    A section that runs to the end is claimed only when it is no longer than a promo or
+    comment box can be: a longer tail is more than such a box (a whole page's menus
+    and the article after them), and is left alone rather than cut short.
+    """
+    count = 0
+    for position in range(first, last + 1):
+        if not view.is_blank(position):
+            count += 1
+            if count > max_lines:
+                return True
+    return False
 
 
 def block_end(rule: Rule, view: View, start: int) -> int:

@@ -5,7 +5,8 @@ for the format. Every problem in every file is collected and raised at once as a
 `RuleFileError`, before any document is touched.
 
 Kinds: ``line`` (each matching line), ``block`` (a matching start line and the lines its
-``extent`` takes), ``run`` (a run of at least ``min_lines`` matching lines with only
+``extent`` takes: to the next blank line, over teaser lines, a fixed number of lines, or
+to the end, where ``max_lines`` makes a longer tail count as no block at all), ``run`` (a run of at least ``min_lines`` matching lines with only
 blank lines between them: one such line alone is kept, many in a row are a menu or a
 link list) and ``duplicate`` (lines that repeat an earlier line).
 
