@@ -21,7 +21,8 @@ from cleaner.rules import Rule
 
 LINE_PIECE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 LONG_LINE = 20
-SENTENCE_END = regex.compile(r"[.!?…][\"'”’)\]]*$")
+SENTENCE_END = regex.compile(r"[.!?…][\"'”’)\]]*$")  # noqa: RUF001 (closing quotes)
+Bounds = dict[int, tuple[int, int] | None]
 
 
 def split_lines(text: str) -> list[str]:
@@ -121,7 +122,7 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     return (found[0], found[-1]) if found else None
 
 
-def outside_text(rule: Rule, view: View, position: int, bounds: dict[int, tuple[int, int] | None]) -> bool:
+def outside_text(rule: Rule, view: View, position: int, bounds: Bounds) -> bool:
     """Whether the line lies before the first or after the last line of running text.
 
     ``bounds`` caches `text_bounds` per word count for one view. A text without running
@@ -135,7 +136,7 @@ def outside_text(rule: Rule, view: View, position: int, bounds: dict[int, tuple[
 
 
 def confirm_line(
-    rule: Rule, view: View, position: int, bounds: dict[int, tuple[int, int] | None] | None = None
+    rule: Rule, view: View, position: int, bounds: Bounds | None = None
 ) -> bool:
     """Whether the rule's pattern matches the line alone and its guards admit it.
 
@@ -153,7 +154,7 @@ def confirm_line(
             return False
     if rule.position is not None and not rule.position.admits(position, len(view)):
         return False
-    if rule.outside_text is not None and not outside_text(rule, view, position, {} if bounds is None else bounds):
+    if rule.outside_text is not None and not outside_text(rule, view, position, bounds or {}):
         return False
     assert rule.pattern is not None
     try:
@@ -164,7 +165,7 @@ def confirm_line(
 
 def match_line_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
     """Each confirmed candidate line, as a one-line span ``(first, last)``."""
-    bounds: dict[int, tuple[int, int] | None] = {}
+    bounds: Bounds = {}
     for position in candidates:
         if confirm_line(rule, view, position, bounds):
             yield position, position
@@ -174,12 +175,13 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
     """Each run of at least ``rule.min_lines`` confirmed lines, with only blank lines between them.
 
     >>> import regex
-    >>> rule = Rule("X001", "x.menu", "run", "nav", "r", "f:1", pattern=regex.compile("^[A-Za-z]+$"), min_lines=3)
+    >>> menu = regex.compile("^[A-Za-z]+$")
+    >>> rule = Rule("X001", "x.menu", "run", "nav", "r", "f:1", pattern=menu, min_lines=3)
     >>> view = View(tuple(range(6)), ("Home", "News", "", "Sport", "A sentence here.", "Alone"))
     >>> list(match_run_rule(rule, view, [0, 1, 3, 5]))
     [(0, 3)]
     """
-    bounds: dict[int, tuple[int, int] | None] = {}
+    bounds: Bounds = {}
     run: list[int] = []
     for position in candidates:
         if not confirm_line(rule, view, position, bounds):
@@ -200,12 +202,13 @@ def match_block_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Itera
     With ``extent = "end"``, ``max_lines`` caps the block: a longer one is not claimed.
     """
     covered_until = -1
-    bounds: dict[int, tuple[int, int] | None] = {}
+    bounds: Bounds = {}
     for position in candidates:
         if position <= covered_until or not confirm_line(rule, view, position, bounds):
             continue
         last = block_end(rule, view, position)
-        if rule.extent == "end" and rule.max_lines is not None and too_long(view, position, last, rule.max_lines):
+        capped = rule.extent == "end" and rule.max_lines is not None
+        if capped and too_long(view, position, last, rule.max_lines or 0):
             continue
         covered_until = last
         yield position, last

@@ -37,7 +37,6 @@ from cleaner.matchers import (
 from cleaner.model import CleanResult, Removal
 from cleaner.rules import Rule, RuleSet, load_rules
 
-
 BULLET = regex.compile(r"^(?:[*•·▪◦+]|o(?=\s+\p{Lu}))\s+")
 
 
@@ -84,7 +83,7 @@ def line_content(line: str) -> str:
     >>> line_content("   * Share on Facebook\\n")
     'Share on Facebook'
     """
-    return BULLET.sub("", line.strip())
+    return str(BULLET.sub("", line.strip()))
 
 
 def run_pass(rules: RuleSet, view: View, scanner: Scanner) -> list[Claim]:

@@ -6,9 +6,10 @@ for the format. Every problem in every file is collected and raised at once as a
 
 Kinds: ``line`` (each matching line), ``block`` (a matching start line and the lines its
 ``extent`` takes: to the next blank line, over teaser lines, a fixed number of lines, or
-to the end, where ``max_lines`` makes a longer tail count as no block at all), ``run`` (a run of at least ``min_lines`` matching lines with only
-blank lines between them: one such line alone is kept, many in a row are a menu or a
-link list) and ``duplicate`` (lines that repeat an earlier line).
+to the end, where ``max_lines`` makes a longer tail count as no block at all), ``run``
+(a run of at least ``min_lines`` matching lines with only blank lines between them: one
+such line alone is kept, many in a row are a menu or a link list) and ``duplicate``
+(lines that repeat an earlier line).
 
 Guards narrow which lines a pattern may claim: ``max_words``, ``min_words``,
 ``max_chars``, ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
@@ -352,7 +353,11 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
     values["profiles"] = read_string_list(table, "profiles", fail, allowed=PROFILES) or PROFILES
     values["aliases"] = read_string_list(table, "aliases", fail)
     values["next_to"] = read_string_list(table, "next_to", fail)
-    for name in ("max_words", "min_words", "max_chars", "max_lines", "teaser_max_words", "max_candidates", "max_copies"):
+    counts = (
+        "max_words", "min_words", "max_chars", "max_lines", "teaser_max_words",
+        "max_candidates", "max_copies",
+    )  # fmt: skip
+    for name in counts:
         if name in table:
             value = table[name]
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:

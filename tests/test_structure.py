@@ -52,7 +52,10 @@ def test_a_run_rule_claims_only_runs_of_min_lines(tmp_path):
     [
         (RUN_RULE.replace("min_lines = 3\n", ""), "min_lines: is required for a run rule"),
         (RUN_RULE.replace("min_lines = 3", "min_lines = 1"), "min_lines: must be a whole number >= 2"),
-        (RUN_RULE.replace("min_lines = 3", "min_lines = 3\noutside_text = 0"), "outside_text: must be a whole number >= 1"),
+        (
+            RUN_RULE.replace("min_lines = 3", "min_lines = 3\noutside_text = 0"),
+            "outside_text: must be a whole number >= 1",
+        ),
         (RUN_RULE.replace('kind = "run"', 'kind = "line"'), "min_lines: unknown field for a line rule"),
     ],
 )
@@ -98,7 +101,9 @@ def test_duplicate_guards_keep_recurring_lines_list_items_and_data():
     assert clean(recurring).removals == ()
     prices = "Buy it from the maker's shop for $139\nBuy it from the maker's shop for $169\n"
     assert clean(prices).removals == ()
-    twice = "A farewell ceremony at the airport, June 19.\nText.\nA farewell ceremony at the airport, June 19.\n"
+    twice = (
+        "A farewell ceremony at the airport, June 19.\nText.\nA farewell ceremony at the airport, June 19.\n"
+    )
     assert [r.rule_id for r in clean(twice).removals] == ["DUP001"]
 
 
