@@ -236,6 +236,7 @@ def list_rules(
 ) -> None:
     """List the rules: id, name, category, profiles, and whether they are on by default."""
     from rich.table import Table  # noqa: PLC0415 (only this command needs it)
+    from rich.text import Text  # noqa: PLC0415
 
     table = Table()
     for column in ("id", "name", "kind", "category", "profiles", "default", "reason"):
@@ -243,7 +244,7 @@ def list_rules(
     for rule in load_all_rules(rules, no_default_rules):
         if profile is None or profile in rule.profiles:
             table.add_row(rule.id, rule.name, rule.kind, rule.category, ",".join(rule.profiles),
-                          "on" if rule.enabled else "opt-in", rule.reason)
+                          "on" if rule.enabled else "opt-in", Text(rule.reason))  # not markup: "[/button]"
     out.print(table)
 
 

@@ -125,3 +125,13 @@ def test_both_profiles_restore_exactly_and_are_idempotent(lines, profile):
     result = cleaner.clean(text)
     assert restore(result.text, result.removals) == text
     assert cleaner.clean(result.text).removals == ()
+
+
+def test_rules_listing_prints_reasons_with_brackets_as_text():
+    from typer.testing import CliRunner  # noqa: PLC0415
+
+    from cleaner.cli import app  # noqa: PLC0415
+
+    result = CliRunner().invoke(app, ["rules"])
+    assert result.exit_code == 0, result.output
+    assert "MRK001" in result.output  # its reason holds "[/button]", which rich must not parse
