@@ -122,7 +122,9 @@ class RuleTally:
     examples: list[str] = field(default_factory=list)
 
 
-def false_removal(removal_text: str, truth: Counter[Shingle], kept: Counter[Shingle], truth_lines: set[Shingle]) -> bool:
+def false_removal(
+    removal_text: str, truth: Counter[Shingle], kept: Counter[Shingle], truth_lines: set[Shingle]
+) -> bool:
     """Whether one of the removed lines is text the truth needs and the kept text lacks."""
     for line in removal_text.splitlines():
         words = tokens(line)
@@ -172,13 +174,19 @@ def evaluate(records: list[dict[str, Any]], profile: str, *, show_false: int = 0
                 if false_removal(removal.text, truth, kept, truth_lines):
                     tally.false_removals += 1
                     if len(false_examples) < show_false:
-                        false_examples.append(f"{record['id'][:8]} {extractor} {removal.rule_id}: {removal.text[:160]!r}")
+                        false_examples.append(
+                            f"{record['id'][:8]} {extractor} {removal.rule_id}: {removal.text[:160]!r}"
+                        )
         b, a = summarize(before), summarize(after)
         by_extractor[extractor] = {
             "documents": len(before),
             "before": {"precision": b.precision, "recall": b.recall, "f1": b.f1},
             "after": {"precision": a.precision, "recall": a.recall, "f1": a.f1},
-            "delta": {"precision": a.precision - b.precision, "recall": a.recall - b.recall, "f1": a.f1 - b.f1},
+            "delta": {
+                "precision": a.precision - b.precision,
+                "recall": a.recall - b.recall,
+                "f1": a.f1 - b.f1,
+            },
             "content_loss_documents": loss_docs,
             "chars_removed": chars,
         }
@@ -224,7 +232,9 @@ def render(report: dict[str, Any]) -> str:
         )
     lines += ["", "| rule | removals | false removals | chars removed |", "|---|--:|--:|--:|"]
     for rule_id, row in report["rules"].items():
-        lines.append(f"| {rule_id} | {row['removals']} | {row['false_removals']} | {row['chars_removed']:,} |")
+        lines.append(
+            f"| {rule_id} | {row['removals']} | {row['false_removals']} | {row['chars_removed']:,} |"
+        )
     for example in report["false_examples"]:
         lines.append(f"false: {example}")
     return "\n".join(lines)
@@ -241,7 +251,11 @@ def read_records(path: Path) -> list[dict[str, Any]]:
                 record = json.loads(line)
             except json.JSONDecodeError as error:
                 raise SystemExit(f"{path}:{number}: not JSON: {error}") from None
-            if not isinstance(record, dict) or not isinstance(record.get("truth"), str) or not isinstance(record.get("outputs"), dict):
+            if (
+                not isinstance(record, dict)
+                or not isinstance(record.get("truth"), str)
+                or not isinstance(record.get("outputs"), dict)
+            ):
                 raise SystemExit(f"{path}:{number}: a record needs a 'truth' string and an 'outputs' object")
             record.setdefault("id", str(number))
             records.append(record)
@@ -251,7 +265,13 @@ def read_records(path: Path) -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run the benchmark, print the tables or the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("path", nargs="?", type=Path, default=None, help="JSONL file (default: ../shared/data/aeb-dev/dev.jsonl from the repository root)")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="JSONL file (default: ../shared/data/aeb-dev/dev.jsonl from the repository root)",
+    )
     parser.add_argument("--profile", choices=("article", "page", "both"), default="both")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--show-false", type=int, default=0, metavar="N", help="list up to N false removals")

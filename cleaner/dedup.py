@@ -30,7 +30,7 @@ from cleaner.rules import Rule
 NOT_WORD = regex.compile(r"[\W_]+")
 NUMBER = regex.compile(r"\d+")
 DATA_NUMBERS = 3
-LIST_MARK = regex.compile(r"[-–—•*·]")
+LIST_MARK = regex.compile(r"[-–—•*·]")  # noqa: RUF001 (the dashes are the point)
 KEY_LENGTH = 12
 
 
@@ -77,7 +77,7 @@ def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, i
         original = first_seen.get(folded)
         if original is None and fuzzy and not long:
             original = find_near_copy(rule, folded, folded_by_position, buckets)
-            if original is not None and NUMBER.findall(folded) != NUMBER.findall(folded_by_position[original]):
+            if original is not None and not same_numbers(folded, folded_by_position[original]):
                 original = None
         if original is not None:
             yield position, original
@@ -88,6 +88,15 @@ def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, i
         folded_by_position[position] = folded
         for key in keys(folded):
             buckets.setdefault(key, []).append(position)
+
+
+def same_numbers(folded: str, other: str) -> bool:
+    """Whether two folded lines carry the same numbers in the same order.
+
+    >>> same_numbers("get it for 139", "get it for 169")
+    False
+    """
+    return bool(NUMBER.findall(folded) == NUMBER.findall(other))
 
 
 def keys(folded: str) -> tuple[str, str]:

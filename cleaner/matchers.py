@@ -43,6 +43,10 @@ def count_words(content: str, limit: int | None = None) -> int:
         if count > limit:
             break
     return count
+# A line this many times longer than a running-text line is a whole article joined on one line.
+JOINED_ARTICLE_FACTOR = 20
+SENTENCE_END = regex.compile(r"[.!?…][\"'”’)\]]*$")  # noqa: RUF001 (closing quotes)
+Bounds = dict[int, tuple[int, int] | None]
 
 
 def split_lines(text: str) -> list[str]:
@@ -136,8 +140,45 @@ class RegexScanner:
         return {rule_id: sorted(positions) for rule_id, positions in found.items()}
 
 
-def confirm_line(rule: Rule, view: View, position: int) -> bool:
-    """Whether the rule's pattern matches the line alone and its guards admit it."""
+def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
+    """The first and last positions of running text: lines of ``min_words``+ words that end like a sentence.
+
+    A line of ``JOINED_ARTICLE_FACTOR`` times as many words counts whatever its end: a
+    whole article joined on one line may end with a footer link.
+
+    >>> view = View((0, 1, 2, 3), ("Home", "It was a cold day in May.", "Ok.", "Footer"))
+    >>> text_bounds(view, 5)
+    (1, 1)
+    """
+    found = []
+    for position, content in enumerate(view.contents):
+        words = count_words(content, limit=JOINED_ARTICLE_FACTOR * min_words)
+        if words >= min_words and (words >= JOINED_ARTICLE_FACTOR * min_words or SENTENCE_END.search(content)):
+            found.append(position)
+    return (found[0], found[-1]) if found else None
+
+
+def outside_text(rule: Rule, view: View, position: int, bounds: Bounds) -> bool:
+    """Whether the line lies before the first or after the last line of running text.
+
+    ``bounds`` caches `text_bounds` per word count for one view. A text without running
+    text has no head or tail: nothing is outside it.
+    """
+    assert rule.outside_text is not None
+    if rule.outside_text not in bounds:
+        bounds[rule.outside_text] = text_bounds(view, rule.outside_text)
+    span = bounds[rule.outside_text]
+    return span is not None and not span[0] <= position <= span[1]
+
+
+def confirm_line(
+    rule: Rule, view: View, position: int, bounds: Bounds | None = None
+) -> bool:
+    """Whether the rule's pattern matches the line alone and its guards admit it.
+
+    Pass the same ``bounds`` dict for every line of one view, so the running-text span
+    of an ``outside_text`` guard is found once per view, not once per line.
+    """
     content = view.contents[position]
     if rule.max_chars is not None and len(content) > rule.max_chars:
         return False
@@ -149,6 +190,8 @@ def confirm_line(rule: Rule, view: View, position: int) -> bool:
             return False
     if rule.position is not None and not rule.position.admits(position, len(view)):
         return False
+    if rule.outside_text is not None and not outside_text(rule, view, position, bounds or {}):
+        return False
     assert rule.pattern is not None
     try:
         return rule.pattern.search(content, timeout=rule.timeout) is not None
@@ -158,23 +201,69 @@ def confirm_line(rule: Rule, view: View, position: int) -> bool:
 
 def match_line_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
     """Each confirmed candidate line, as a one-line span ``(first, last)``."""
+    bounds: Bounds = {}
     for position in candidates:
-        if confirm_line(rule, view, position):
+        if confirm_line(rule, view, position, bounds):
             yield position, position
+
+
+def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """Each run of at least ``rule.min_lines`` confirmed lines, with only blank lines between them.
+
+    >>> import regex
+    >>> menu = regex.compile("^[A-Za-z]+$")
+    >>> rule = Rule("X001", "x.menu", "run", "nav", "r", "f:1", pattern=menu, min_lines=3)
+    >>> view = View(tuple(range(6)), ("Home", "News", "", "Sport", "A sentence here.", "Alone"))
+    >>> list(match_run_rule(rule, view, [0, 1, 3, 5]))
+    [(0, 3)]
+    """
+    bounds: Bounds = {}
+    run: list[int] = []
+    for position in candidates:
+        if not confirm_line(rule, view, position, bounds):
+            continue
+        if run and any(not view.is_blank(p) for p in range(run[-1] + 1, position)):
+            if len(run) >= rule.min_lines:
+                yield run[0], run[-1]
+            run = []
+        run.append(position)
+    if len(run) >= rule.min_lines:
+        yield run[0], run[-1]
 
 
 def match_block_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
     """Each block that starts at a confirmed line, as a span ``(first, last)``.
 
     Blocks do not nest: a start line inside an earlier block of the same rule is skipped.
+    With ``extent = "end"``, ``max_lines`` caps the block: a longer one is not claimed.
     """
     covered_until = -1
+    bounds: Bounds = {}
     for position in candidates:
-        if position <= covered_until or not confirm_line(rule, view, position):
+        if position <= covered_until or not confirm_line(rule, view, position, bounds):
             continue
         last = block_end(rule, view, position)
+        capped = rule.extent == "end" and rule.max_lines is not None
+        if capped and too_long(view, position, last, rule.max_lines or 0):
+            continue
         covered_until = last
         yield position, last
+
+
+def too_long(view: View, first: int, last: int, max_lines: int) -> bool:
+    """Whether the span holds more than ``max_lines`` non-blank lines.
+
+    A section that runs to the end is claimed only when it is no longer than a promo or
+    comment box can be: a longer tail is more than such a box (a whole page's menus
+    and the article after them), and is left alone rather than cut short.
+    """
+    count = 0
+    for position in range(first, last + 1):
+        if not view.is_blank(position):
+            count += 1
+            if count > max_lines:
+                return True
+    return False
 
 
 def block_end(rule: Rule, view: View, start: int) -> int:

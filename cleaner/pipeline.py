@@ -3,7 +3,7 @@
 Each pass looks at the lines still kept (a `View`) and lets the rules claim lines in a
 fixed order of precedence; a line belongs to the first rule that claims it:
 
-1. block rules, in rule-file order;
+1. block rules, then run rules, in rule-file order;
 2. line rules, in rule-file order;
 3. the duplicate rule (lines already claimed are neither removed nor kept as originals);
 4. rules guarded by ``next_to``, which see the claims of steps 1-3.
@@ -26,11 +26,23 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import regex
+
 from cleaner.dedup import find_duplicates
-from cleaner.matchers import RegexScanner, Scanner, View, match_block_rule, match_line_rule, split_lines
+from cleaner.matchers import (
+    RegexScanner,
+    Scanner,
+    View,
+    match_block_rule,
+    match_line_rule,
+    match_run_rule,
+    split_lines,
+)
 from cleaner.model import CleanResult, Removal
 from cleaner.errors import RuleFileError
 from cleaner.rules import Rule, RuleSet, read_rules
+
+BULLET = regex.compile(r"^(?:[*•·▪◦+]|o(?=\s+\p{Lu}))\s+")
 
 
 @dataclass(eq=False, slots=True)
@@ -52,7 +64,7 @@ def find_removals(
     """The sorted, disjoint removals the rules make from ``text``."""
     lines = split_lines(text)
     owners: dict[int, Claim] = {}
-    view = View(tuple(range(len(lines))), tuple(line.strip() for line in lines), name)
+    view = View(tuple(range(len(lines))), tuple(line_content(line) for line in lines), name)
     scanner = scanner or RegexScanner()
     while True:
         claims = run_pass(rules, view, scanner, lines)
@@ -64,6 +76,19 @@ def find_removals(
         kept = [position for position, index in enumerate(view.index) if index not in owners]
         view = View(tuple(view.index[p] for p in kept), tuple(view.contents[p] for p in kept), name)
     return build_removals(lines, owners)
+
+
+def line_content(line: str) -> str:
+    """What rules see of a line: no surrounding white space, no leading list bullet.
+
+    Page-to-text converters mark every list item (menus, link lists) with "* ", "• ",
+    "+ " or "o " (nested lists); rules judge the item itself. Dashes are kept: they also
+    open quotes and labels.
+
+    >>> line_content("   * Share on Facebook\\n")
+    'Share on Facebook'
+    """
+    return str(BULLET.sub("", line.strip()))
 
 
 def run_pass(rules: RuleSet, view: View, scanner: Scanner, lines: list[str]) -> list[Claim]:
@@ -83,7 +108,7 @@ def run_pass(rules: RuleSet, view: View, scanner: Scanner, lines: list[str]) -> 
     candidates = scanner.candidate_lines(pattern_rules, view)
     plain = [rule for rule in pattern_rules if not rule.next_to]
     guarded = [rule for rule in pattern_rules if rule.next_to]
-    for kind in ("block", "line"):
+    for kind in ("block", "run", "line"):
         for rule in (r for r in plain if r.kind == kind):
             for first, last in match_spans(rule, view, candidates[rule.id]):
                 claim(rule, first, last)
@@ -111,6 +136,8 @@ def match_spans(rule: Rule, view: View, candidates: Sequence[int]) -> Iterable[t
     """The spans a line or block rule claims."""
     if rule.kind == "block":
         return match_block_rule(rule, view, candidates)
+    if rule.kind == "run":
+        return match_run_rule(rule, view, candidates)
     return match_line_rule(rule, view, candidates)
 
 

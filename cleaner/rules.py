@@ -3,6 +3,20 @@
 A rule file holds one family of rules as a list of ``[[rule]]`` tables; see the README
 for the format. Every problem in every file is collected and raised at once as a
 `RuleFileError`, before any document is touched.
+
+Kinds: ``line`` (each matching line), ``block`` (a matching start line and the lines its
+``extent`` takes: to the next blank line, over teaser lines, a fixed number of lines, or
+to the end, where ``max_lines`` makes a longer tail count as no block at all), ``run``
+(a run of at least ``min_lines`` matching lines with only blank lines between them: one
+such line alone is kept, many in a row are a menu or a link list) and ``duplicate``
+(lines that repeat an earlier line).
+
+Guards narrow which lines a pattern may claim: ``max_words``, ``min_words``,
+``max_chars``, ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
+already claimed by one of these categories) and ``outside_text = N``: the line lies
+before the first or after the last line of running text, a line of at least N words
+that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
+footers).
 """
 
 from __future__ import annotations
@@ -19,7 +33,7 @@ import regex
 
 from cleaner.errors import RuleFileError
 
-KINDS = ("line", "block", "duplicate")
+KINDS = ("line", "block", "run", "duplicate")
 EXTENTS = ("blank", "teasers", "lines", "end")
 PROFILES = ("article", "page")
 DEFAULT_TIMEOUT = 2.0
@@ -30,10 +44,12 @@ COMMON_FIELDS = {
 }  # fmt: skip
 GUARD_FIELDS = {
     "pattern", "ignore_case", "max_words", "min_words", "max_chars", "position", "next_to",
+    "outside_text",
 }  # fmt: skip
 FIELDS_BY_KIND = {
     "line": COMMON_FIELDS | GUARD_FIELDS,
     "block": COMMON_FIELDS | GUARD_FIELDS | {"extent", "max_lines", "teaser_max_words"},
+    "run": COMMON_FIELDS | GUARD_FIELDS | {"min_lines"},
     "duplicate": COMMON_FIELDS | {"min_words", "threshold", "max_candidates", "max_copies"},
 }
 ID_SHAPE = regex.compile(r"[A-Z]{2,5}[0-9]{3}")
@@ -89,6 +105,8 @@ class Rule:
     max_chars: int | None = None
     position: Position | None = None
     next_to: tuple[str, ...] = ()
+    outside_text: int | None = None
+    min_lines: int = 2
     extent: str = "blank"
     max_lines: int | None = None
     teaser_max_words: int = 20
@@ -316,7 +334,11 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
     values["profiles"] = read_string_list(table, "profiles", fail, allowed=PROFILES) or PROFILES
     values["aliases"] = read_string_list(table, "aliases", fail)
     values["next_to"] = read_string_list(table, "next_to", fail)
-    for name in ("max_words", "min_words", "max_chars", "max_lines", "teaser_max_words", "max_candidates", "max_copies"):
+    counts = (
+        "max_words", "min_words", "max_chars", "max_lines", "teaser_max_words",
+        "max_candidates", "max_copies",
+    )  # fmt: skip
+    for name in counts:
         if name in table:
             value = table[name]
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -337,6 +359,15 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
             values["enabled"] = table["enabled"]
     if "position" in table:
         values["position"] = read_position(table["position"], fail)
+    for name, low in (("outside_text", 1), ("min_lines", 2)):
+        if name in table:
+            value = table[name]
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                fail(name, f"must be a whole number >= {low}")
+            else:
+                values[name] = value
+    if kind == "run" and "min_lines" not in table:
+        fail("min_lines", "is required for a run rule (how many matching lines in a row)")
     if kind == "block":
         extent = table.get("extent", "blank")
         if extent not in EXTENTS:

@@ -33,7 +33,10 @@ def test_json_report_has_both_profiles_and_scores():
         assert row["after"]["precision"] > row["before"]["precision"]
         assert row["content_loss_documents"] == 0
         assert row["chars_removed"] > 0
-        assert all(set(counts) == {"removals", "false_removals", "chars_removed"} for counts in profile["rules"].values())
+        assert all(
+            set(counts) == {"removals", "false_removals", "chars_removed"}
+            for counts in profile["rules"].values()
+        )
 
 
 def test_table_output_and_a_clear_error_for_a_missing_file():
