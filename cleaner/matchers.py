@@ -190,7 +190,8 @@ def confirm_line(
             return False
     if rule.position is not None and not rule.position.admits(position, len(view)):
         return False
-    if rule.outside_text is not None and not outside_text(rule, view, position, bounds or {}):
+    cache = {} if bounds is None else bounds  # not `bounds or {}`: an empty cache is falsy
+    if rule.outside_text is not None and not outside_text(rule, view, position, cache):
         return False
     assert rule.pattern is not None
     try:

@@ -135,3 +135,22 @@ def test_rules_listing_prints_reasons_with_brackets_as_text():
     result = CliRunner().invoke(app, ["rules"])
     assert result.exit_code == 0, result.output
     assert "MRK001" in result.output  # its reason holds "[/button]", which rich must not parse
+
+
+def test_running_text_bounds_are_found_once_per_view(monkeypatch):
+    from cleaner import matchers  # noqa: PLC0415
+
+    calls = []
+    real = matchers.text_bounds
+
+    def counting(view, min_words):
+        calls.append(min_words)
+        return real(view, min_words)
+
+    monkeypatch.setattr(matchers, "text_bounds", counting)
+    rule = Cleaner(profile="page").rules.get("PGE001")
+    lines = MENU.splitlines() + ARTICLE.splitlines()
+    view = matchers.View(tuple(range(len(lines))), tuple(lines))
+    claimed = list(matchers.match_line_rule(rule, view, range(len(lines))))
+    assert claimed == [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5)]
+    assert calls == [8]
