@@ -20,6 +20,7 @@ from cleaner.corpus import CorpusOptions, CorpusStats, clean_corpus, default_wor
 from cleaner.errors import CleanerError, DocumentError, RuleFileError
 from cleaner.files import FileOutcome, clean_paths, write_copy
 from cleaner.io import decode_document, write_atomically
+from cleaner.matchers import LineScanner
 from cleaner.pipeline import Cleaner
 from cleaner.render import (
     Tally,
@@ -309,6 +310,8 @@ def corpus(
 ) -> None:
     """Clean the text field of every record of JSONL or Parquet files, on all cores."""
     cleaner = make_cleaner(profile, select, ignore, extend_select, rules, no_default_rules)
+    if engine_regex:
+        cleaner = Cleaner(cleaner.rules, profile=None, select=["ALL"], scanner=LineScanner())
     options = CorpusOptions(text_field, id_field, drop_empty, on_error.value, removed_output is not None)
     with corpus_progress() as progress:
         stats: CorpusStats = guarded(lambda: clean_corpus(
