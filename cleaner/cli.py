@@ -313,10 +313,16 @@ def corpus(
     if engine_regex:
         cleaner = Cleaner(cleaner.rules, profile=None, select=["ALL"], scanner=LineScanner())
     options = CorpusOptions(text_field, id_field, drop_empty, on_error.value, removed_output is not None)
-    with corpus_progress() as progress:
-        stats: CorpusStats = guarded(lambda: clean_corpus(
-            inputs, output, cleaner, options, workers=workers or default_workers(),
-            removed_output=removed_output, progress=progress))
+    if engine is Engine.ray:
+        from cleaner.ray_engine import clean_corpus_ray  # noqa: PLC0415 (optional, heavy)
+
+        stats: CorpusStats = guarded(lambda: clean_corpus_ray(
+            inputs, output, cleaner, options, address=address, removed_output=removed_output))
+    else:
+        with corpus_progress() as progress:
+            stats = guarded(lambda: clean_corpus(
+                inputs, output, cleaner, options, workers=workers or default_workers(),
+                removed_output=removed_output, progress=progress))
     for problem in [*stats.skipped, *stats.timeouts][:20]:
         err.print(problem, markup=False, style="yellow")
     err.print(render_corpus_stats(stats))
