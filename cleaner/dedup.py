@@ -56,7 +56,8 @@ def find_duplicates(
             continue
         folded = folds.get(index[position])
         if folded is None:
-            folded = fold(content) if len(content.split()) >= min_words else ""
+            # split() with a limit stops counting words once there are enough.
+            folded = fold(content) if len(content.split(None, min_words - 1)) >= min_words else ""
             folds[index[position]] = folded
         if not folded:
             continue

@@ -59,7 +59,13 @@ def jsonl_batch_cleaner(job: Job) -> Callable[[dict[str, Any]], dict[str, list[A
     def clean_lines(batch: dict[str, Any]) -> dict[str, list[Any]]:
         paths = [str(path) for path in batch[PATH_COLUMN]]
         lines = [str(line).encode("utf-8", "surrogatepass") for line in batch["text"]]
-        out: dict[str, list[Any]] = {"path": [], "data": [], "records": [], AUDIT_COLUMN: [], STATS_COLUMN: []}
+        out: dict[str, list[Any]] = {
+            "path": [],
+            "data": [],
+            "records": [],
+            AUDIT_COLUMN: [],
+            STATS_COLUMN: [],
+        }
         start = 0
         while start < len(lines):  # a batch may straddle two files
             end = start
@@ -136,7 +142,9 @@ def clean_corpus_ray(
     if len(formats) > 1:
         raise DocumentError("--engine ray: give inputs of one format (all JSONL or all Parquet)")
     if removed_output is not None:
-        options = CorpusOptions(options.text_field, options.id_field, options.drop_empty, options.on_error, True)
+        options = CorpusOptions(
+            options.text_field, options.id_field, options.drop_empty, options.on_error, True
+        )
     ray = start_ray(address)
     job = Job(cleaner, options)
     sources = [str(source.resolve()) for source, _ in pairs]
@@ -153,7 +161,12 @@ def clean_corpus_ray(
 
 
 def write_results(
-    dataset: Any, pairs: list[tuple[Path, Path]], targets: dict[str, Path], removed_output: Path | None, *, parquet: bool
+    dataset: Any,
+    pairs: list[tuple[Path, Path]],
+    targets: dict[str, Path],
+    removed_output: Path | None,
+    *,
+    parquet: bool,
 ) -> CorpusStats:
     """Stream the cleaned batches, in order, into the output files, the audit trail and the statistics."""
     stats = CorpusStats(files=len(pairs))
@@ -221,7 +234,9 @@ def merge_batch(
         writer = writers.get(path)
         if writer is None:
             source = Path(path)
-            writer = writers[path] = RecordWriter(targets[path], schema=parquet_schema(source) if parquet else None)
+            writer = writers[path] = RecordWriter(
+                targets[path], schema=parquet_schema(source) if parquet else None
+            )
         if parquet and records is not None and records.num_rows:
             writer.write_table(records)
         elif not parquet and records:

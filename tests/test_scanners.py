@@ -33,7 +33,14 @@ def scanners(hyperscan_scanner=None):
     return [*found, hyperscan_scanner] if hyperscan_scanner is not None else found
 
 
-FRAGMENTS = sorted({line for rule in BUILTIN for text in rule.examples.remove + rule.examples.keep for line in text.splitlines()})
+FRAGMENTS = sorted(
+    {
+        line
+        for rule in BUILTIN
+        for text in rule.examples.remove + rule.examples.keep
+        for line in text.splitlines()
+    }
+)
 PROSE = [
     "The council met on Tuesday to discuss the harbour plan and its cost to residents.",
     "She said the vote would come later in the year, after the consultation closed.",
@@ -90,6 +97,9 @@ def test_skeleton_refuses_what_it_cannot_widen():
     assert skeleton(r"^(\w+) \1$", False) is None
     assert skeleton(r"(?i)^share$", False) is None
     assert skeleton(r"^a(?=b)", False) == "^a"
+    assert skeleton(r"\N{EM DASH}x{2,}", False) == ".x+"
+    assert skeleton(r"\X+y", False) == "(?:.+)+y"
+    assert skeleton("É:", True) == ".:"  # a cased non-ASCII letter in a caseless pattern
 
 
 @needs_hyperscan
