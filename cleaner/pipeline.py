@@ -19,6 +19,7 @@ again removes nothing more.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -50,7 +51,7 @@ def find_removals(
     owners: dict[int, Claim] = {}
     view = View(tuple(range(len(lines))), tuple(line.strip() for line in lines), name)
     scanner = scanner or LineScanner()
-    folds: dict[str, dict[int, str]] = {}  # per duplicate rule, kept across passes
+    folds: dict[str, dict[str, dict[int, Any]]] = {}  # per duplicate rule, kept across passes
     while True:
         claims = run_pass(rules, view, scanner, folds)
         if not claims:
@@ -64,7 +65,7 @@ def find_removals(
 
 
 def run_pass(
-    rules: RuleSet, view: View, scanner: Scanner, folds: dict[str, dict[int, str]] | None = None
+    rules: RuleSet, view: View, scanner: Scanner, folds: dict[str, dict[str, dict[int, Any]]] | None = None
 ) -> list[Claim]:
     """The claims of one pass over ``view``, blank-line surplus included."""
     owner: list[Claim | None] = [None] * len(view)
