@@ -24,7 +24,7 @@ from cleaner.rules import Rule
 
 NOT_WORD = regex.compile(r"[\W_]+")
 KEY_LENGTH = 12
-END_CHARS = 48  # characters folded at each end of a line for its keys
+END_CHARS = 32  # characters folded at each end of a line for its keys
 
 
 def fold(content: str) -> str:
@@ -128,7 +128,7 @@ def line_keys(content: str) -> tuple[str, str] | None:
     True
     """
     head = fold(content[:END_CHARS])
-    tail = fold(content[-END_CHARS:])
+    tail = fold(content[-END_CHARS:]) if len(content) > END_CHARS else head
     if len(head) < KEY_LENGTH or len(tail) < KEY_LENGTH:
         return None
     return "<" + head[:KEY_LENGTH], ">" + tail[-KEY_LENGTH:]

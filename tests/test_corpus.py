@@ -198,3 +198,12 @@ def test_clean_batch_cleans_a_column_and_counts_removals():
     assert out["text"] == [CLEAN, "Plain.\n", None]
     assert out["cleaner_removals"] == [1, 0, 0]
     assert out["cleaner_removed_chars"] == [len("Advertisement\n\n"), 0, 0]
+
+
+def test_cli_engine_regex_gives_the_same_output(tmp_path: Path):
+    write_records(tmp_path / "in.jsonl", make_records(30))
+    runner = CliRunner()
+    for name, extra in (("fast", []), ("regex", ["--engine-regex"])):
+        args = ["corpus", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / f"{name}.jsonl"), "--workers", "1"]
+        assert runner.invoke(app, [*args, *extra]).exit_code == 0
+    assert (tmp_path / "fast.jsonl").read_bytes() == (tmp_path / "regex.jsonl").read_bytes()
