@@ -131,12 +131,13 @@ def clean_corpus_ray(
     inputs: Sequence[Path],
     output: Path,
     cleaner: Cleaner,
-    options: CorpusOptions = CorpusOptions(),
+    options: CorpusOptions | None = None,
     *,
     address: str | None = None,
     removed_output: Path | None = None,
 ) -> CorpusStats:
     """Clean every record of ``inputs`` into ``output`` on Ray; see the module's docstring."""
+    options = options if options is not None else CorpusOptions()
     pairs = plan_outputs(inputs, output)
     formats = {record_format(source) for source, _ in pairs}
     if len(formats) > 1:
@@ -202,20 +203,7 @@ def merge_batch(
 ) -> None:
     """Add one batch of results: raise its error, write its records, count its statistics."""
     if parquet:
-        entries = []
-        paths = batch.column(PATH_COLUMN).to_pylist()
-        start = 0
-        while start < len(paths):
-            end = start
-            while end < len(paths) and paths[end] == paths[start]:
-                end += 1
-            run = batch.slice(start, end - start)
-            blobs = [blob for blob in run.column(STATS_COLUMN).to_pylist() if blob is not None]
-            audits = [blob for blob in run.column(AUDIT_COLUMN).to_pylist() if blob]
-            records = run.filter(run.column(KEEP_COLUMN))
-            records = records.drop_columns([PATH_COLUMN, STATS_COLUMN, AUDIT_COLUMN, KEEP_COLUMN])
-            entries.append((paths[start], records, blobs, audits))
-            start = end
+        entries = parquet_entries(batch)
     else:
         entries = [
             (str(path), data, [blob], [audit_data] if audit_data else [])
@@ -245,3 +233,22 @@ def merge_batch(
         if audit is not None:
             for audit_data in audits:
                 audit.write_jsonl(bytes(audit_data), bytes(audit_data).count(b"\n"))
+
+
+def parquet_entries(batch: Any) -> list[tuple[str, Any, list[bytes], list[bytes]]]:
+    """Split a batch of cleaned Parquet rows into runs of one file: records, statistics, audit."""
+    entries = []
+    paths = batch.column(PATH_COLUMN).to_pylist()
+    start = 0
+    while start < len(paths):
+        end = start
+        while end < len(paths) and paths[end] == paths[start]:
+            end += 1
+        run = batch.slice(start, end - start)
+        blobs = [blob for blob in run.column(STATS_COLUMN).to_pylist() if blob is not None]
+        audits = [blob for blob in run.column(AUDIT_COLUMN).to_pylist() if blob]
+        records = run.filter(run.column(KEEP_COLUMN))
+        records = records.drop_columns([PATH_COLUMN, STATS_COLUMN, AUDIT_COLUMN, KEEP_COLUMN])
+        entries.append((paths[start], records, blobs, audits))
+        start = end
+    return entries

@@ -96,7 +96,10 @@ def test_empty_texts_stay_unless_dropped(tmp_path: Path, cleaner: Cleaner):
     assert [r["text"] for _, r in read_records(tmp_path / "drop.jsonl")] == ["Kept.\n"]
 
 
-BAD_LINES = b'{"id": 1, "text": "ok\\n"}\n{"id": 2, "text": \n{"id": 3}\n{"id": 4, "text": 5}\n{"id": 5, "text": "ok\\n"}\n'
+BAD_LINES = (
+    b'{"id": 1, "text": "ok\\n"}\n{"id": 2, "text": \n{"id": 3}\n{"id": 4, "text": 5}\n'
+    b'{"id": 5, "text": "ok\\n"}\n'
+)
 
 
 def test_a_bad_record_stops_the_run_naming_file_and_line_and_leaves_no_output(

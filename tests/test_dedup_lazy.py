@@ -39,7 +39,10 @@ def reference_duplicates(rule: Rule, view: View, skip: set[int]) -> Iterator[tup
                     shorter, longer = sorted((len(folded), len(other_folded)))
                     if shorter < longer * length_floor:
                         continue
-                    if fuzz.ratio(folded, other_folded, processor=None, score_cutoff=rule.threshold) >= rule.threshold:
+                    if (
+                        fuzz.ratio(folded, other_folded, processor=None, score_cutoff=rule.threshold)
+                        >= rule.threshold
+                    ):
                         original = other
         if original is not None:
             yield position, original
@@ -79,7 +82,10 @@ def variants(draw: st.DrawFn) -> str:
 
 
 @settings(max_examples=300, deadline=None)
-@given(lines=st.lists(variants() | st.text(max_size=60), max_size=40), skip=st.sets(st.integers(0, 40), max_size=5))
+@given(
+    lines=st.lists(variants() | st.text(max_size=60), max_size=40),
+    skip=st.sets(st.integers(0, 40), max_size=5),
+)
 @example(lines=[BASE[0], BASE[0].upper(), BASE[0] + "."], skip=set())
 @example(  # an exact copy of a line that has left its bucket's recent candidates
     lines=[f"The harbour plan was approved, item {n} of the list of many" for n in range(80)]

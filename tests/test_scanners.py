@@ -46,7 +46,7 @@ PROSE = [
     "She said the vote would come later in the year, after the consultation closed.",
     "",
     "Über 40 Prozent der Befragten stimmten zu.",
-    "Subſcribe to our newsletter",  # long s: folds to s in regex, not in hyperscan
+    "Sub\u017fcribe to our newsletter",  # long s: folds to s in regex, not in hyperscan
     "SHARE ON \u212aAKAO",
     "Advertisement\x1c",
     "Read more:\u2028next line",
@@ -65,7 +65,7 @@ def documents(draw: st.DrawFn) -> str:
 @needs_hyperscan
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=documents(), profile=st.sampled_from(["article", "page"]))
-@example(text="Photo: Reuters\nSubſcribe\nAdvertisement\n", profile="article")
+@example(text="Photo: Reuters\nSub\u017fcribe\nAdvertisement\n", profile="article")
 @example(text="bad \udcff byte\nAdvertisement\n", profile="article")
 def test_all_scanners_remove_the_same_lines(hyperscan_scanner, text: str, profile: str):
     results = [find_removals(text, PROFILE_RULES[profile], scanner=s) for s in scanners(hyperscan_scanner)]
