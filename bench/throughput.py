@@ -115,6 +115,25 @@ def corpus(source: Path, target: Path, profile: str, workers: int, *extra: str) 
     ]
 
 
+BURN = "sum(i * i for i in range(30_000_000))"
+
+
+def parallel_ceiling() -> float:
+    """How much faster two CPU-bound processes finish than the same two run one after the other.
+
+    On a shared machine this is what 2 workers can gain at best, measured in the same run.
+    """
+    started = time.perf_counter()
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", BURN], check=True)
+    serial = time.perf_counter() - started
+    started = time.perf_counter()
+    processes = [subprocess.Popen([sys.executable, "-c", BURN]) for _ in range(2)]
+    for process in processes:
+        process.wait()
+    return serial / (time.perf_counter() - started)
+
+
 def dedup_cost_per_line() -> tuple[float, float]:
     """Microseconds per line of the deduplicator for documents of 100 and of 5,000 lines."""
     from cleaner import load_rules  # noqa: PLC0415
@@ -235,6 +254,9 @@ def main() -> None:
         one = speeds[f"cleaner corpus --profile {kind}, 1 worker(s)"]
         two = speeds[f"cleaner corpus --profile {kind}, 2 worker(s)"]
         print(f"2 workers / 1 worker ({kind}): {two / one:.2f}x")
+    print(
+        f"parallel ceiling of this machine now (2 CPU-bound processes vs one after the other): {parallel_ceiling():.2f}x"
+    )
     small_memory = next(
         memory for name, _, _, memory, _, _ in rows if name == "cleaner corpus --profile article, 1 worker(s)"
     )
