@@ -39,7 +39,7 @@ import regex
 from cleaner.matchers import LineScanner, View
 from cleaner.rules import Rule, fingerprint_rules
 
-CACHE_FORMAT = "2"  # bump when `skeleton` changes: the cache holds compiled skeletons
+CACHE_FORMAT = "3"  # bump when `skeleton` changes: the cache holds compiled skeletons
 # Characters that regex's case-insensitive matching may equate with an ASCII letter while
 # hyperscan's does not: the long s, the Kelvin sign, the dotted and dotless i.
 RISKY = regex.compile("[\u017f\u212a\u0130\u0131]")
@@ -216,7 +216,7 @@ class Unwidenable(Exception):
     """A construct `skeleton` cannot widen safely."""
 
 
-ZERO_WIDTH_ESCAPES = "bBAGmM<>"
+ZERO_WIDTH_ESCAPES = "bBmM<>"  # not \A or \G: they pin a match to the whole text, as regex scans it
 CLASS_ESCAPES = "dDwWsShHvVN"
 NAMED_ESCAPES = "pPN"
 
