@@ -10,7 +10,7 @@ pipeline decides precedence and keeps the records.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -138,6 +138,66 @@ class RegexScanner:
                 except TimeoutError:
                     raise RuleTimeout(rule.id, view.name, rule.timeout) from None
         return {rule_id: sorted(positions) for rule_id, positions in found.items()}
+
+
+class LineScanner:
+    """The fast pure-regex scanner: the rule's pattern over only the lines its guards admit.
+
+    The guards (``max_words``, ``min_words``, ``max_chars``, ``position``) are cheap and
+    turn away most lines. A few admitted lines are all proposed (`confirm_line` checks
+    each alone); many are joined and scanned in one call, as `RegexScanner` scans the
+    whole view, which is faster than one call per line and proposes the same lines.
+    """
+
+    def candidate_lines(self, rules: Sequence[Rule], view: View) -> dict[str, list[int]]:
+        """Candidate positions by rule id: the lines each rule's guards admit."""
+        total = len(view)
+        words: list[int] | None = None
+        found: dict[str, list[int]] = {}
+        for rule in rules:
+            if rule.pattern is None:
+                continue
+            positions: Iterable[int] = range(total)
+            if rule.position is not None:
+                position = rule.position
+                positions = [p for p in positions if position.admits(p, total)]
+            if rule.max_chars is not None:
+                limit = rule.max_chars
+                contents = view.contents
+                positions = [p for p in positions if len(contents[p]) <= limit]
+            if rule.max_words is not None or rule.min_words is not None:
+                if words is None:
+                    # Counting stops early on very long lines: a 200 MB line costs no full split.
+                    cap = max(max(r.max_words or 0, r.min_words or 0) for r in rules)
+                    words = [count_words(content, cap) for content in view.contents]
+                low = rule.min_words if rule.min_words is not None else 0
+                high = rule.max_words if rule.max_words is not None else total + sum(words)
+                positions = [p for p in positions if low <= words[p] <= high]
+            positions = list(positions)
+            found[rule.id] = positions if len(positions) < JOIN_FROM else scan_lines(rule, view, positions)
+        return found
+
+
+JOIN_FROM = 8  # admitted lines from which one joined scan beats a search per line
+
+
+def scan_lines(rule: Rule, view: View, positions: list[int]) -> list[int]:
+    """The positions, among ``positions``, where a match of the rule's pattern starts."""
+    assert rule.pattern is not None
+    contents = view.contents
+    starts = []
+    offset = 0
+    for position in positions:
+        starts.append(offset)
+        offset += len(contents[position]) + 1
+    text = "\n".join(contents[position] for position in positions)
+    hits: set[int] = set()
+    try:
+        for match in rule.pattern.finditer(text, overlapped=True, timeout=rule.timeout):
+            hits.add(positions[bisect_right(starts, match.start()) - 1])
+    except TimeoutError:
+        raise RuleTimeout(rule.id, view.name, rule.timeout) from None
+    return sorted(hits)
 
 
 def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:

@@ -29,8 +29,9 @@ from pathlib import Path
 import regex
 
 from cleaner.dedup import find_duplicates
+from cleaner.fastscan import default_scanner
 from cleaner.matchers import (
-    RegexScanner,
+    LineScanner,
     Scanner,
     View,
     match_block_rule,
@@ -65,7 +66,7 @@ def find_removals(
     lines = split_lines(text)
     owners: dict[int, Claim] = {}
     view = View(tuple(range(len(lines))), tuple(line_content(line) for line in lines), name)
-    scanner = scanner or RegexScanner()
+    scanner = scanner or LineScanner()
     while True:
         claims = run_pass(rules, view, scanner, lines)
         if not claims:
@@ -292,7 +293,7 @@ class Cleaner:
     ) -> None:
         all_rules = rules if rules is not None else load_rules(check_examples=False)
         self.rules = all_rules.select(profile=profile, select=select, ignore=ignore, extend_select=extend_select)
-        self.scanner = scanner or RegexScanner()
+        self.scanner = scanner if scanner is not None else default_scanner()
 
     def clean(self, text: str, *, name: str = "<text>") -> CleanResult:
         """Clean one text; ``name`` labels the document in errors."""
