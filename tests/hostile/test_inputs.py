@@ -6,6 +6,7 @@ traceback. Time bounds are generous: they catch a hang, they are not benchmarks.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -113,3 +114,29 @@ def test_filter_mode_is_byte_exact(tmp_path, case):
         assert b"<stdin>: skipped, binary file" in done.stderr
     else:
         assert (done.returncode, done.stdout) == (0, case.fixed if case.fixed is not None else case.content)
+
+
+def test_every_view_of_every_case_prints_without_a_traceback(tmp_path):
+    """All cases in one folder, through diff, --diff and JSON; the JSON report is exact."""
+    folder = tmp_path / "all"
+    folder.mkdir()
+    for key, case in CASES.items():
+        (folder / f"{key}.txt").write_bytes(case.content)
+    for args in (["diff", "all"], ["check", "--diff", "all"], ["clean", "all", "-o", "copies"]):
+        run = run_cleaner(args, tmp_path, timeout=60)
+        assert run.code in (1, 2), run.stderr
+    report = run_cleaner(["check", "--output-format", "json", "all"], tmp_path, timeout=60)
+    assert report.code == 2  # the truncated UTF-16 file is an error; the rest is reported
+    documents = {Path(entry["path"]).stem: entry for entry in json.loads(report.stdout)}
+    for key, case in CASES.items():
+        if key not in documents:
+            continue
+        original = case.content.decode("utf-8", "surrogateescape")
+        for removal in documents[key]["removals"]:
+            # Undecodable bytes come out as \udcXX escapes, which JSON reads back as the same characters.
+            if not case.content.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+                assert original[removal["start"] : removal["end"]] == removal["text"], key
+    for key, case in CASES.items():
+        copy = tmp_path / "copies" / f"{key}.txt"
+        if case.fixed is not None:
+            assert copy.read_bytes() == case.fixed, key
