@@ -66,7 +66,8 @@ def clean_file(path: Path, cleaner: Cleaner, *, fix: bool = False) -> FileOutcom
 def folder_outcome(path: Path) -> FileOutcome:
     """A folder met where a file was expected: a link not followed, or a folder that cannot be listed."""
     if path.is_symlink():
-        return FileOutcome(path, skipped=f"{path}: skipped, a link to a folder (links inside folders are not followed)")
+        note = "skipped, a link to a folder (links inside folders are not followed)"
+        return FileOutcome(path, skipped=f"{path}: {note}")
     try:
         os.listdir(path)
     except OSError as error:

@@ -125,7 +125,8 @@ def write_held(path: Path, data: bytes, expect: tuple[int, ...] | None) -> None:
     try:
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
-        raise DocumentError(f"{path}: cannot write: {error.strerror or error}; the file is unchanged") from None
+        reason = error.strerror or error
+        raise DocumentError(f"{path}: cannot write: {reason}; the file is unchanged") from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
@@ -138,7 +139,8 @@ def write_held(path: Path, data: bytes, expect: tuple[int, ...] | None) -> None:
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise DocumentError(f"{path}: cannot write: {error.strerror or error}; the file is unchanged") from None
+            reason = error.strerror or error
+            raise DocumentError(f"{path}: cannot write: {reason}; the file is unchanged") from None
         raise
     sync_folder(path.parent)
 

@@ -89,7 +89,7 @@ def test_missing_path_is_an_error_naming_it(tmp_path):
 
 
 def deny(target: Path, real):  # type: ignore[no-untyped-def]
-    """A stand-in for ``open`` / ``os.scandir`` that refuses ``target`` as a non-root user would be refused."""
+    """A stand-in for ``open`` / ``os.scandir`` that refuses ``target``, as a non-root user would be."""
 
     def guarded(path, *args, **kwargs):  # type: ignore[no-untyped-def]
         if Path(path) == target:
@@ -159,7 +159,9 @@ def test_file_that_changes_while_being_read_is_left_alone(tmp_path, monkeypatch)
                 writer.write(b"Appended by someone else.\n")
             return data + self.handle.read()
 
-    monkeypatch.setattr(cleaner.io, "open", lambda *a, **k: AppendedMidRead(real_open(*a, **k)), raising=False)
+    monkeypatch.setattr(
+        cleaner.io, "open", lambda *a, **k: AppendedMidRead(real_open(*a, **k)), raising=False
+    )
     result = CliRunner().invoke(app, ["check", "--fix", str(path)])
     assert result.exit_code == 2
     assert f"{path}: changed while being read; left as it is" in result.output

@@ -70,8 +70,10 @@ def test_100_000_identical_lines(tmp_path):
 
 def test_100_000_near_identical_lines(tmp_path):
     """The deduplicator's worst case: every line shares its start with every other."""
-    lines = [f"The minister said the market for water in the city will grow by {i} percent next year.\n"
-             for i in range(100_000)]
+    lines = [
+        f"The minister said the market for water in the city will grow by {i} percent next year.\n"
+        for i in range(100_000)
+    ]
     path = tmp_path / "near.txt"
     path.write_text("".join(lines))
     run = run_cleaner(["check", "--fix", "--output-format", "concise", "near.txt"], tmp_path, timeout=120)
@@ -80,4 +82,6 @@ def test_100_000_near_identical_lines(tmp_path):
     assert kept[0] == lines[0]
     assert 1 <= len(kept) < len(lines) // 2, "near copies should be found"
     order = {line: number for number, line in enumerate(lines)}
-    assert set(kept) <= set(lines) and kept == sorted(kept, key=order.__getitem__), "kept lines are a subsequence"
+    assert set(kept) <= set(lines) and kept == sorted(kept, key=order.__getitem__), (
+        "kept lines are a subsequence"
+    )
