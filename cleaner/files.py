@@ -41,10 +41,13 @@ def clean_paths(paths: Iterable[Path], cleaner: Cleaner, *, fix: bool = False) -
 
 def clean_file(path: Path, cleaner: Cleaner, *, fix: bool = False) -> FileOutcome:
     """Clean one file; with ``fix``, rewrite it atomically if anything was removed."""
-    if not path.exists() and not path.is_symlink():
-        return FileOutcome(path, error=f"{path}: no such file or folder")
-    if path.is_dir():
-        return folder_outcome(path)
+    try:
+        if not path.exists() and not path.is_symlink():
+            return FileOutcome(path, error=f"{path}: no such file or folder")
+        if path.is_dir():
+            return folder_outcome(path)
+    except OSError as error:  # e.g. a folder on the way that we may not enter
+        return FileOutcome(path, error=f"{path}: cannot read: {error.strerror or error}")
     try:
         document = read_document(path)
     except BinaryDocument as skip:

@@ -203,11 +203,19 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
     """
     seen: set[Path] = set()
     for path in paths:
-        found = walk(path) if path.is_dir() else iter([path])
+        found = walk(path) if is_folder(path) else iter([path])
         for file in found:
             if file not in seen:
                 seen.add(file)
                 yield file
+
+
+def is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder (or a link to one); False when it cannot be told."""
+    try:
+        return path.is_dir()
+    except OSError:  # the caller reports the path when it fails to read it
+        return False
 
 
 def walk(folder: Path) -> Iterator[Path]:

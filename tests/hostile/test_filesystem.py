@@ -184,3 +184,22 @@ def test_file_that_changes_between_read_and_rewrite_keeps_the_new_bytes(tmp_path
     assert f"{path}: not rewritten: it changed since it was read; run again" in result.output
     assert path.read_bytes() == edited
     assert [p.name for p in tmp_path.iterdir()] == ["edited.txt"], "no temporary file left"
+
+
+def test_path_that_cannot_be_looked_at_is_an_error_not_a_traceback(tmp_path, monkeypatch):
+    """stat() refused (a parent folder we may not enter): Path.exists() raises in Python 3.11."""
+    hidden, other = tmp_path / "hidden.txt", tmp_path / "other.txt"
+    hidden.write_bytes(AD)
+    other.write_bytes(AD)
+    real_stat = Path.stat
+
+    def refuse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self == hidden:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", refuse)
+    result = CliRunner().invoke(app, ["check", str(hidden), str(other)])
+    assert result.exit_code == 2
+    assert f"{hidden}: cannot read: Permission denied" in result.output
+    assert f"{other}:2: ADS001" in result.output
