@@ -160,7 +160,7 @@ def test_interrupted_corpus_of_several_files_finishes_each_or_leaves_it_absent(t
 
 def write_runaway_corpus(tmp_path: Path) -> bytes:
     (tmp_path / "runaway.toml").write_text(RUNAWAY)
-    slow = json.dumps({"id": "b", "text": "Text.\n" + "a" * 40 + "!\nAdvertisement\n", "n": 1}) + "\n"
+    slow = json.dumps({"id": "b", "text": "Text.\n" + "a" * 40 + "\nAdvertisement\n", "n": 1}) + "\n"
     lines = [
         json.dumps({"id": "a", "text": "Text.\nAdvertisement\n"}) + "\n",
         slow,

@@ -9,6 +9,8 @@ import cleaner.rules
 from cleaner import load_rules
 from tests.hostile.support import assert_only_changed, run_cleaner, snapshot
 
+# Hyperscan (when installed) drops the lookbehind and proposes the all-"a" line; then
+# regex, confirming it, backtracks exponentially: the time limit must stop it.
 RUNAWAY = """
 [[rule]]
 id = "USR001"
@@ -18,8 +20,8 @@ category = "test"
 reason = "A pattern with catastrophic backtracking"
 max_words = 3
 timeout = 0.5
-pattern = '''^(a|aa)+$'''
-examples.remove = ["aaaa"]
+pattern = '''^(?:a|aa)+b?(?<=b)$'''
+examples.remove = ["aab"]
 examples.keep = ["b"]
 """
 
@@ -29,7 +31,7 @@ def test_catastrophic_backtracking_stops_with_an_error_naming_rule_and_document(
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.txt").write_bytes(b"Text.\nAdvertisement\n")
-    (docs / "b.txt").write_bytes(b"Text.\n" + b"a" * 40 + b"!\nAdvertisement\n")
+    (docs / "b.txt").write_bytes(b"Text.\n" + b"a" * 40 + b"\nAdvertisement\n")
     (docs / "c.txt").write_bytes(b"Text.\nAdvertisement\n")
     before = snapshot(tmp_path)
     run = run_cleaner(["check", "--fix", "--rules", "runaway.toml", "docs"], tmp_path, timeout=60)
@@ -44,7 +46,7 @@ def test_catastrophic_backtracking_stops_with_an_error_naming_rule_and_document(
 
 def test_the_runaway_rule_can_be_left_out(tmp_path):
     (tmp_path / "runaway.toml").write_text(RUNAWAY)
-    (tmp_path / "b.txt").write_bytes(b"Text.\n" + b"a" * 40 + b"!\nAdvertisement\n")
+    (tmp_path / "b.txt").write_bytes(b"Text.\n" + b"a" * 40 + b"\nAdvertisement\n")
     run = run_cleaner(
         ["check", "--rules", "runaway.toml", "--ignore", "USR001", "b.txt"], tmp_path, timeout=60
     )
