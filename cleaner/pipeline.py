@@ -14,6 +14,9 @@ takes the blank lines before it. Passes repeat until one claims nothing, because
 single pass is not idempotent (a removal can move another line into a rule's reach);
 each pass sees exactly what a fresh run on its input would see, so cleaning the result
 again removes nothing more.
+
+A duplicate is removed only while its kept copy stays: when a later pass removes that
+copy, the duplicate is given back to the document and judged again by the next pass.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ rule files' own examples), random line endings, random Unicode and random bytes.
 
 Every promise is checked on each example: restore gives the input back, the kept text
 is the input with whole lines taken out, cleaning again removes nothing, the result is
-deterministic, an empty rule set changes nothing, a duplicate points at a kept copy, and
+deterministic and the same on every scanner (hyperscan, line, regex), an empty
+rule set changes nothing, a duplicate points at a kept copy, and
 at the byte level no byte is lost or altered outside removed lines.
 
 The number of examples comes from a settings profile chosen by ``CLEANER_FUZZ``:
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner, RuleSet, clean, find_removals, load_rules, restore
 from cleaner.io import BinaryDocument, decode_document
-from cleaner.matchers import split_lines
+from cleaner.matchers import LineScanner, RegexScanner, split_lines
 
 PROFILES = {"ci": 500, "long": 40_000}
 FUZZ = settings(
@@ -32,6 +33,11 @@ FUZZ = settings(
 
 RULES = load_rules(check_examples=False)
 CLEANERS = {profile: Cleaner(RULES, profile=profile) for profile in ("article", "page")}
+# The same rules on the other scanners: every engine must give the same removals.
+OTHER_ENGINES = {
+    profile: [Cleaner(RULES, profile=profile, scanner=scanner) for scanner in (LineScanner(), RegexScanner())]
+    for profile in ("article", "page")
+}
 FRAGMENTS = sorted(
     {
         example.strip()
@@ -138,6 +144,8 @@ def check_promises(text: str, profile: str) -> None:
         previous_end = removal.end
     assert CLEANERS[profile].clean(result.text).removals == (), "cleaning again removes nothing more"
     assert CLEANERS[profile].clean(text) == result, "deterministic"
+    for other in OTHER_ENGINES[profile]:
+        assert other.clean(text) == result, f"{type(other.scanner).__name__} disagrees"
 
 
 @FUZZ
