@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.errors import DocumentError
-from cleaner.io import BinaryDocument, Document, discover, read_document, write_atomically
+from cleaner.io import BinaryDocument, Document, NotRegularFile, discover, read_document, write_atomically
 from cleaner.model import CleanResult
 from cleaner.pipeline import Cleaner
 
@@ -50,7 +50,7 @@ def clean_file(path: Path, cleaner: Cleaner, *, fix: bool = False) -> FileOutcom
         return FileOutcome(path, error=f"{path}: cannot read: {error.strerror or error}")
     try:
         document = read_document(path)
-    except BinaryDocument as skip:
+    except (BinaryDocument, NotRegularFile) as skip:
         return FileOutcome(path, skipped=str(skip))
     except DocumentError as error:
         return FileOutcome(path, error=str(error))

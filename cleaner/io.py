@@ -32,6 +32,10 @@ class BinaryDocument(DocumentError):
     """The file holds a NUL byte in its first bytes, so it is not a text document."""
 
 
+class NotRegularFile(DocumentError):
+    """The path is a pipe, a device or a socket: reading it could block or never end."""
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """A decoded text and how to encode it back to the exact same bytes.
@@ -82,8 +86,12 @@ def read_document(path: Path) -> Document:
     raises `DocumentError` rather than yielding a torn mix of two versions.
     """
     try:
-        with open(path, "rb") as handle:
-            before = file_stamp(os.fstat(handle.fileno()))
+        # Non-blocking open: opening a named pipe would otherwise wait for a writer.
+        with open(path, "rb", opener=open_without_blocking) as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise NotRegularFile(f"{path}: skipped, not a regular file (a pipe, device or socket)")
+            before = file_stamp(status)
             data = handle.read()
             after = file_stamp(os.fstat(handle.fileno()))
     except OSError as error:
@@ -91,6 +99,11 @@ def read_document(path: Path) -> Document:
     if before != after or len(data) != after[2]:
         raise DocumentError(f"{path}: changed while being read; left as it is, run again once it is stable")
     return replace(decode_document(data, str(path)), stamp=after)
+
+
+def open_without_blocking(path: str, flags: int) -> int:
+    """An ``open`` opener adding ``O_NONBLOCK`` (where it exists); harmless on regular files."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 def write_atomically(path: Path, data: bytes, *, expect: tuple[int, ...] | None = None) -> None:

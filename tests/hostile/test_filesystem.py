@@ -203,3 +203,17 @@ def test_path_that_cannot_be_looked_at_is_an_error_not_a_traceback(tmp_path, mon
     assert result.exit_code == 2
     assert f"{hidden}: cannot read: Permission denied" in result.output
     assert f"{other}:2: ADS001" in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_pipes_and_devices_are_skipped_not_read_forever(tmp_path):
+    """A named pipe in a folder would block the open; /dev/zero would never end."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    os.mkfifo(docs / "pipe")
+    (docs / "a.txt").write_bytes(AD)
+    run = run_cleaner(["check", "--fix", "docs", "/dev/zero"], tmp_path, timeout=30)
+    assert run.code == 0, run.stderr
+    assert "docs/pipe: skipped, not a regular file (a pipe, device or socket)" in run.stderr
+    assert "/dev/zero: skipped, not a regular file" in run.stderr
+    assert (docs / "a.txt").read_bytes() == CLEANED
