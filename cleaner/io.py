@@ -101,6 +101,15 @@ def read_document(path: Path) -> Document:
     return replace(decode_document(data, str(path)), stamp=after)
 
 
+def temporary_prefix(path: Path) -> str:
+    """A hidden name for a temporary file beside ``path``, short enough for any file name.
+
+    >>> temporary_prefix(Path("a/" + "n" * 250 + ".txt"))[:4], len(temporary_prefix(Path("n" * 250)))
+    ('.nnn', 82)
+    """
+    return f".{path.name[:80]}."  # the whole name plus mkstemp's part could pass 255 bytes
+
+
 def open_without_blocking(path: str, flags: int) -> int:
     """An ``open`` opener adding ``O_NONBLOCK`` (where it exists); harmless on regular files."""
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
@@ -136,7 +145,8 @@ def write_held(path: Path, data: bytes, expect: tuple[int, ...] | None) -> None:
     if status is not None and is_read_only(path, status):
         raise DocumentError(f"{path}: not rewritten: the file is read-only; make it writable to fix it")
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        prefix = temporary_prefix(path)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     except OSError as error:
         reason = error.strerror or error
         raise DocumentError(f"{path}: cannot write: {reason}; the file is unchanged") from None

@@ -35,7 +35,7 @@ from typing import IO, Any
 import orjson
 
 from cleaner.errors import DocumentError
-from cleaner.io import sync_folder
+from cleaner.io import sync_folder, temporary_prefix
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz", ".ndjson.zst")
 PARQUET_SUFFIXES = (".parquet",)
@@ -211,7 +211,7 @@ class RecordWriter:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             descriptor, temporary = tempfile.mkstemp(
-                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+                dir=self.path.parent, prefix=temporary_prefix(self.path), suffix=".tmp"
             )
         except OSError as error:
             raise DocumentError(f"{self.path}: cannot write: {error.strerror or error}") from None

@@ -217,3 +217,13 @@ def test_pipes_and_devices_are_skipped_not_read_forever(tmp_path):
     assert "docs/pipe: skipped, not a regular file (a pipe, device or socket)" in run.stderr
     assert "/dev/zero: skipped, not a regular file" in run.stderr
     assert (docs / "a.txt").read_bytes() == CLEANED
+
+
+def test_a_file_name_of_the_longest_length_can_be_fixed(tmp_path):
+    """The temporary file's name must fit too: a 255-byte name plus a suffix would not."""
+    name = "n" * 251 + ".txt"
+    (tmp_path / name).write_bytes(AD)
+    run = run_cleaner(["check", "--fix", name], tmp_path, timeout=30)
+    assert run.code == 0, run.stderr
+    assert (tmp_path / name).read_bytes() == CLEANED
+    assert os.listdir(tmp_path) == [name]
