@@ -242,21 +242,30 @@ def is_folder(path: Path) -> bool:
 
 
 def walk(folder: Path) -> Iterator[Path]:
-    """Files below ``folder`` in sorted order, plus folder links and folders that cannot be listed."""
-    failed: list[OSError] = []
-    for root, folders, files in os.walk(folder, onerror=failed.append, followlinks=False):
-        yield from unlisted(failed)
-        links = {name for name in folders if os.path.islink(os.path.join(root, name))}
-        folders[:] = sorted(name for name in folders if not name.startswith(".") and name not in links)
-        for name in sorted([*files, *links]):
-            if not name.startswith("."):
-                yield Path(root) / name
-    yield from unlisted(failed)
+    """Files below ``folder`` in sorted order, plus folder links and folders that cannot be listed.
 
-
-def unlisted(failed: list[OSError]) -> Iterator[Path]:
-    """The folders whose listing failed so far (emptying ``failed``)."""
-    while failed:
-        error = failed.pop(0)
-        if error.filename is not None:
-            yield Path(error.filename)
+    Each folder's files come first, then its sub-folders, depth first, in sorted order.
+    The walk keeps its own stack rather than recursing (as ``os.walk`` does in Python
+    3.11), so a folder nested thousands of levels deep raises no `RecursionError`.
+    """
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as scan:
+                entries = list(scan)
+        except OSError:
+            yield current  # reported by the caller as a folder it cannot list
+            continue
+        names, folders = [], []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_subfolder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_subfolder = False
+            (folders if is_subfolder else names).append(entry.name)
+        for name in sorted(names):
+            yield current / name
+        stack.extend(current / name for name in sorted(folders, reverse=True))

@@ -227,3 +227,18 @@ def test_a_file_name_of_the_longest_length_can_be_fixed(tmp_path):
     assert run.code == 0, run.stderr
     assert (tmp_path / name).read_bytes() == CLEANED
     assert os.listdir(tmp_path) == [name]
+
+
+def test_a_folder_nested_1100_levels_deep_is_walked(tmp_path, monkeypatch):
+    """Python 3.11's os.walk recurses and raised RecursionError here."""
+    monkeypatch.chdir(tmp_path)
+    os.mkdir("docs")
+    os.chdir("docs")
+    for _ in range(1100):  # one level at a time: pathlib's mkdir(parents=True) recurses too
+        os.mkdir("d")
+        os.chdir("d")
+    Path("a.txt").write_bytes(AD)
+    deepest = tmp_path.joinpath("docs", *["d"] * 1100)
+    run = run_cleaner(["check", "--fix", "docs"], tmp_path, timeout=60)
+    assert run.code == 0, run.stderr[-500:]
+    assert (deepest / "a.txt").read_bytes() == CLEANED
