@@ -32,7 +32,9 @@ import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 # ../shared beside the checkout (or beside the folder of worktrees).
-DATA_CANDIDATES = [base / "shared" / "data" / "aeb-dev" / "dev.jsonl" for base in (ROOT.parent, ROOT.parent.parent)]
+DATA_CANDIDATES = [
+    base / "shared" / "data" / "aeb-dev" / "dev.jsonl" for base in (ROOT.parent, ROOT.parent.parent)
+]
 DATA = next((path for path in DATA_CANDIDATES if path.is_file()), DATA_CANDIDATES[0])
 ARTICLE_EXTRACTORS = ("trafilatura", "readability_js", "goose3", "newspaper", "rs_trafilatura")
 PAGE_EXTRACTORS = ("html-text", "inscriptis")
@@ -89,14 +91,47 @@ def run(command: list[str]) -> tuple[float, int]:
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if status != 0:
-        sys.exit(f"failed ({status}): {' '.join(command)}\n{process.stderr.read().decode() if process.stderr else ''}")
+        sys.exit(
+            f"failed ({status}): {' '.join(command)}\n{process.stderr.read().decode() if process.stderr else ''}"
+        )
     return elapsed, usage.ru_maxrss // 1024
 
 
 def corpus(source: Path, target: Path, profile: str, workers: int, *extra: str) -> list[str]:
     """The ``cleaner corpus`` command line for one run."""
-    return [sys.executable, "-m", "cleaner", "corpus", str(source), "-o", str(target), "--profile", profile,
-            "--workers", str(workers), *extra]
+    return [
+        sys.executable,
+        "-m",
+        "cleaner",
+        "corpus",
+        str(source),
+        "-o",
+        str(target),
+        "--profile",
+        profile,
+        "--workers",
+        str(workers),
+        *extra,
+    ]
+
+
+BURN = "sum(i * i for i in range(30_000_000))"
+
+
+def parallel_ceiling() -> float:
+    """How much faster two CPU-bound processes finish than the same two run one after the other.
+
+    On a shared machine this is what 2 workers can gain at best, measured in the same run.
+    """
+    started = time.perf_counter()
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", BURN], check=True)
+    serial = time.perf_counter() - started
+    started = time.perf_counter()
+    processes = [subprocess.Popen([sys.executable, "-c", BURN]) for _ in range(2)]
+    for process in processes:
+        process.wait()
+    return serial / (time.perf_counter() - started)
 
 
 def dedup_cost_per_line() -> tuple[float, float]:
@@ -122,11 +157,19 @@ def dedup_cost_per_line() -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", type=float, default=100, help="MB of each corpus (default 100)")
-    parser.add_argument("--scale", type=float, default=10, help="the big corpus for memory flatness is this many times --size")
-    parser.add_argument("--regex-size", type=float, default=None, help="MB for the slow pure-regex run (default --size)")
-    parser.add_argument("--work", type=Path, default=None, help="folder for the corpora (default: a temporary one)")
+    parser.add_argument(
+        "--scale", type=float, default=10, help="the big corpus for memory flatness is this many times --size"
+    )
+    parser.add_argument(
+        "--regex-size", type=float, default=None, help="MB for the slow pure-regex run (default --size)"
+    )
+    parser.add_argument(
+        "--work", type=Path, default=None, help="folder for the corpora (default: a temporary one)"
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="cleaner-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -141,8 +184,21 @@ def main() -> None:
     big = work / "article-big.jsonl"
     build(big, texts_of(ARTICLE_EXTRACTORS), args.size * args.scale, 4)
     out = work / "out.jsonl"
-    subprocess.run([sys.executable, "-m", "cleaner", "corpus", str(corpora["article"]), "-o", str(out),
-                    "--workers", "1"], check=True, capture_output=True)  # warm the hyperscan cache
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cleaner",
+            "corpus",
+            str(corpora["article"]),
+            "-o",
+            str(out),
+            "--workers",
+            "1",
+        ],
+        check=True,
+        capture_output=True,
+    )  # warm the hyperscan cache
 
     rows = []
     floors = {}
@@ -153,13 +209,40 @@ def main() -> None:
         rows.append((f"floor ({kind} text)", mb, seconds, memory, floors[kind], None))
         for workers in (1, 2):
             seconds, memory = run(corpus(source, out, kind, workers))
-            rows.append((f"cleaner corpus --profile {kind}, {workers} worker(s)", mb, seconds, memory, mb / seconds, kind))
+            rows.append(
+                (
+                    f"cleaner corpus --profile {kind}, {workers} worker(s)",
+                    mb,
+                    seconds,
+                    memory,
+                    mb / seconds,
+                    kind,
+                )
+            )
     mb = regex_source.stat().st_size / 1e6
     seconds, memory = run(corpus(regex_source, out, "article", 1, "--engine-regex"))
-    rows.append(("cleaner corpus --profile article --engine-regex, 1 worker", mb, seconds, memory, mb / seconds, "article"))
+    rows.append(
+        (
+            "cleaner corpus --profile article --engine-regex, 1 worker",
+            mb,
+            seconds,
+            memory,
+            mb / seconds,
+            "article",
+        )
+    )
     mb = big.stat().st_size / 1e6
     seconds, big_memory = run(corpus(big, out, "article", 1))
-    rows.append(("cleaner corpus --profile article, 1 worker, big corpus", mb, seconds, big_memory, mb / seconds, "article"))
+    rows.append(
+        (
+            "cleaner corpus --profile article, 1 worker, big corpus",
+            mb,
+            seconds,
+            big_memory,
+            mb / seconds,
+            "article",
+        )
+    )
 
     print(f"corpora in {work}; python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
     print(f"{'run':62} {'MB':>7} {'s':>7} {'MiB peak':>8} {'MB/s':>7} {'of floor':>8}")
@@ -171,10 +254,19 @@ def main() -> None:
         one = speeds[f"cleaner corpus --profile {kind}, 1 worker(s)"]
         two = speeds[f"cleaner corpus --profile {kind}, 2 worker(s)"]
         print(f"2 workers / 1 worker ({kind}): {two / one:.2f}x")
-    small_memory = next(memory for name, _, _, memory, _, _ in rows if name == "cleaner corpus --profile article, 1 worker(s)")
-    print(f"peak memory, {args.scale:g}x corpus / 1x corpus: {big_memory / small_memory:.2f}x ({big_memory} vs {small_memory} MiB)")
+    print(
+        f"parallel ceiling of this machine now (2 CPU-bound processes vs one after the other): {parallel_ceiling():.2f}x"
+    )
+    small_memory = next(
+        memory for name, _, _, memory, _, _ in rows if name == "cleaner corpus --profile article, 1 worker(s)"
+    )
+    print(
+        f"peak memory, {args.scale:g}x corpus / 1x corpus: {big_memory / small_memory:.2f}x ({big_memory} vs {small_memory} MiB)"
+    )
     small, large = dedup_cost_per_line()
-    print(f"dedup cost per line: {small:.1f} us at 100 lines, {large:.1f} us at 5,000 lines ({large / small:.2f}x)")
+    print(
+        f"dedup cost per line: {small:.1f} us at 100 lines, {large:.1f} us at 5,000 lines ({large / small:.2f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -556,12 +556,8 @@ def clean_corpus(
             if result.error is not None:
                 raise DocumentError(result.error)
             while current < result.file_index:  # the next file: finish this one, start that one
-                if writer is not None:
-                    writer.close()
                 current += 1
-                source, target = pairs[current]
-                schema = parquet_schema(source) if record_format(source) == "parquet" else None
-                writer = RecordWriter(target, schema=schema)
+                writer = next_writer(writer, pairs[current])
             assert writer is not None
             write_chunk(writer, result)
             if audit is not None and result.audit:
@@ -582,6 +578,14 @@ def clean_corpus(
                 unfinished.abort()
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def next_writer(writer: RecordWriter | None, pair: tuple[Path, Path]) -> RecordWriter:
+    """Commit the finished output file (if any) and open the next one."""
+    if writer is not None:
+        writer.close()
+    source, target = pair
+    return RecordWriter(target, schema=parquet_schema(source) if record_format(source) == "parquet" else None)
 
 
 def write_chunk(writer: RecordWriter, result: ChunkResult) -> None:
@@ -609,8 +613,9 @@ def clean_batch(
     string (None, say) is left as it is with zero removals. ``cleaner`` overrides
     ``profile`` with rules of your own.
 
-    >>> clean_batch({"id": [1, 2], "text": ["Advertisement\\nNews.\\n", "News."]})
-    {'id': [1, 2], 'text': ['News.\\n', 'News.'], 'cleaner_removals': [1, 0], 'cleaner_removed_chars': [14, 0]}
+    >>> out = clean_batch({"id": [1, 2], "text": ["Advertisement\\nNews.\\n", "News."]})
+    >>> out["text"], out["cleaner_removals"], out["cleaner_removed_chars"]
+    (['News.\\n', 'News.'], [1, 0], [14, 0])
     """
     cleaner = cleaner if cleaner is not None else default_cleaner(profile)
     if text_field not in batch:

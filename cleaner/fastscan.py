@@ -39,7 +39,7 @@ import regex
 from cleaner.matchers import LineScanner, View
 from cleaner.rules import Rule, fingerprint_rules
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # bump when `skeleton` changes: the cache holds compiled skeletons
 # Characters that regex's case-insensitive matching may equate with an ASCII letter while
 # hyperscan's does not: the long s, the Kelvin sign, the dotted and dotless i.
 RISKY = regex.compile("[\u017f\u212a\u0130\u0131]")
@@ -200,7 +200,9 @@ class HyperscanScanner:
             expressions.append(wide.encode("utf-8"))
             flags.append(hs.HS_FLAG_UTF8 | hs.HS_FLAG_MULTILINE | (hs.HS_FLAG_CASELESS if caseless else 0))
         database = hs.Database(mode=hs.HS_MODE_BLOCK)
-        database.compile(expressions=expressions, ids=list(range(len(rules))), elements=len(rules), flags=flags)
+        database.compile(
+            expressions=expressions, ids=list(range(len(rules))), elements=len(rules), flags=flags
+        )
         return database
 
     def cache_path(self, rules: tuple[Rule, ...]) -> Path:
@@ -208,6 +210,15 @@ class HyperscanScanner:
         version = getattr(self.hyperscan, "__version__", "?")
         key = f"{CACHE_FORMAT}:{version}:{sys.platform}:{fingerprint_rules(rules)}"
         return self.cache_dir / f"hyperscan-{hashlib.sha256(key.encode()).hexdigest()[:24]}.db"
+
+
+class Unwidenable(Exception):
+    """A construct `skeleton` cannot widen safely."""
+
+
+ZERO_WIDTH_ESCAPES = "bBAGmM<>"
+CLASS_ESCAPES = "dDwWsShHvVN"
+NAMED_ESCAPES = "pPN"
 
 
 def skeleton(pattern: str, caseless: bool) -> str | None:
@@ -225,94 +236,97 @@ def skeleton(pattern: str, caseless: bool) -> str | None:
     '^.?.*(?:Photo|Image).*:.*..*$'
     """
     out: list[str] = []
-    i = 0
-    n = len(pattern)
-    # Each element in out is an "atom" that a following quantifier applies to.
-    while i < n:
-        c = pattern[i]
-        if c == "\\":
-            if i + 1 >= n:
-                return None
-            e = pattern[i + 1]
-            if e in "pP" and i + 2 < n and pattern[i + 2] == "{":
-                close = pattern.find("}", i + 3)
-                if close < 0:
-                    return None
-                out.append(".")
-                i = close + 1
-            elif e in "dDwWsShHvVNX":
-                out.append(".")
-                i += 2
-            elif e in "bBAGmM<>":
-                out.append("")  # zero-width: dropped
-                i += 2
-            elif e.isdigit() or e in "gk":
-                return None  # back references: leave the rule to regex
-            elif e in "xuU":
-                return None
-            elif e == "n":
-                out.append("\\n")
-                i += 2
-            elif e in "trfae0":
-                out.append(".")
-                i += 2
-            elif e.isalnum():
-                return None  # an escape we do not know
-            else:
-                out.append(literal(e, caseless))
-                i += 2
-        elif c == "[":
-            end = class_end(pattern, i)
-            if end is None:
-                return None
-            out.append(".")
-            i = end
-        elif c == "(":
-            if pattern.startswith("(?:", i) or pattern.startswith("(?>", i):
-                out.append("(?:")
-                i += 3
-            elif pattern.startswith("(?P<", i) or (pattern.startswith("(?<", i) and pattern[i + 3 : i + 4] not in ("=", "!")):
-                close = pattern.find(">", i)
-                out.append("(?:")
-                i = close + 1
-            elif pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
-                end = group_end(pattern, i)
-                if end is None:
-                    return None
-                out.append("")
-                i = end
-            elif pattern.startswith("(?", i):
-                return None  # inline flags and other extensions: leave the rule to regex
-            else:
-                out.append("(?:")
-                i += 1
-        elif c == ")":
-            out.append(")")
-            i += 1
-        elif c in "*+?{":
-            if c == "{":
-                close = pattern.find("}", i)
-                body = pattern[i + 1 : close] if close > 0 else ""
-                if close < 0 or not all(part.strip().isdigit() or not part.strip() for part in body.split(",")) or body.count(",") > 1:
-                    out.append(literal("{", caseless))
-                    i += 1
-                    continue
-                low = body.split(",")[0].strip()
-                quant = "*" if not low or int(low) == 0 else "+"
-                i = close + 1
-            else:
-                quant = c
-                i += 1
-            if i < n and pattern[i] in "?+":
-                i += 1  # lazy or possessive: the same or fewer matches than greedy
-            out.append(quant)
-        elif c in "^$|.":
-            out.append(c)
-            i += 1
-        else:
-            out.append(literal(c, caseless))
-            i += 1
+    position = 0
+    try:
+        while position < len(pattern):
+            atom, position = skeleton_atom(pattern, position, caseless)
+            out.append(atom)
+    except Unwidenable:
+        return None
     return "".join(out)
+
+
+def skeleton_atom(pattern: str, i: int, caseless: bool) -> tuple[str, int]:
+    """The widened piece of ``pattern`` starting at ``i``, and where the next piece starts."""
+    c = pattern[i]
+    if c == "\\":
+        return skeleton_escape(pattern, i, caseless)
+    if c == "[":
+        end = class_end(pattern, i)
+        if end is None:
+            raise Unwidenable
+        return ".", end
+    if c == "(":
+        return skeleton_group(pattern, i)
+    if c in "*+?":
+        return skip_lazy(pattern, c, i + 1)
+    if c == "{":
+        bounds = repeat_bounds(pattern, i)
+        if bounds is None:
+            return literal(c, caseless), i + 1
+        low, end = bounds
+        return skip_lazy(pattern, "*" if low == 0 else "+", end)
+    if c in "^$|.)":
+        return c, i + 1
+    return literal(c, caseless), i + 1
+
+
+def skeleton_escape(pattern: str, i: int, caseless: bool) -> tuple[str, int]:
+    """The widened form of the escape at ``i``."""
+    if i + 1 >= len(pattern):
+        raise Unwidenable
+    e = pattern[i + 1]
+    if e in NAMED_ESCAPES and pattern.startswith("{", i + 2):
+        close = pattern.find("}", i + 3)
+        if close < 0:
+            raise Unwidenable
+        return ".", close + 1
+    if e == "X":
+        return "(?:.+)", i + 2  # a grapheme: one or more code points
+    if e in CLASS_ESCAPES or e in "trfae0":
+        return ".", i + 2
+    if e in ZERO_WIDTH_ESCAPES:
+        return "", i + 2
+    if e == "n":
+        return "\\n", i + 2
+    if e.isalnum():
+        raise Unwidenable  # back references, \x and \u escapes, and escapes we do not know
+    return literal(e, caseless), i + 2
+
+
+def skeleton_group(pattern: str, i: int) -> tuple[str, int]:
+    """The widened opening of the group at ``i`` (a lookaround is dropped whole)."""
+    if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+        end = group_end(pattern, i)
+        if end is None:
+            raise Unwidenable
+        return "", end
+    if pattern.startswith(("(?:", "(?>"), i):
+        return "(?:", i + 3
+    if pattern.startswith(("(?P<", "(?<"), i):
+        return "(?:", pattern.index(">", i) + 1
+    if pattern.startswith("(?", i):
+        raise Unwidenable  # inline flags and other extensions
+    return "(?:", i + 1
+
+
+def repeat_bounds(pattern: str, i: int) -> tuple[int, int] | None:
+    """The lower bound of the ``{m,n}`` repeat at ``i`` and where it ends; None if it is a literal brace."""
+    close = pattern.find("}", i)
+    if close < 0:
+        return None
+    parts = pattern[i + 1 : close].split(",")
+    if len(parts) > 2 or not all(part.strip().isdigit() or not part.strip() for part in parts):
+        return None
+    low = parts[0].strip()
+    return (int(low) if low else 0), close + 1
+
+
+def skip_lazy(pattern: str, quantifier: str, i: int) -> tuple[str, int]:
+    """A quantifier, skipping a lazy or possessive mark after it (same or fewer matches than greedy)."""
+    if i < len(pattern) and pattern[i] in "?+":
+        i += 1
+    return quantifier, i
 
 
 def literal(c: str, caseless: bool) -> str:

@@ -170,12 +170,11 @@ def confirm_line(rule: Rule, view: View, position: int) -> bool:
     content = view.contents[position]
     if rule.max_chars is not None and len(content) > rule.max_chars:
         return False
-    if rule.max_words is not None or rule.min_words is not None:
-        words = view.words(position, limit=max(rule.max_words or 0, rule.min_words or 0))
-        if rule.max_words is not None and words > rule.max_words:
-            return False
-        if rule.min_words is not None and words < rule.min_words:
-            return False
+    # split() with a limit stops counting words past the bound that decides.
+    if rule.max_words is not None and len(content.split(None, rule.max_words)) > rule.max_words:
+        return False
+    if rule.min_words is not None and len(content.split(None, rule.min_words - 1)) < rule.min_words:
+        return False
     if rule.position is not None and not rule.position.admits(position, len(view)):
         return False
     assert rule.pattern is not None

@@ -22,6 +22,7 @@ copy, the duplicate is given back to the document and judged again by the next p
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -54,7 +55,7 @@ def find_removals(
     contents = tuple(line.strip() for line in lines)
     view = View(tuple(range(len(lines))), contents, name)
     scanner = scanner or LineScanner()
-    folds: dict[str, dict[int, str]] = {}  # per duplicate rule, kept across passes
+    folds: dict[str, dict[str, dict[int, Any]]] = {}  # per duplicate rule, kept across passes
     while True:
         claims = run_pass(rules, view, scanner, folds)
         if not claims:
@@ -87,7 +88,7 @@ def revoke_orphaned_duplicates(owners: dict[int, Claim]) -> bool:
 
 
 def run_pass(
-    rules: RuleSet, view: View, scanner: Scanner, folds: dict[str, dict[int, str]] | None = None
+    rules: RuleSet, view: View, scanner: Scanner, folds: dict[str, dict[str, dict[int, Any]]] | None = None
 ) -> list[Claim]:
     """The claims of one pass over ``view``, blank-line surplus included."""
     owner: list[Claim | None] = [None] * len(view)

@@ -59,7 +59,13 @@ def jsonl_batch_cleaner(job: Job) -> Callable[[dict[str, Any]], dict[str, list[A
     def clean_lines(batch: dict[str, Any]) -> dict[str, list[Any]]:
         paths = [str(path) for path in batch[PATH_COLUMN]]
         lines = [str(line).encode("utf-8", "surrogatepass") for line in batch["text"]]
-        out: dict[str, list[Any]] = {"path": [], "data": [], "records": [], AUDIT_COLUMN: [], STATS_COLUMN: []}
+        out: dict[str, list[Any]] = {
+            "path": [],
+            "data": [],
+            "records": [],
+            AUDIT_COLUMN: [],
+            STATS_COLUMN: [],
+        }
         start = 0
         while start < len(lines):  # a batch may straddle two files
             end = start
@@ -125,18 +131,21 @@ def clean_corpus_ray(
     inputs: Sequence[Path],
     output: Path,
     cleaner: Cleaner,
-    options: CorpusOptions = CorpusOptions(),
+    options: CorpusOptions | None = None,
     *,
     address: str | None = None,
     removed_output: Path | None = None,
 ) -> CorpusStats:
     """Clean every record of ``inputs`` into ``output`` on Ray; see the module's docstring."""
+    options = options if options is not None else CorpusOptions()
     pairs = plan_outputs(inputs, output)
     formats = {record_format(source) for source, _ in pairs}
     if len(formats) > 1:
         raise DocumentError("--engine ray: give inputs of one format (all JSONL or all Parquet)")
     if removed_output is not None:
-        options = CorpusOptions(options.text_field, options.id_field, options.drop_empty, options.on_error, True)
+        options = CorpusOptions(
+            options.text_field, options.id_field, options.drop_empty, options.on_error, True
+        )
     ray = start_ray(address)
     job = Job(cleaner, options)
     sources = [str(source.resolve()) for source, _ in pairs]
@@ -153,7 +162,12 @@ def clean_corpus_ray(
 
 
 def write_results(
-    dataset: Any, pairs: list[tuple[Path, Path]], targets: dict[str, Path], removed_output: Path | None, *, parquet: bool
+    dataset: Any,
+    pairs: list[tuple[Path, Path]],
+    targets: dict[str, Path],
+    removed_output: Path | None,
+    *,
+    parquet: bool,
 ) -> CorpusStats:
     """Stream the cleaned batches, in order, into the output files, the audit trail and the statistics."""
     stats = CorpusStats(files=len(pairs))
@@ -189,20 +203,7 @@ def merge_batch(
 ) -> None:
     """Add one batch of results: raise its error, write its records, count its statistics."""
     if parquet:
-        entries = []
-        paths = batch.column(PATH_COLUMN).to_pylist()
-        start = 0
-        while start < len(paths):
-            end = start
-            while end < len(paths) and paths[end] == paths[start]:
-                end += 1
-            run = batch.slice(start, end - start)
-            blobs = [blob for blob in run.column(STATS_COLUMN).to_pylist() if blob is not None]
-            audits = [blob for blob in run.column(AUDIT_COLUMN).to_pylist() if blob]
-            records = run.filter(run.column(KEEP_COLUMN))
-            records = records.drop_columns([PATH_COLUMN, STATS_COLUMN, AUDIT_COLUMN, KEEP_COLUMN])
-            entries.append((paths[start], records, blobs, audits))
-            start = end
+        entries = parquet_entries(batch)
     else:
         entries = [
             (str(path), data, [blob], [audit_data] if audit_data else [])
@@ -221,7 +222,9 @@ def merge_batch(
         writer = writers.get(path)
         if writer is None:
             source = Path(path)
-            writer = writers[path] = RecordWriter(targets[path], schema=parquet_schema(source) if parquet else None)
+            writer = writers[path] = RecordWriter(
+                targets[path], schema=parquet_schema(source) if parquet else None
+            )
         if parquet and records is not None and records.num_rows:
             writer.write_table(records)
         elif not parquet and records:
@@ -230,3 +233,22 @@ def merge_batch(
         if audit is not None:
             for audit_data in audits:
                 audit.write_jsonl(bytes(audit_data), bytes(audit_data).count(b"\n"))
+
+
+def parquet_entries(batch: Any) -> list[tuple[str, Any, list[bytes], list[bytes]]]:
+    """Split a batch of cleaned Parquet rows into runs of one file: records, statistics, audit."""
+    entries = []
+    paths = batch.column(PATH_COLUMN).to_pylist()
+    start = 0
+    while start < len(paths):
+        end = start
+        while end < len(paths) and paths[end] == paths[start]:
+            end += 1
+        run = batch.slice(start, end - start)
+        blobs = [blob for blob in run.column(STATS_COLUMN).to_pylist() if blob is not None]
+        audits = [blob for blob in run.column(AUDIT_COLUMN).to_pylist() if blob]
+        records = run.filter(run.column(KEEP_COLUMN))
+        records = records.drop_columns([PATH_COLUMN, STATS_COLUMN, AUDIT_COLUMN, KEEP_COLUMN])
+        entries.append((paths[start], records, blobs, audits))
+        start = end
+    return entries

@@ -96,7 +96,10 @@ def test_empty_texts_stay_unless_dropped(tmp_path: Path, cleaner: Cleaner):
     assert [r["text"] for _, r in read_records(tmp_path / "drop.jsonl")] == ["Kept.\n"]
 
 
-BAD_LINES = b'{"id": 1, "text": "ok\\n"}\n{"id": 2, "text": \n{"id": 3}\n{"id": 4, "text": 5}\n{"id": 5, "text": "ok\\n"}\n'
+BAD_LINES = (
+    b'{"id": 1, "text": "ok\\n"}\n{"id": 2, "text": \n{"id": 3}\n{"id": 4, "text": 5}\n'
+    b'{"id": 5, "text": "ok\\n"}\n'
+)
 
 
 def test_a_bad_record_stops_the_run_naming_file_and_line_and_leaves_no_output(
@@ -198,3 +201,12 @@ def test_clean_batch_cleans_a_column_and_counts_removals():
     assert out["text"] == [CLEAN, "Plain.\n", None]
     assert out["cleaner_removals"] == [1, 0, 0]
     assert out["cleaner_removed_chars"] == [len("Advertisement\n\n"), 0, 0]
+
+
+def test_cli_engine_regex_gives_the_same_output(tmp_path: Path):
+    write_records(tmp_path / "in.jsonl", make_records(30))
+    runner = CliRunner()
+    for name, extra in (("fast", []), ("regex", ["--engine-regex"])):
+        args = ["corpus", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / f"{name}.jsonl"), "--workers", "1"]
+        assert runner.invoke(app, [*args, *extra]).exit_code == 0
+    assert (tmp_path / "fast.jsonl").read_bytes() == (tmp_path / "regex.jsonl").read_bytes()

@@ -11,7 +11,9 @@ from cleaner import Cleaner
 from cleaner.corpus import CorpusOptions, clean_corpus
 from cleaner.records import read_records, write_records
 
-ray = pytest.importorskip("ray", reason="ray is not installed: pip install 'cleaner[ray]' to run the Ray engine test")
+ray = pytest.importorskip(
+    "ray", reason="ray is not installed: pip install 'cleaner[ray]' to run the Ray engine test"
+)
 from cleaner.ray_engine import clean_corpus_ray  # noqa: E402 (only when ray is there)
 
 # Ray's own modules warn about their own deprecations; that is not ours to fix.
@@ -42,8 +44,12 @@ def test_ray_output_equals_local_output_record_for_record(local_ray, tmp_path: P
         write_records(shards / f"part-{shard}{suffix}", records(700, shard))
     cleaner = Cleaner()
     options = CorpusOptions(drop_empty=True)
-    local = clean_corpus([shards], tmp_path / "local", cleaner, options, workers=1, removed_output=tmp_path / "a.jsonl")
-    remote = clean_corpus_ray([shards], tmp_path / "ray", cleaner, options, removed_output=tmp_path / "b.jsonl")
+    local = clean_corpus(
+        [shards], tmp_path / "local", cleaner, options, workers=1, removed_output=tmp_path / "a.jsonl"
+    )
+    remote = clean_corpus_ray(
+        [shards], tmp_path / "ray", cleaner, options, removed_output=tmp_path / "b.jsonl"
+    )
     for shard in range(3):
         name = f"part-{shard}{suffix}"
         expected = list(read_records(tmp_path / "local" / name))
@@ -51,4 +57,8 @@ def test_ray_output_equals_local_output_record_for_record(local_ray, tmp_path: P
         assert len(expected) == 525
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
     assert remote.to_dict()["rules"] == local.to_dict()["rules"]
-    assert (remote.documents, remote.changed, remote.dropped_empty) == (local.documents, local.changed, local.dropped_empty)
+    assert (remote.documents, remote.changed, remote.dropped_empty) == (
+        local.documents,
+        local.changed,
+        local.dropped_empty,
+    )

@@ -33,13 +33,20 @@ def scanners(hyperscan_scanner=None):
     return [*found, hyperscan_scanner] if hyperscan_scanner is not None else found
 
 
-FRAGMENTS = sorted({line for rule in BUILTIN for text in rule.examples.remove + rule.examples.keep for line in text.splitlines()})
+FRAGMENTS = sorted(
+    {
+        line
+        for rule in BUILTIN
+        for text in rule.examples.remove + rule.examples.keep
+        for line in text.splitlines()
+    }
+)
 PROSE = [
     "The council met on Tuesday to discuss the harbour plan and its cost to residents.",
     "She said the vote would come later in the year, after the consultation closed.",
     "",
     "Über 40 Prozent der Befragten stimmten zu.",
-    "Subſcribe to our newsletter",  # long s: folds to s in regex, not in hyperscan
+    "Sub\u017fcribe to our newsletter",  # long s: folds to s in regex, not in hyperscan
     "SHARE ON \u212aAKAO",
     "Advertisement\x1c",
     "Read more:\u2028next line",
@@ -58,7 +65,7 @@ def documents(draw: st.DrawFn) -> str:
 @needs_hyperscan
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=documents(), profile=st.sampled_from(["article", "page"]))
-@example(text="Photo: Reuters\nSubſcribe\nAdvertisement\n", profile="article")
+@example(text="Photo: Reuters\nSub\u017fcribe\nAdvertisement\n", profile="article")
 @example(text="bad \udcff byte\nAdvertisement\n", profile="article")
 def test_all_scanners_remove_the_same_lines(hyperscan_scanner, text: str, profile: str):
     results = [find_removals(text, PROFILE_RULES[profile], scanner=s) for s in scanners(hyperscan_scanner)]
@@ -90,6 +97,9 @@ def test_skeleton_refuses_what_it_cannot_widen():
     assert skeleton(r"^(\w+) \1$", False) is None
     assert skeleton(r"(?i)^share$", False) is None
     assert skeleton(r"^a(?=b)", False) == "^a"
+    assert skeleton(r"\N{EM DASH}x{2,}", False) == ".x+"
+    assert skeleton(r"\X+y", False) == "(?:.+)+y"
+    assert skeleton("É:", True) == ".:"  # a cased non-ASCII letter in a caseless pattern
 
 
 @needs_hyperscan

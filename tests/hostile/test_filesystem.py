@@ -239,6 +239,20 @@ def test_a_folder_nested_1100_levels_deep_is_walked(tmp_path, monkeypatch):
         os.chdir("d")
     Path("a.txt").write_bytes(AD)
     deepest = tmp_path.joinpath("docs", *["d"] * 1100)
-    run = run_cleaner(["check", "--fix", "docs"], tmp_path, timeout=60)
-    assert run.code == 0, run.stderr[-500:]
-    assert (deepest / "a.txt").read_bytes() == CLEANED
+    try:
+        run = run_cleaner(["check", "--fix", "docs"], tmp_path, timeout=60)
+        assert run.code == 0, run.stderr[-500:]
+        assert (deepest / "a.txt").read_bytes() == CLEANED
+    finally:
+        remove_deep_tree(deepest, levels=1100)
+
+
+def remove_deep_tree(deepest: Path, levels: int) -> None:
+    """Remove the nested folders bottom-up without recursion (shutil.rmtree recurses in 3.11,
+    and pytest would fail to clean this temporary folder later)."""
+    os.chdir(deepest)
+    for name in os.listdir("."):
+        os.unlink(name)
+    for _ in range(levels):
+        os.chdir("..")
+        os.rmdir("d")
