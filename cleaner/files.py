@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from cleaner.errors import DocumentError
-from cleaner.io import BinaryDocument, Document, read_document, write_atomically
+from cleaner.io import BinaryDocument, Document, NotRegularFile, read_document, write_atomically
 from cleaner.model import CleanResult
 
 
@@ -49,13 +49,16 @@ def clean_files(files: Iterable[Path], cleaner: TextCleaner, *, fix: bool = Fals
 
 def clean_file(path: Path, cleaner: TextCleaner, *, fix: bool = False) -> FileOutcome:
     """Clean one file; with ``fix``, rewrite it atomically if anything was removed."""
-    if not path.exists() and not path.is_symlink():
-        return FileOutcome(path, error=f"{path}: no such file or folder")
-    if path.is_dir():
-        return folder_outcome(path)
+    try:
+        if not path.exists() and not path.is_symlink():
+            return FileOutcome(path, error=f"{path}: no such file or folder")
+        if path.is_dir():
+            return folder_outcome(path)
+    except OSError as error:  # e.g. a folder on the way that we may not enter
+        return FileOutcome(path, error=f"{path}: cannot read: {error.strerror or error}")
     try:
         document = read_document(path)
-    except BinaryDocument as skip:
+    except (BinaryDocument, NotRegularFile) as skip:
         return FileOutcome(path, skipped=str(skip))
     except DocumentError as error:
         return FileOutcome(path, error=str(error))
@@ -74,7 +77,8 @@ def clean_file(path: Path, cleaner: TextCleaner, *, fix: bool = False) -> FileOu
 def folder_outcome(path: Path) -> FileOutcome:
     """A folder met where a file was expected: a link not followed, or a folder that cannot be listed."""
     if path.is_symlink():
-        return FileOutcome(path, skipped=f"{path}: skipped, a link to a folder (links inside folders are not followed)")
+        note = "skipped, a link to a folder (links inside folders are not followed)"
+        return FileOutcome(path, skipped=f"{path}: {note}")
     try:
         os.listdir(path)
     except OSError as error:

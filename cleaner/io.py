@@ -32,6 +32,10 @@ class BinaryDocument(DocumentError):
     """The file holds a NUL byte in its first bytes, so it is not a text document."""
 
 
+class NotRegularFile(DocumentError):
+    """The path is a pipe, a device or a socket: reading it could block or never end."""
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """A decoded text and how to encode it back to the exact same bytes.
@@ -82,8 +86,12 @@ def read_document(path: Path) -> Document:
     raises `DocumentError` rather than yielding a torn mix of two versions.
     """
     try:
-        with open(path, "rb") as handle:
-            before = file_stamp(os.fstat(handle.fileno()))
+        # Non-blocking open: opening a named pipe would otherwise wait for a writer.
+        with open(path, "rb", opener=open_without_blocking) as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise NotRegularFile(f"{path}: skipped, not a regular file (a pipe, device or socket)")
+            before = file_stamp(status)
             data = handle.read()
             after = file_stamp(os.fstat(handle.fileno()))
     except OSError as error:
@@ -91,6 +99,20 @@ def read_document(path: Path) -> Document:
     if before != after or len(data) != after[2]:
         raise DocumentError(f"{path}: changed while being read; left as it is, run again once it is stable")
     return replace(decode_document(data, str(path)), stamp=after)
+
+
+def temporary_prefix(path: Path) -> str:
+    """A hidden name for a temporary file beside ``path``, short enough for any file name.
+
+    >>> temporary_prefix(Path("a/" + "n" * 250 + ".txt"))[:4], len(temporary_prefix(Path("n" * 250)))
+    ('.nnn', 82)
+    """
+    return f".{path.name[:80]}."  # the whole name plus mkstemp's part could pass 255 bytes
+
+
+def open_without_blocking(path: str, flags: int) -> int:
+    """An ``open`` opener adding ``O_NONBLOCK`` (where it exists); harmless on regular files."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 def write_atomically(path: Path, data: bytes, *, expect: tuple[int, ...] | None = None) -> None:
@@ -123,9 +145,11 @@ def write_held(path: Path, data: bytes, expect: tuple[int, ...] | None) -> None:
     if status is not None and is_read_only(path, status):
         raise DocumentError(f"{path}: not rewritten: the file is read-only; make it writable to fix it")
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        prefix = temporary_prefix(path)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     except OSError as error:
-        raise DocumentError(f"{path}: cannot write: {error.strerror or error}; the file is unchanged") from None
+        reason = error.strerror or error
+        raise DocumentError(f"{path}: cannot write: {reason}; the file is unchanged") from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
@@ -138,7 +162,8 @@ def write_held(path: Path, data: bytes, expect: tuple[int, ...] | None) -> None:
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise DocumentError(f"{path}: cannot write: {error.strerror or error}; the file is unchanged") from None
+            reason = error.strerror or error
+            raise DocumentError(f"{path}: cannot write: {reason}; the file is unchanged") from None
         raise
     sync_folder(path.parent)
 
@@ -201,29 +226,46 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
     """
     seen: set[Path] = set()
     for path in paths:
-        found = walk(path) if path.is_dir() else iter([path])
+        found = walk(path) if is_folder(path) else iter([path])
         for file in found:
             if file not in seen:
                 seen.add(file)
                 yield file
 
 
+def is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder (or a link to one); False when it cannot be told."""
+    try:
+        return path.is_dir()
+    except OSError:  # the caller reports the path when it fails to read it
+        return False
+
+
 def walk(folder: Path) -> Iterator[Path]:
-    """Files below ``folder`` in sorted order, plus folder links and folders that cannot be listed."""
-    failed: list[OSError] = []
-    for root, folders, files in os.walk(folder, onerror=failed.append, followlinks=False):
-        yield from unlisted(failed)
-        links = {name for name in folders if os.path.islink(os.path.join(root, name))}
-        folders[:] = sorted(name for name in folders if not name.startswith(".") and name not in links)
-        for name in sorted([*files, *links]):
-            if not name.startswith("."):
-                yield Path(root) / name
-    yield from unlisted(failed)
+    """Files below ``folder`` in sorted order, plus folder links and folders that cannot be listed.
 
-
-def unlisted(failed: list[OSError]) -> Iterator[Path]:
-    """The folders whose listing failed so far (emptying ``failed``)."""
-    while failed:
-        error = failed.pop(0)
-        if error.filename is not None:
-            yield Path(error.filename)
+    Each folder's files come first, then its sub-folders, depth first, in sorted order.
+    The walk keeps its own stack rather than recursing (as ``os.walk`` does in Python
+    3.11), so a folder nested thousands of levels deep raises no `RecursionError`.
+    """
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as scan:
+                entries = list(scan)
+        except OSError:
+            yield current  # reported by the caller as a folder it cannot list
+            continue
+        names, folders = [], []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_subfolder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_subfolder = False
+            (folders if is_subfolder else names).append(entry.name)
+        for name in sorted(names):
+            yield current / name
+        stack.extend(current / name for name in sorted(folders, reverse=True))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 import regex
@@ -87,25 +87,6 @@ class View:
         """How many white-space separated words the line at ``position`` has (see `count_words`)."""
         return count_words(self.contents[position], limit)
 
-    def scan_chunks(self, max_chars: int = SCAN_CHUNK_CHARS) -> Iterator[tuple[int, str, list[int]]]:
-        """The contents joined by ``\\n`` in chunks of whole lines of about ``max_chars``.
-
-        Yields the view position of each chunk's first line, its text, and where each of
-        its lines starts in that text. Scanning by chunks keeps a rule's time limit about
-        the rule, not about the document's length.
-        """
-        first = 0
-        starts: list[int] = []
-        offset = 0
-        for position, content in enumerate(self.contents):
-            starts.append(offset)
-            offset += len(content) + 1
-            if offset >= max_chars:
-                yield first, "\n".join(self.contents[first : position + 1]), starts
-                first, starts, offset = position + 1, [], 0
-        if starts:
-            yield first, "\n".join(self.contents[first:]), starts
-
 
 class Scanner(Protocol):
     """Proposes, for each rule with a pattern, the view positions that may match it.
@@ -119,25 +100,18 @@ class Scanner(Protocol):
 
 
 class RegexScanner:
-    """The reference scanner: each rule's pattern over many lines at once, chunk by chunk."""
+    """The reference scanner: each rule's pattern over all lines at once, chunk by chunk."""
 
     def candidate_lines(self, rules: Sequence[Rule], view: View) -> dict[str, list[int]]:
-        """Candidate positions by rule id, from matches starting anywhere in a line."""
-        long_lines = {position for position, content in enumerate(view.contents) if len(content) > LONG_LINE}
-        if long_lines:
-            view = replace(view, contents=tuple("" if len(c) > LONG_LINE else c for c in view.contents))
-        found: dict[str, set[int]] = {rule.id: set(long_lines) for rule in rules if rule.pattern is not None}
-        for first, text, starts in view.scan_chunks():
-            for rule in rules:
-                if rule.pattern is None:
-                    continue
-                positions = found[rule.id]
-                try:
-                    for match in rule.pattern.finditer(text, overlapped=True, timeout=rule.timeout):
-                        positions.add(first + bisect_right(starts, match.start()) - 1)
-                except TimeoutError:
-                    raise RuleTimeout(rule.id, view.name, rule.timeout) from None
-        return {rule_id: sorted(positions) for rule_id, positions in found.items()}
+        """Candidate positions by rule id, from matches starting anywhere in a line.
+
+        Lines longer than `LONG_LINE` stay out of the scan and are proposed to every rule.
+        """
+        short = [position for position, content in enumerate(view.contents) if len(content) <= LONG_LINE]
+        long_lines = sorted(set(range(len(view))) - set(short))
+        return {
+            rule.id: sorted(scan_lines(rule, view, short) + long_lines) for rule in rules if rule.pattern is not None
+        }
 
 
 class LineScanner:
@@ -182,22 +156,44 @@ JOIN_FROM = 8  # admitted lines from which one joined scan beats a search per li
 
 
 def scan_lines(rule: Rule, view: View, positions: list[int]) -> list[int]:
-    """The positions, among ``positions``, where a match of the rule's pattern starts."""
+    """The positions, among ``positions``, where a match of the rule's pattern starts.
+
+    The lines are joined and scanned in chunks of about `SCAN_CHUNK_CHARS`: one call per
+    chunk beats one per line, and the rule's time limit stays about the rule, not about
+    the document's length.
+    """
     assert rule.pattern is not None
     contents = view.contents
-    starts = []
-    offset = 0
+    hits: list[int] = []
+    for chunk in chunk_positions(contents, positions):
+        starts = []
+        offset = 0
+        for position in chunk:
+            starts.append(offset)
+            offset += len(contents[position]) + 1
+        text = "\n".join(contents[position] for position in chunk)
+        found: set[int] = set()
+        try:
+            for match in rule.pattern.finditer(text, overlapped=True, timeout=rule.timeout):
+                found.add(chunk[bisect_right(starts, match.start()) - 1])
+        except TimeoutError:
+            raise RuleTimeout(rule.id, view.name, rule.timeout) from None
+        hits.extend(sorted(found))
+    return hits
+
+
+def chunk_positions(contents: Sequence[str], positions: list[int]) -> Iterator[list[int]]:
+    """``positions`` in consecutive groups whose lines hold about `SCAN_CHUNK_CHARS` characters."""
+    chunk: list[int] = []
+    size = 0
     for position in positions:
-        starts.append(offset)
-        offset += len(contents[position]) + 1
-    text = "\n".join(contents[position] for position in positions)
-    hits: set[int] = set()
-    try:
-        for match in rule.pattern.finditer(text, overlapped=True, timeout=rule.timeout):
-            hits.add(positions[bisect_right(starts, match.start()) - 1])
-    except TimeoutError:
-        raise RuleTimeout(rule.id, view.name, rule.timeout) from None
-    return sorted(hits)
+        chunk.append(position)
+        size += len(contents[position]) + 1
+        if size >= SCAN_CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:

@@ -35,6 +35,7 @@ from typing import IO, Any
 import orjson
 
 from cleaner.errors import DocumentError
+from cleaner.io import sync_folder, temporary_prefix
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz", ".ndjson.zst")
 PARQUET_SUFFIXES = (".parquet",)
@@ -210,7 +211,7 @@ class RecordWriter:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             descriptor, temporary = tempfile.mkstemp(
-                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+                dir=self.path.parent, prefix=temporary_prefix(self.path), suffix=".tmp"
             )
         except OSError as error:
             raise DocumentError(f"{self.path}: cannot write: {error.strerror or error}") from None
@@ -298,7 +299,10 @@ class RecordWriter:
             assert self.handle is not None and self.raw is not None
             self.guard(self.handle.close)
             self.guard(self.raw.close)
+        # Flushed to disk before the rename: after a crash the file is absent or whole.
+        self.guard(lambda: sync_file(self.temporary))
         self.guard(lambda: os.replace(self.temporary, self.path))
+        sync_folder(self.path.parent)
 
     def flush_empty_parquet(self) -> None:
         """Create a Parquet file with no rows (with the given schema, if any)."""
@@ -328,6 +332,15 @@ class RecordWriter:
             self.close()
         else:
             self.abort()
+
+
+def sync_file(path: Path) -> None:
+    """fsync a closed file's data (an fsync on any descriptor of the file will do)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def compress_into(path: Path, raw: IO[bytes]) -> IO[bytes]:

@@ -78,14 +78,14 @@ def test_scanners_agree_on_the_samples(hyperscan_scanner, sample: Path, profile:
     text = sample.read_text(encoding="utf-8")
     results = [Cleaner(profile=profile, scanner=s).clean(text).removals for s in scanners(hyperscan_scanner)]
     assert results[0] == results[1] == results[2]
-    assert results[0], "the sample should have something to remove"
 
 
 @pytest.mark.parametrize("rule", [r for r in BUILTIN if r.pattern is not None], ids=lambda r: r.id)
 def test_skeleton_matches_wherever_the_pattern_matches(rule):
     assert rule.pattern is not None
     wide = skeleton(rule.pattern.pattern, bool(rule.pattern.flags & regex.IGNORECASE))
-    assert wide is not None
+    if wide is None:  # refused (a backreference, say): this rule is scanned by regex alone
+        return
     compiled = regex.compile(wide, rule.pattern.flags)
     for text in rule.examples.remove + rule.examples.keep:
         for line in text.splitlines():

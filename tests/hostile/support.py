@@ -58,8 +58,11 @@ def snapshot(root: Path) -> dict[str, tuple[bytes | str, int]]:
     return found
 
 
-def assert_only_changed(before: dict[str, tuple[bytes | str, int]], after: dict[str, tuple[bytes | str, int]],
-                        expected: dict[str, bytes]) -> None:
+def assert_only_changed(
+    before: dict[str, tuple[bytes | str, int]],
+    after: dict[str, tuple[bytes | str, int]],
+    expected: dict[str, bytes],
+) -> None:
     """Files in ``expected`` hold exactly those bytes now; every other entry kept every byte and its mode."""
     for name, content in expected.items():
         assert after[name][0] == content, f"{name} does not hold the expected bytes"

@@ -89,7 +89,7 @@ def test_missing_path_is_an_error_naming_it(tmp_path):
 
 
 def deny(target: Path, real):  # type: ignore[no-untyped-def]
-    """A stand-in for ``open`` / ``os.scandir`` that refuses ``target`` as a non-root user would be refused."""
+    """A stand-in for ``open`` / ``os.scandir`` that refuses ``target``, as a non-root user would be."""
 
     def guarded(path, *args, **kwargs):  # type: ignore[no-untyped-def]
         if Path(path) == target:
@@ -159,7 +159,9 @@ def test_file_that_changes_while_being_read_is_left_alone(tmp_path, monkeypatch)
                 writer.write(b"Appended by someone else.\n")
             return data + self.handle.read()
 
-    monkeypatch.setattr(cleaner.io, "open", lambda *a, **k: AppendedMidRead(real_open(*a, **k)), raising=False)
+    monkeypatch.setattr(
+        cleaner.io, "open", lambda *a, **k: AppendedMidRead(real_open(*a, **k)), raising=False
+    )
     result = CliRunner().invoke(app, ["check", "--fix", str(path)])
     assert result.exit_code == 2
     assert f"{path}: changed while being read; left as it is" in result.output
@@ -182,3 +184,75 @@ def test_file_that_changes_between_read_and_rewrite_keeps_the_new_bytes(tmp_path
     assert f"{path}: not rewritten: it changed since it was read; run again" in result.output
     assert path.read_bytes() == edited
     assert [p.name for p in tmp_path.iterdir()] == ["edited.txt"], "no temporary file left"
+
+
+def test_path_that_cannot_be_looked_at_is_an_error_not_a_traceback(tmp_path, monkeypatch):
+    """stat() refused (a parent folder we may not enter): Path.exists() raises in Python 3.11."""
+    hidden, other = tmp_path / "hidden.txt", tmp_path / "other.txt"
+    hidden.write_bytes(AD)
+    other.write_bytes(AD)
+    real_stat = Path.stat
+
+    def refuse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self == hidden:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", refuse)
+    result = CliRunner().invoke(app, ["check", str(hidden), str(other)])
+    assert result.exit_code == 2
+    assert f"{hidden}: cannot read: Permission denied" in result.output
+    assert f"{other}:2: ADS001" in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_pipes_and_devices_are_skipped_not_read_forever(tmp_path):
+    """A named pipe in a folder would block the open; /dev/zero would never end."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    os.mkfifo(docs / "pipe")
+    (docs / "a.txt").write_bytes(AD)
+    run = run_cleaner(["check", "--fix", "docs", "/dev/zero"], tmp_path, timeout=30)
+    assert run.code == 0, run.stderr
+    assert "docs/pipe: skipped, not a regular file (a pipe, device or socket)" in run.stderr
+    assert "/dev/zero: skipped, not a regular file" in run.stderr
+    assert (docs / "a.txt").read_bytes() == CLEANED
+
+
+def test_a_file_name_of_the_longest_length_can_be_fixed(tmp_path):
+    """The temporary file's name must fit too: a 255-byte name plus a suffix would not."""
+    name = "n" * 251 + ".txt"
+    (tmp_path / name).write_bytes(AD)
+    run = run_cleaner(["check", "--fix", name], tmp_path, timeout=30)
+    assert run.code == 0, run.stderr
+    assert (tmp_path / name).read_bytes() == CLEANED
+    assert os.listdir(tmp_path) == [name]
+
+
+def test_a_folder_nested_1100_levels_deep_is_walked(tmp_path, monkeypatch):
+    """Python 3.11's os.walk recurses and raised RecursionError here."""
+    monkeypatch.chdir(tmp_path)
+    os.mkdir("docs")
+    os.chdir("docs")
+    for _ in range(1100):  # one level at a time: pathlib's mkdir(parents=True) recurses too
+        os.mkdir("d")
+        os.chdir("d")
+    Path("a.txt").write_bytes(AD)
+    deepest = tmp_path.joinpath("docs", *["d"] * 1100)
+    try:
+        run = run_cleaner(["check", "--fix", "docs"], tmp_path, timeout=60)
+        assert run.code == 0, run.stderr[-500:]
+        assert (deepest / "a.txt").read_bytes() == CLEANED
+    finally:
+        remove_deep_tree(deepest, levels=1100)
+
+
+def remove_deep_tree(deepest: Path, levels: int) -> None:
+    """Remove the nested folders bottom-up without recursion (shutil.rmtree recurses in 3.11,
+    and pytest would fail to clean this temporary folder later)."""
+    os.chdir(deepest)
+    for name in os.listdir("."):
+        os.unlink(name)
+    for _ in range(levels):
+        os.chdir("..")
+        os.rmdir("d")

@@ -6,6 +6,7 @@ traceback. Time bounds are generous: they catch a hang, they are not benchmarks.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -40,27 +41,58 @@ CASES = {
     "no-final-newline": Case(b"Text.\nAdvertisement", b"Text.\n", 1, "doc.txt:2: ADS001"),
     "crlf": Case(b"Text.\r\nAdvertisement\r\nMore.\r\n", b"Text.\r\nMore.\r\n", 1, "doc.txt:2: ADS001"),
     "lone-cr": Case(b"Text.\rAdvertisement\rMore.\r", b"Text.\rMore.\r", 1, "doc.txt:2: ADS001"),
-    "mixed-endings": Case(b"Text.\r\nAdvertisement\nMore.\rAdvertisement\r\nEnd.", b"Text.\r\nMore.\rEnd.", 1,
-                          "doc.txt:4: ADS001"),
+    "mixed-endings": Case(
+        b"Text.\r\nAdvertisement\nMore.\rAdvertisement\r\nEnd.",
+        b"Text.\r\nMore.\rEnd.",
+        1,
+        "doc.txt:4: ADS001",
+    ),
     "utf8-bom": Case(b"\xef\xbb\xbfAdvertisement\nText.\n", b"\xef\xbb\xbfText.\n", 1, "doc.txt:1: ADS001"),
-    "utf16-le-bom": Case("\ufeffText.\r\nAdvertisement\r\nMore.\r\n".encode("utf-16-le"),
-                         "\ufeffText.\r\nMore.\r\n".encode("utf-16-le"), 1, "doc.txt:2: ADS001"),
-    "utf16-be-bom": Case("\ufeffText.\nAdvertisement\n".encode("utf-16-be"),
-                         "\ufeffText.\n".encode("utf-16-be"), 1, "doc.txt:2: ADS001"),
+    "utf16-le-bom": Case(
+        "\ufeffText.\r\nAdvertisement\r\nMore.\r\n".encode("utf-16-le"),
+        "\ufeffText.\r\nMore.\r\n".encode("utf-16-le"),
+        1,
+        "doc.txt:2: ADS001",
+    ),
+    "utf16-be-bom": Case(
+        "\ufeffText.\nAdvertisement\n".encode("utf-16-be"),
+        "\ufeffText.\n".encode("utf-16-be"),
+        1,
+        "doc.txt:2: ADS001",
+    ),
     "utf16-truncated": Case(b"\xff\xfeT\x00e\x00x", None, 2, "doc.txt: not valid UTF-16-LE at byte 4"),
-    "invalid-utf8-in-kept-line": Case(b"Caf\xe9 au lait \xff\xfe is a drink.\nAdvertisement\n",
-                                      b"Caf\xe9 au lait \xff\xfe is a drink.\n", 1, "doc.txt:2: ADS001"),
+    "invalid-utf8-in-kept-line": Case(
+        b"Caf\xe9 au lait \xff\xfe is a drink.\nAdvertisement\n",
+        b"Caf\xe9 au lait \xff\xfe is a drink.\n",
+        1,
+        "doc.txt:2: ADS001",
+    ),
     # The removed line is written to stdout with its own bytes, even on a strict UTF-8 stream
     # (run_cleaner decodes them as U+FFFD).
-    "invalid-utf8-in-removed-line": Case(b"Text here.\nPhoto: J\xe9r\xf4me Smith/Reuters\nMore.\n",
-                                         b"Text here.\nMore.\n", 1, "J\ufffdr\ufffdme Smith/Reuters"),
-    "nul-byte-binary": Case(b"Text.\x00\nAdvertisement\n", None, 0, "doc.txt: skipped, binary file (holds a NUL byte)"),
-    "rtl-and-combining": Case(f"{ARABIC}\n{HEBREW}\n{COMBINING}\nAdvertisement\n{ARABIC}\n".encode(),
-                              f"{ARABIC}\n{HEBREW}\n{COMBINING}\n".encode(), 1, "doc.txt:5: DUP001"),
-    "long-lines-beside-short": Case(f"Share\n{LONG}\nAdvertisement\nx\n{LONG}\nok.\n".encode(),
-                                    f"{LONG}\nx\nok.\n".encode(), 1, "doc.txt:5: DUP001"),
-    "undecodable-file-name": Case(b"Text.\nAdvertisement\n", b"Text.\n", 1, "caf\ufffd.txt:2: ADS001",
-                                  name="caf\udce9.txt"),
+    "invalid-utf8-in-removed-line": Case(
+        b"Text here.\nPhoto: J\xe9r\xf4me Smith/Reuters\nMore.\n",
+        b"Text here.\nMore.\n",
+        1,
+        "J\ufffdr\ufffdme Smith/Reuters",
+    ),
+    "nul-byte-binary": Case(
+        b"Text.\x00\nAdvertisement\n", None, 0, "doc.txt: skipped, binary file (holds a NUL byte)"
+    ),
+    "rtl-and-combining": Case(
+        f"{ARABIC}\n{HEBREW}\n{COMBINING}\nAdvertisement\n{ARABIC}\n".encode(),
+        f"{ARABIC}\n{HEBREW}\n{COMBINING}\n".encode(),
+        1,
+        "doc.txt:5: DUP001",
+    ),
+    "long-lines-beside-short": Case(
+        f"Share\n{LONG}\nAdvertisement\nx\n{LONG}\nok.\n".encode(),
+        f"{LONG}\nx\nok.\n".encode(),
+        1,
+        "doc.txt:5: DUP001",
+    ),
+    "undecodable-file-name": Case(
+        b"Text.\nAdvertisement\n", b"Text.\n", 1, "caf\ufffd.txt:2: ADS001", name="caf\udce9.txt"
+    ),
 }
 
 
@@ -90,7 +122,9 @@ def test_fix_keeps_every_byte_it_does_not_remove(tmp_path, case):
     path = place(tmp_path, case)
     before = snapshot(tmp_path)
     run = run_cleaner(["check", "--fix", path.name], path.parent, timeout=30)
-    expected_code = case.fix_code if case.fix_code is not None else 0 if case.fixed is not None else case.check_code
+    expected_code = (
+        case.fix_code if case.fix_code is not None else 0 if case.fixed is not None else case.check_code
+    )
     assert run.code == expected_code, run.stderr
     if case.fixed is None:
         assert_only_changed(before, snapshot(tmp_path), {})
@@ -106,11 +140,44 @@ FILTERABLE = {key: case for key, case in CASES.items() if case.check_code != 2 a
 @pytest.mark.parametrize("case", FILTERABLE.values(), ids=FILTERABLE.keys())
 def test_filter_mode_is_byte_exact(tmp_path, case):
     """`cleaner clean -` (stdin to stdout) writes the bytes --fix would; binary input is refused."""
-    done = subprocess.run([sys.executable, "-m", "cleaner", "clean", "-"], input=case.content,
-                          capture_output=True, timeout=30, check=False, cwd=tmp_path, env=STRICT_ENV)
+    done = subprocess.run(
+        [sys.executable, "-m", "cleaner", "clean", "-"],
+        input=case.content,
+        capture_output=True,
+        timeout=30,
+        check=False,
+        cwd=tmp_path,
+        env=STRICT_ENV,
+    )
     assert b"Traceback" not in done.stderr
     if "binary" in case.message:
         assert (done.returncode, done.stdout) == (2, b"")
         assert b"<stdin>: skipped, binary file" in done.stderr
     else:
         assert (done.returncode, done.stdout) == (0, case.fixed if case.fixed is not None else case.content)
+
+
+def test_every_view_of_every_case_prints_without_a_traceback(tmp_path):
+    """All cases in one folder, through diff, --diff and JSON; the JSON report is exact."""
+    folder = tmp_path / "all"
+    folder.mkdir()
+    for key, case in CASES.items():
+        (folder / f"{key}.txt").write_bytes(case.content)
+    for args in (["diff", "all"], ["check", "--diff", "all"], ["clean", "all", "-o", "copies"]):
+        run = run_cleaner(args, tmp_path, timeout=60)
+        assert run.code in (1, 2), run.stderr
+    report = run_cleaner(["check", "--output-format", "json", "all"], tmp_path, timeout=60)
+    assert report.code == 2  # the truncated UTF-16 file is an error; the rest is reported
+    documents = {Path(entry["path"]).stem: entry for entry in json.loads(report.stdout)}
+    for key, case in CASES.items():
+        if key not in documents:
+            continue
+        original = case.content.decode("utf-8", "surrogateescape")
+        for removal in documents[key]["removals"]:
+            # Undecodable bytes come out as \udcXX escapes, which JSON reads back as the same characters.
+            if not case.content.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+                assert original[removal["start"] : removal["end"]] == removal["text"], key
+    for key, case in CASES.items():
+        copy = tmp_path / "copies" / f"{key}.txt"
+        if case.fixed is not None:
+            assert copy.read_bytes() == case.fixed, key

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +20,8 @@ PARAGRAPH = "The council met on Tuesday to discuss the budget for the coming yea
 def template(variant: int) -> str:
     """A document of some size with boilerplate to remove (one of ten variants)."""
     body = "".join(PARAGRAPH.format(n=n) for n in range(300 + variant))
-    return f"Advertisement\r\n{body}Share this article\nPhoto: Jane Doe/Reuters\n{body}Sign up for our newsletter\n"
+    tail = "Sign up for our newsletter\n"
+    return f"Advertisement\r\n{body}Share this article\nPhoto: Jane Doe/Reuters\n{body}{tail}"
 
 
 def wait_for_fixes(process: subprocess.Popen[bytes], count: int, timeout: float) -> list[str]:
@@ -49,8 +49,21 @@ def test_interrupted_fix_leaves_every_file_whole(tmp_path, signum):
     for number in range(FILES):
         (docs / f"doc{number:04}.txt").write_bytes(originals[number % 10])
     process = subprocess.Popen(
-        [sys.executable, "-m", "cleaner", "check", "--fix", "--show-fixes", "--output-format", "concise", "docs"],
-        cwd=tmp_path, env=STRICT_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "cleaner",
+            "check",
+            "--fix",
+            "--show-fixes",
+            "--output-format",
+            "concise",
+            "docs",
+        ],
+        cwd=tmp_path,
+        env=STRICT_ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     read = wait_for_fixes(process, 50, timeout=60)
     process.send_signal(signum)
@@ -68,7 +81,9 @@ def test_interrupted_fix_leaves_every_file_whole(tmp_path, signum):
     states = []
     for number, name in enumerate(names):
         content = (docs / name).read_bytes()
-        assert content in (originals[number % 10], cleaned[number % 10]), f"{name} is neither original nor cleaned"
+        assert content in (originals[number % 10], cleaned[number % 10]), (
+            f"{name} is neither original nor cleaned"
+        )
         states.append(content == cleaned[number % 10])
     assert 50 <= sum(states) < FILES, "the signal landed mid-run"
     assert states == sorted(states, reverse=True), "files are fixed in sorted order, none skipped"

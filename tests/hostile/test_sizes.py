@@ -53,7 +53,9 @@ def test_one_million_short_lines(tmp_path):
     lines = [b"Advertisement\n" if i % 50 == 0 else b"Line %d of the text.\n" % i for i in range(1_000_000)]
     path = tmp_path / "long.txt"
     path.write_bytes(b"".join(lines))
-    run = run_cleaner(["check", "--fix", "--show-fixes", "--output-format", "concise", "long.txt"], tmp_path, timeout=240)
+    run = run_cleaner(
+        ["check", "--fix", "--show-fixes", "--output-format", "concise", "long.txt"], tmp_path, timeout=240
+    )
     assert run.code == 0, run.stderr
     assert run.stdout.count("ADS001") == 20_000
     assert path.read_bytes() == b"".join(line for line in lines if line != b"Advertisement\n")
@@ -73,7 +75,9 @@ def test_50_000_pairs_of_identical_lines(tmp_path):
     lines = [f"{SENTENCE} Item {i}.\n" for i in range(50_000)]
     path = tmp_path / "pairs.txt"
     path.write_text("".join(lines + lines))
-    run = run_cleaner(["check", "--fix", "--show-fixes", "--output-format", "concise", "pairs.txt"], tmp_path, timeout=120)
+    run = run_cleaner(
+        ["check", "--fix", "--show-fixes", "--output-format", "concise", "pairs.txt"], tmp_path, timeout=120
+    )
     assert run.code == 0, run.stderr
     assert run.stdout.count("DUP001") == 50_000
     assert path.read_text() == "".join(lines)

@@ -53,7 +53,11 @@ class FullDiskHandle:
 
 
 FAULTS = {
-    "write-enospc": ("fdopen", lambda real: lambda *a, **k: FullDiskHandle(real(*a, **k)), "No space left on device"),
+    "write-enospc": (
+        "fdopen",
+        lambda real: lambda *a, **k: FullDiskHandle(real(*a, **k)),
+        "No space left on device",
+    ),
     "fsync-enospc": ("fsync", lambda real: fails_with(errno.ENOSPC), "No space left on device"),
     "fsync-eio": ("fsync", lambda real: fails_with(errno.EIO), "Input/output error"),
     "chmod-eperm": ("chmod", lambda real: fails_with(errno.EPERM), "Operation not permitted"),
@@ -79,7 +83,9 @@ def test_folder_that_refuses_a_new_file(tmp_path, monkeypatch):
     path = tmp_path / "doc.txt"
     path.write_bytes(OLD)
     monkeypatch.setattr(os, "open", fails_with(errno.EACCES))
-    with pytest.raises(DocumentError, match=r"doc\.txt: cannot write: Permission denied; the file is unchanged"):
+    with pytest.raises(
+        DocumentError, match=r"doc\.txt: cannot write: Permission denied; the file is unchanged"
+    ):
         write_atomically(path, NEW)
     monkeypatch.undo()
     assert path.read_bytes() == OLD and os.listdir(tmp_path) == ["doc.txt"]

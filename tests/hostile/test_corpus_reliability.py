@@ -1,0 +1,248 @@
+"""`cleaner corpus` under stress: real signals (output absent or complete), a runaway
+rule under ``--on-error skip`` and ``stop``, and the same bytes whatever the number of
+workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner, load_rules
+from cleaner.corpus import CorpusOptions, clean_corpus
+from tests.hostile.support import STRICT_ENV, run_cleaner
+from tests.hostile.test_rules_stress import RUNAWAY
+
+RULES = load_rules(check_examples=False)
+FRAGMENTS = sorted(
+    {
+        example.strip()
+        for rule in RULES
+        for example in rule.examples.remove + rule.examples.keep
+        if "\n" not in example.strip()
+    }
+)
+WORDS = [
+    "the",
+    "minister",
+    "said",
+    "council",
+    "water",
+    "market",
+    "city",
+    "school",
+    "people",
+    "year",
+    "report",
+    "é",
+    "ñ",
+    "東京",
+    "مرحبا",
+]
+
+
+def make_text(chooser: random.Random) -> str:
+    """A document mixing prose, boilerplate fragments, repeats, blank lines and random endings."""
+    lines: list[str] = []
+    for _ in range(chooser.randint(0, 30)):
+        pick = chooser.random()
+        if pick < 0.3:
+            lines.append(chooser.choice(FRAGMENTS))
+        elif pick < 0.4 and lines:
+            lines.append(chooser.choice(lines))
+        elif pick < 0.5:
+            lines.append("")
+        else:
+            lines.append(
+                " ".join(chooser.choice(WORDS) for _ in range(chooser.randint(1, 20))).capitalize() + "."
+            )
+    return "".join(line + chooser.choice(["\n", "\n", "\r\n", "\r"]) for line in lines)
+
+
+def write_corpus(path: Path, count: int, seed: int = 7) -> None:
+    chooser = random.Random(seed)
+    with path.open("w", encoding="utf-8") as handle:
+        for number in range(count):
+            handle.write(
+                json.dumps({"id": number, "text": make_text(chooser), "extra": [number, None]}) + "\n"
+            )
+
+
+def reference_output(source: Path, folder: Path) -> bytes:
+    """What an uninterrupted run writes for ``source`` (one worker, in this process)."""
+    target = folder / f"reference-{source.name}"
+    clean_corpus([source], target, Cleaner(RULES), CorpusOptions(), workers=1)
+    return target.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("signum", "whole_group"),
+    [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],
+    ids=["SIGINT", "SIGTERM", "ctrl-c-to-process-group"],
+)
+def test_interrupted_corpus_leaves_output_absent_or_complete(tmp_path, signum, whole_group):
+    source = tmp_path / "in.jsonl"
+    write_corpus(source, 12_000)
+    output = tmp_path / "out"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cleaner",
+            "corpus",
+            str(source),
+            "-o",
+            str(output / "clean.jsonl"),
+            "--removed-output",
+            str(output / "removed.jsonl"),
+            "--workers",
+            "2",
+        ],
+        env=STRICT_ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    time.sleep(3)
+    assert process.poll() is None, "the run should still be going when the signal lands"
+    if whole_group:
+        os.killpg(process.pid, signum)
+    else:
+        process.send_signal(signum)
+    try:
+        stderr = process.communicate(timeout=30)[1].decode()
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("cleaner corpus did not stop within 30 s of the signal")
+    assert "Traceback" not in stderr
+    assert process.returncode == 128 + signum, stderr
+    assert f"interrupted by {signal.Signals(signum).name}" in stderr
+    left = sorted(path.name for path in output.iterdir()) if output.exists() else []
+    assert not [name for name in left if name.endswith(".tmp")], f"temporary files left: {left}"
+    if "clean.jsonl" in left:  # finished just before the signal: then it must be whole
+        assert (output / "clean.jsonl").read_bytes() == reference_output(source, tmp_path)
+
+
+def test_interrupted_corpus_of_several_files_finishes_each_or_leaves_it_absent(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for number in range(6):
+        write_corpus(inputs / f"part{number}.jsonl", 1_000, seed=number)
+    output = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cleaner", "corpus", str(inputs), "-o", str(output), "--workers", "1"],
+        env=STRICT_ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not (output.exists() and any(name.endswith(".jsonl") for name in os.listdir(output))):
+        assert time.monotonic() < deadline and process.poll() is None, "no output file was ever finished"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stderr = process.communicate(timeout=30)[1].decode()
+    assert process.returncode == 130 and "Traceback" not in stderr
+    left = sorted(os.listdir(output))
+    assert not [name for name in left if name.endswith(".tmp")], left
+    assert 1 <= len(left) < 6, left
+    for name in left:
+        assert (output / name).read_bytes() == reference_output(inputs / name, tmp_path), (
+            f"{name} is not whole"
+        )
+
+
+def write_runaway_corpus(tmp_path: Path) -> bytes:
+    (tmp_path / "runaway.toml").write_text(RUNAWAY)
+    slow = json.dumps({"id": "b", "text": "Text.\n" + "a" * 40 + "\nAdvertisement\n", "n": 1}) + "\n"
+    lines = [
+        json.dumps({"id": "a", "text": "Text.\nAdvertisement\n"}) + "\n",
+        slow,
+        json.dumps({"id": "c", "text": "More.\nAdvertisement\n"}) + "\n",
+    ]
+    (tmp_path / "in.jsonl").write_text("".join(lines))
+    return slow.encode()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_runaway_rule_under_skip_keeps_that_document_and_goes_on(tmp_path, workers):
+    slow = write_runaway_corpus(tmp_path)
+    run = run_cleaner(
+        [
+            "corpus",
+            "in.jsonl",
+            "-o",
+            "out.jsonl",
+            "--rules",
+            "runaway.toml",
+            "--on-error",
+            "skip",
+            "--stats-json",
+            "stats.json",
+            "--workers",
+            workers,
+        ],
+        tmp_path,
+        timeout=60,
+    )
+    assert run.code == 0, run.stderr
+    message = (
+        "in.jsonl:2: rule USR001 ran past its time limit of 0.5 s; "
+        "fix its pattern or leave it out with --ignore USR001"
+    )
+    assert message in run.stderr
+    out = (tmp_path / "out.jsonl").read_bytes().splitlines(keepends=True)
+    assert out[1] == slow, "the document the rule choked on is written back byte for byte"
+    assert [json.loads(line)["text"] for line in (out[0], out[2])] == ["Text.\n", "More.\n"]
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert (stats["documents"], stats["timeouts"], stats["timeout_records"]) == (3, 1, [message])
+
+
+def test_runaway_rule_under_stop_ends_the_run_without_output(tmp_path):
+    write_runaway_corpus(tmp_path)
+    run = run_cleaner(
+        ["corpus", "in.jsonl", "-o", "out/clean.jsonl", "--rules", "runaway.toml", "--workers", "1"],
+        tmp_path,
+        timeout=60,
+    )
+    assert run.code == 2
+    assert "in.jsonl:2: rule USR001 ran past its time limit of 0.5 s" in run.stderr
+    assert not (tmp_path / "out").exists() or os.listdir(tmp_path / "out") == []
+
+
+def test_same_bytes_whatever_the_number_of_workers(tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_corpus(source, 1_200, seed=11)
+    cleaner = Cleaner(RULES)
+    runs = {}
+    for workers in (1, 2, 3):
+        folder = tmp_path / f"w{workers}"
+        stats = clean_corpus(
+            [source],
+            folder / "out.jsonl",
+            cleaner,
+            CorpusOptions(),
+            workers=workers,
+            removed_output=folder / "removed.jsonl",
+            chunk_bytes=16 * 1024,
+        )
+        summary = stats.to_dict()
+        summary.pop("seconds")
+        runs[workers] = (
+            (folder / "out.jsonl").read_bytes(),
+            (folder / "removed.jsonl").read_bytes(),
+            summary,
+        )
+    assert runs[1] == runs[2] == runs[3]
+    originals = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()]
+    cleaned = [json.loads(line) for line in runs[1][0].decode().splitlines()]
+    assert [record["text"] for record in cleaned] == [
+        cleaner.clean(record["text"]).text for record in originals
+    ]
+    assert [(r["id"], r["extra"]) for r in cleaned] == [(r["id"], r["extra"]) for r in originals]
