@@ -49,7 +49,7 @@ def find_removals(
     """The sorted, disjoint removals the rules make from ``text``."""
     lines = split_lines(text)
     owners: dict[int, Claim] = {}
-    view = View(tuple(range(len(lines))), tuple(line.strip() for line in lines), name)
+    view = View(tuple(range(len(lines))), tuple(map(str.strip, lines)), name)
     scanner = scanner or LineScanner()
     folds: dict[str, dict[str, dict[int, Any]]] = {}  # per duplicate rule, kept across passes
     while True:
