@@ -82,7 +82,8 @@ class HyperscanScanner:
 
     ``cache_dir=None`` uses `default_cache_dir`; pass ``use_cache=False`` to build in
     memory only. The scanner pickles without its databases, so a worker process loads
-    them from the disk cache rather than receiving them.
+    them from the disk cache rather than receiving them. One scanner serves one thread
+    at a time (hyperscan's scratch space is per database); give each thread its own.
     """
 
     def __init__(self, cache_dir: Path | None = None, *, use_cache: bool = True) -> None:

@@ -65,7 +65,8 @@ def find_removals(
     """The sorted, disjoint removals the rules make from ``text``."""
     lines = split_lines(text)
     owners: dict[int, Claim] = {}
-    view = View(tuple(range(len(lines))), tuple(line_content(line) for line in lines), name)
+    contents = tuple(line_content(line) for line in lines)
+    view = View(tuple(range(len(lines))), contents, name)
     scanner = scanner or LineScanner()
     while True:
         claims = run_pass(rules, view, scanner, lines)
@@ -74,9 +75,31 @@ def find_removals(
         for claim in claims:
             for index in claim.lines:
                 owners[index] = claim
+        if revoke_orphaned_duplicates(owners):
+            kept_lines = tuple(index for index in range(len(lines)) if index not in owners)
+            view = View(kept_lines, tuple(contents[index] for index in kept_lines), name)
+            continue
         kept = [position for position, index in enumerate(view.index) if index not in owners]
         view = View(tuple(view.index[p] for p in kept), tuple(view.contents[p] for p in kept), name)
     return build_removals(lines, owners)
+
+
+def revoke_orphaned_duplicates(owners: dict[int, Claim]) -> bool:
+    """Give back each duplicate whose kept copy a later pass removed; True if any was.
+
+    A duplicate is removed only because an earlier copy stays. When a later pass takes
+    that copy (a block that grew into reach, say), removing both would lose the line,
+    so the duplicate returns to the document and the next pass judges it afresh.
+    """
+    orphans = {
+        id(claim): claim
+        for claim in owners.values()
+        if claim.duplicate_of is not None and claim.duplicate_of - 1 in owners
+    }
+    for claim in orphans.values():
+        for index in claim.lines:
+            del owners[index]
+    return bool(orphans)
 
 
 def line_content(line: str) -> str:
