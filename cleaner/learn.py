@@ -795,14 +795,17 @@ def plan_rule_files(
 
 
 def write_rule_files(plans: Sequence[RuleFilePlan]) -> None:
-    """Check every planned file loads with its examples passing, then write each atomically."""
+    """Check every planned file loads with its examples passing, then write each atomically.
+
+    Files are checked one at a time, so memory holds one file's rules (ids and names are
+    unique across the files by construction).
+    """
     with tempfile.TemporaryDirectory() as scratch:
-        drafts = []
-        for number, plan in enumerate(plans):
-            draft = Path(scratch) / f"{number}-{plan.path.name}"
+        for plan in plans:
+            draft = Path(scratch) / plan.path.name
             draft.write_text(plan.text, encoding="utf-8")
-            drafts.append(draft)
-        load_rules(drafts, check_examples=True)  # a bug here must not reach a reviewer's folder
+            load_rules([draft], check_examples=True)  # a bug here must not reach a reviewer's folder
+            draft.unlink()
     for plan in plans:
         try:
             plan.path.parent.mkdir(parents=True, exist_ok=True)
