@@ -21,6 +21,7 @@ from cleaner.corpus import CorpusOptions, CorpusStats, clean_corpus, default_wor
 from cleaner.errors import CleanerError, DocumentError, RuleFileError
 from cleaner.files import FileOutcome, clean_paths, write_copy
 from cleaner.io import decode_document, write_atomically
+from cleaner.matchers import LineScanner
 from cleaner.pipeline import Cleaner
 from cleaner.render import (
     Tally,
@@ -310,11 +311,19 @@ def corpus(
 ) -> None:
     """Clean the text field of every record of JSONL or Parquet files, on all cores."""
     cleaner = make_cleaner(profile, select, ignore, extend_select, rules, no_default_rules)
+    if engine_regex:
+        cleaner = Cleaner(cleaner.rules, profile=None, select=["ALL"], scanner=LineScanner())
     options = CorpusOptions(text_field, id_field, drop_empty, on_error.value, removed_output is not None)
-    with corpus_progress() as progress:
-        stats: CorpusStats = guarded(lambda: clean_corpus(
-            inputs, output, cleaner, options, workers=workers or default_workers(),
-            removed_output=removed_output, progress=progress))
+    if engine is Engine.ray:
+        from cleaner.ray_engine import clean_corpus_ray  # noqa: PLC0415 (optional, heavy)
+
+        stats: CorpusStats = guarded(lambda: clean_corpus_ray(
+            inputs, output, cleaner, options, address=address, removed_output=removed_output))
+    else:
+        with corpus_progress() as progress:
+            stats = guarded(lambda: clean_corpus(
+                inputs, output, cleaner, options, workers=workers or default_workers(),
+                removed_output=removed_output, progress=progress))
     for problem in [*stats.skipped, *stats.timeouts][:20]:
         err.print(problem, markup=False, style="yellow")
     err.print(render_corpus_stats(stats))

@@ -49,7 +49,7 @@ from cleaner.records import (
     record_format,
 )
 
-CHUNK_BYTES = 4 * 1024 * 1024
+CHUNK_BYTES = 2 * 1024 * 1024
 IN_FLIGHT_PER_WORKER = 2
 ON_ERROR = ("stop", "skip")
 

@@ -30,13 +30,19 @@ def fold(content: str) -> str:
     return NOT_WORD.sub(" ", content.casefold()).strip()
 
 
-def find_duplicates(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, int]]:
+def find_duplicates(
+    rule: Rule, view: View, skip: set[int], folds: dict[int, str] | None = None
+) -> Iterator[tuple[int, int]]:
     """Yield ``(position, kept_position)`` for each line that repeats an earlier one.
 
     Lines in ``skip`` (already claimed by other rules) are neither removed nor kept as
     originals. Only lines of at least ``rule.min_words`` words count: repeated short
-    lines are often table rows or list items, which are content.
+    lines are often table rows or list items, which are content. ``folds`` keeps each
+    original line's folded form (empty when too short) from one pass to the next, so a
+    second pass over the same document does not fold its lines again.
     """
+    if folds is None:
+        folds = {}
     min_words = rule.min_words if rule.min_words is not None else 6
     fuzzy = rule.threshold < 100
     # Two strings can reach the ratio threshold only when their lengths are this close.
@@ -44,10 +50,15 @@ def find_duplicates(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[in
     first_seen: dict[str, int] = {}
     folded_by_position: dict[int, str] = {}
     buckets: dict[str, list[int]] = {}
+    index = view.index
     for position, content in enumerate(view.contents):
-        if position in skip or len(content.split()) < min_words:
+        if position in skip:
             continue
-        folded = fold(content)
+        folded = folds.get(index[position])
+        if folded is None:
+            # split() with a limit stops counting words once there are enough.
+            folded = fold(content) if len(content.split(None, min_words - 1)) >= min_words else ""
+            folds[index[position]] = folded
         if not folded:
             continue
         original = first_seen.get(folded)

@@ -10,7 +10,7 @@ pipeline decides precedence and keeps the records.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -101,17 +101,51 @@ class RegexScanner:
         return found
 
 
+class LineScanner:
+    """The fast pure-regex scanner: every line a rule's guards admit is a candidate.
+
+    The guards (``max_words``, ``min_words``, ``max_chars``, ``position``) are cheap and
+    turn away most lines, so only the rest meet the rule's pattern, in `confirm_line`,
+    one short line at a time; scanning whole documents with each pattern costs more.
+    It proposes exactly the lines that `confirm_line` would look at, never too few.
+    """
+
+    def candidate_lines(self, rules: Sequence[Rule], view: View) -> dict[str, list[int]]:
+        """Candidate positions by rule id: the lines each rule's guards admit."""
+        total = len(view)
+        words: list[int] | None = None
+        found: dict[str, list[int]] = {}
+        for rule in rules:
+            if rule.pattern is None:
+                continue
+            positions: Iterable[int] = range(total)
+            if rule.position is not None:
+                position = rule.position
+                positions = [p for p in positions if position.admits(p, total)]
+            if rule.max_chars is not None:
+                limit = rule.max_chars
+                contents = view.contents
+                positions = [p for p in positions if len(contents[p]) <= limit]
+            if rule.max_words is not None or rule.min_words is not None:
+                if words is None:
+                    words = [len(content.split()) for content in view.contents]
+                low = rule.min_words if rule.min_words is not None else 0
+                high = rule.max_words if rule.max_words is not None else total + sum(words)
+                positions = [p for p in positions if low <= words[p] <= high]
+            found[rule.id] = list(positions)
+        return found
+
+
 def confirm_line(rule: Rule, view: View, position: int) -> bool:
     """Whether the rule's pattern matches the line alone and its guards admit it."""
     content = view.contents[position]
     if rule.max_chars is not None and len(content) > rule.max_chars:
         return False
-    if rule.max_words is not None or rule.min_words is not None:
-        words = view.words(position)
-        if rule.max_words is not None and words > rule.max_words:
-            return False
-        if rule.min_words is not None and words < rule.min_words:
-            return False
+    # split() with a limit stops counting words past the bound that decides.
+    if rule.max_words is not None and len(content.split(None, rule.max_words)) > rule.max_words:
+        return False
+    if rule.min_words is not None and len(content.split(None, rule.min_words - 1)) < rule.min_words:
+        return False
     if rule.position is not None and not rule.position.admits(position, len(view)):
         return False
     assert rule.pattern is not None

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cleaner.dedup import find_duplicates
-from cleaner.matchers import RegexScanner, Scanner, View, match_block_rule, match_line_rule, split_lines
+from cleaner.fastscan import default_scanner
+from cleaner.matchers import LineScanner, Scanner, View, match_block_rule, match_line_rule, split_lines
 from cleaner.model import CleanResult, Removal
 from cleaner.rules import Rule, RuleSet, load_rules
 
@@ -48,9 +49,10 @@ def find_removals(
     lines = split_lines(text)
     owners: dict[int, Claim] = {}
     view = View(tuple(range(len(lines))), tuple(line.strip() for line in lines), name)
-    scanner = scanner or RegexScanner()
+    scanner = scanner or LineScanner()
+    folds: dict[str, dict[int, str]] = {}  # per duplicate rule, kept across passes
     while True:
-        claims = run_pass(rules, view, scanner)
+        claims = run_pass(rules, view, scanner, folds)
         if not claims:
             break
         for claim in claims:
@@ -61,7 +63,9 @@ def find_removals(
     return build_removals(lines, owners)
 
 
-def run_pass(rules: RuleSet, view: View, scanner: Scanner) -> list[Claim]:
+def run_pass(
+    rules: RuleSet, view: View, scanner: Scanner, folds: dict[str, dict[int, str]] | None = None
+) -> list[Claim]:
     """The claims of one pass over ``view``, blank-line surplus included."""
     owner: list[Claim | None] = [None] * len(view)
     claims: list[Claim] = []
@@ -85,7 +89,8 @@ def run_pass(rules: RuleSet, view: View, scanner: Scanner) -> list[Claim]:
     kept_originals: set[int] = set()
     for rule in (r for r in rules if r.kind == "duplicate"):
         taken = {p for p, o in enumerate(owner) if o is not None}
-        for position, original in find_duplicates(rule, view, taken):
+        rule_folds = folds.setdefault(rule.id, {}) if folds is not None else None
+        for position, original in find_duplicates(rule, view, taken, rule_folds):
             claim(rule, position, position, view.index[original] + 1)
             kept_originals.add(original)
     for rule in guarded:
@@ -202,7 +207,7 @@ class Cleaner:
     ) -> None:
         all_rules = rules if rules is not None else load_rules(check_examples=False)
         self.rules = all_rules.select(profile=profile, select=select, ignore=ignore, extend_select=extend_select)
-        self.scanner = scanner or RegexScanner()
+        self.scanner = scanner if scanner is not None else default_scanner()
 
     def clean(self, text: str, *, name: str = "<text>") -> CleanResult:
         """Clean one text; ``name`` labels the document in errors."""

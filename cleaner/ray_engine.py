@@ -1,0 +1,247 @@
+"""Run the corpus cleaner on a Ray cluster: Ray Data reads, ``map_batches`` cleans, we write.
+
+Install with ``pip install 'cleaner[ray]'``. JSONL is read with ``ray.data.read_text``
+(one row per line) and Parquet with ``ray.data.read_parquet``; each batch is cleaned on
+the cluster by the same functions the local engine uses (`clean_jsonl_lines` and
+`clean_table`), so records come out the same; the driver streams the results, in input
+order, into the same output files as the local engine (temporary names, renamed when
+complete), with the same audit trail and statistics.
+
+Two differences from the local engine: Ray Data does not tell which line of a file a
+record came from, so problems are reported as ``file:?`` with the record's position in
+its batch; and Ray's text reader drops ``\\r`` at the end of JSONL lines, so unchanged
+records of a CRLF file come back with ``\\n`` endings (their content is the same).
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from cleaner.corpus import (
+    ChunkResult,
+    CorpusOptions,
+    CorpusStats,
+    Job,
+    clean_jsonl_lines,
+    clean_table,
+    plan_outputs,
+)
+from cleaner.errors import DocumentError
+from cleaner.pipeline import Cleaner
+from cleaner.records import RecordWriter, import_optional, parquet_schema, record_format
+
+BATCH_ROWS = 1024
+STATS_COLUMN = "__cleaner_stats"
+AUDIT_COLUMN = "__cleaner_audit"
+PATH_COLUMN = "path"
+KEEP_COLUMN = "__cleaner_keep"
+
+
+def start_ray(address: str | None) -> Any:
+    """Connect to the cluster at ``address``, or start a local Ray; quiet its logging."""
+    ray = import_optional("ray", "ray", "--engine ray")
+    if not ray.is_initialized():
+        ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
+    context = ray.data.DataContext.get_current()
+    context.execution_options.preserve_order = True  # records keep their order
+    context.enable_progress_bars = False
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    return ray
+
+
+def jsonl_batch_cleaner(job: Job) -> Callable[[dict[str, Any]], dict[str, list[Any]]]:
+    """The ``map_batches`` function for JSONL lines: one output row per input batch."""
+
+    def clean_lines(batch: dict[str, Any]) -> dict[str, list[Any]]:
+        paths = [str(path) for path in batch[PATH_COLUMN]]
+        lines = [str(line).encode("utf-8", "surrogatepass") for line in batch["text"]]
+        out: dict[str, list[Any]] = {
+            "path": [],
+            "data": [],
+            "records": [],
+            AUDIT_COLUMN: [],
+            STATS_COLUMN: [],
+        }
+        start = 0
+        while start < len(lines):  # a batch may straddle two files
+            end = start
+            while end < len(lines) and paths[end] == paths[start]:
+                end += 1
+            result = clean_jsonl_lines(job, f"{paths[start]}:?", lines[start:end], 1)
+            out["path"].append(paths[start])
+            out["data"].append(result.data)
+            out["records"].append(result.records)
+            out[AUDIT_COLUMN].append(result.audit)
+            out[STATS_COLUMN].append(pickle.dumps((result.stats, result.error)))
+            start = end
+        return out
+
+    return clean_lines
+
+
+def table_batch_cleaner(job: Job) -> Callable[[Any], Any]:
+    """The ``map_batches`` function for Parquet rows: the cleaned rows, with the statistics
+    of each run of rows from one file on its first row (a dummy row, not kept, when every
+    row of the run was dropped)."""
+
+    def clean_rows(table: Any) -> Any:
+        pyarrow = import_optional("pyarrow", "parquet", "--engine ray")
+        paths = table.column(PATH_COLUMN).to_pylist()
+        pieces = []
+        start = 0
+        while start < len(paths):
+            end = start
+            while end < len(paths) and paths[end] == paths[start]:
+                end += 1
+            run = table.slice(start, end - start)
+            result: ChunkResult = clean_table(job, f"{paths[start]}:?", run.drop_columns([PATH_COLUMN]), 1)
+            pieces.append(mark_run(pyarrow, run, result, paths[start]))
+            start = end
+        return pyarrow.concat_tables(pieces) if pieces else table
+
+    return clean_rows
+
+
+def mark_run(pyarrow: Any, run: Any, result: ChunkResult, path: str) -> Any:
+    """The cleaned rows of one run with the path, statistics, audit and keep columns added."""
+    blob = pickle.dumps((result.stats, result.error))
+    cleaned = result.table
+    keep = True
+    if cleaned is None or cleaned.num_rows == 0:
+        data = run.drop_columns([PATH_COLUMN])
+        cleaned = pyarrow.table([pyarrow.nulls(1, field.type) for field in data.schema], schema=data.schema)
+        keep = False
+    rows = cleaned.num_rows
+    columns = {
+        PATH_COLUMN: pyarrow.array([path] * rows, pyarrow.string()),
+        STATS_COLUMN: pyarrow.array([blob] + [None] * (rows - 1), pyarrow.binary()),
+        AUDIT_COLUMN: pyarrow.array([result.audit] + [None] * (rows - 1), pyarrow.binary()),
+        KEEP_COLUMN: pyarrow.array([keep] * rows, pyarrow.bool_()),
+    }
+    for name, values in columns.items():
+        cleaned = cleaned.append_column(name, values)
+    return cleaned
+
+
+def clean_corpus_ray(
+    inputs: Sequence[Path],
+    output: Path,
+    cleaner: Cleaner,
+    options: CorpusOptions = CorpusOptions(),
+    *,
+    address: str | None = None,
+    removed_output: Path | None = None,
+) -> CorpusStats:
+    """Clean every record of ``inputs`` into ``output`` on Ray; see the module's docstring."""
+    pairs = plan_outputs(inputs, output)
+    formats = {record_format(source) for source, _ in pairs}
+    if len(formats) > 1:
+        raise DocumentError("--engine ray: give inputs of one format (all JSONL or all Parquet)")
+    if removed_output is not None:
+        options = CorpusOptions(
+            options.text_field, options.id_field, options.drop_empty, options.on_error, True
+        )
+    ray = start_ray(address)
+    job = Job(cleaner, options)
+    sources = [str(source.resolve()) for source, _ in pairs]
+    targets = {str(source.resolve()): target for source, target in pairs}
+    if formats == {"parquet"}:
+        dataset = ray.data.read_parquet(sources, include_paths=True).map_batches(
+            table_batch_cleaner(job), batch_format="pyarrow", batch_size=BATCH_ROWS
+        )
+    else:
+        dataset = ray.data.read_text(sources, include_paths=True).map_batches(
+            jsonl_batch_cleaner(job), batch_format="numpy", batch_size=BATCH_ROWS
+        )
+    return write_results(dataset, pairs, targets, removed_output, parquet=formats == {"parquet"})
+
+
+def write_results(
+    dataset: Any,
+    pairs: list[tuple[Path, Path]],
+    targets: dict[str, Path],
+    removed_output: Path | None,
+    *,
+    parquet: bool,
+) -> CorpusStats:
+    """Stream the cleaned batches, in order, into the output files, the audit trail and the statistics."""
+    stats = CorpusStats(files=len(pairs))
+    writers: dict[str, RecordWriter] = {}
+    audit = RecordWriter(removed_output) if removed_output is not None else None
+    try:
+        for batch in dataset.iter_batches(batch_format="pyarrow" if parquet else "numpy", batch_size=None):
+            merge_batch(batch, stats, writers, targets, audit, parquet=parquet)
+        for source, target in pairs:  # inputs with no records still get their (empty) output
+            key = str(source.resolve())
+            if key not in writers:
+                writers[key] = RecordWriter(target, schema=parquet_schema(source) if parquet else None)
+        for writer in writers.values():
+            writer.close()
+        if audit is not None:
+            audit.close()
+    except BaseException:
+        for writer in [*writers.values(), audit]:
+            if writer is not None:
+                writer.abort()
+        raise
+    return stats
+
+
+def merge_batch(
+    batch: Any,
+    stats: CorpusStats,
+    writers: dict[str, RecordWriter],
+    targets: dict[str, Path],
+    audit: RecordWriter | None,
+    *,
+    parquet: bool,
+) -> None:
+    """Add one batch of results: raise its error, write its records, count its statistics."""
+    if parquet:
+        entries = []
+        paths = batch.column(PATH_COLUMN).to_pylist()
+        start = 0
+        while start < len(paths):
+            end = start
+            while end < len(paths) and paths[end] == paths[start]:
+                end += 1
+            run = batch.slice(start, end - start)
+            blobs = [blob for blob in run.column(STATS_COLUMN).to_pylist() if blob is not None]
+            audits = [blob for blob in run.column(AUDIT_COLUMN).to_pylist() if blob]
+            records = run.filter(run.column(KEEP_COLUMN))
+            records = records.drop_columns([PATH_COLUMN, STATS_COLUMN, AUDIT_COLUMN, KEEP_COLUMN])
+            entries.append((paths[start], records, blobs, audits))
+            start = end
+    else:
+        entries = [
+            (str(path), data, [blob], [audit_data] if audit_data else [])
+            for path, data, blob, audit_data in zip(
+                batch["path"], batch["data"], batch[STATS_COLUMN], batch[AUDIT_COLUMN], strict=True
+            )
+        ]
+    for path, records, blobs, audits in entries:
+        for blob in blobs:
+            chunk_stats, error = pickle.loads(blob)
+            if error is not None:
+                raise DocumentError(error)
+            stats.merge(chunk_stats)
+        if path is None:
+            continue
+        writer = writers.get(path)
+        if writer is None:
+            source = Path(path)
+            writer = writers[path] = RecordWriter(
+                targets[path], schema=parquet_schema(source) if parquet else None
+            )
+        if parquet and records is not None and records.num_rows:
+            writer.write_table(records)
+        elif not parquet and records:
+            data = bytes(records)
+            writer.write_jsonl(data, data.count(b"\n"))
+        if audit is not None:
+            for audit_data in audits:
+                audit.write_jsonl(bytes(audit_data), bytes(audit_data).count(b"\n"))

@@ -1,0 +1,64 @@
+"""The Ray engine gives the same records as the local engine (needs ``pip install 'cleaner[ray]'``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.corpus import CorpusOptions, clean_corpus
+from cleaner.records import read_records, write_records
+
+ray = pytest.importorskip(
+    "ray", reason="ray is not installed: pip install 'cleaner[ray]' to run the Ray engine test"
+)
+from cleaner.ray_engine import clean_corpus_ray  # noqa: E402 (only when ray is there)
+
+# Ray's own modules warn about their own deprecations; that is not ours to fix.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
+
+ARTICLE = "A sentence about the harbour plan and the town council's vote.\n\nAdvertisement\n\nMore prose.\n"
+
+
+def records(count: int, shard: int) -> list[dict[str, object]]:
+    return [
+        {"id": f"{shard}-{n}", "text": ARTICLE.replace("plan", f"plan {n}") if n % 4 else "", "n": n}
+        for n in range(count)
+    ]
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_ray_output_equals_local_output_record_for_record(local_ray, tmp_path: Path, suffix: str):
+    shards = tmp_path / "in"
+    for shard in range(3):
+        write_records(shards / f"part-{shard}{suffix}", records(700, shard))
+    cleaner = Cleaner()
+    options = CorpusOptions(drop_empty=True)
+    local = clean_corpus(
+        [shards], tmp_path / "local", cleaner, options, workers=1, removed_output=tmp_path / "a.jsonl"
+    )
+    remote = clean_corpus_ray(
+        [shards], tmp_path / "ray", cleaner, options, removed_output=tmp_path / "b.jsonl"
+    )
+    for shard in range(3):
+        name = f"part-{shard}{suffix}"
+        expected = list(read_records(tmp_path / "local" / name))
+        assert list(read_records(tmp_path / "ray" / name)) == expected
+        assert len(expected) == 525
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    assert remote.to_dict()["rules"] == local.to_dict()["rules"]
+    assert (remote.documents, remote.changed, remote.dropped_empty) == (
+        local.documents,
+        local.changed,
+        local.dropped_empty,
+    )

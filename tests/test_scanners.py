@@ -1,0 +1,147 @@
+"""Every scanner gives the same removals: the regex reference, the guard-based one, and hyperscan."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from cleaner import Cleaner, RuleSet, find_removals, load_rules
+from cleaner.fastscan import HyperscanScanner, hyperscan_available, skeleton
+from cleaner.matchers import LineScanner, RegexScanner
+
+from .conftest import SAMPLES
+
+BUILTIN = load_rules(check_examples=False)
+PROFILE_RULES = {profile: BUILTIN.select(profile=profile) for profile in ("article", "page")}
+needs_hyperscan = pytest.mark.skipif(not hyperscan_available(), reason="hyperscan is not installed here")
+
+
+@pytest.fixture(scope="module")
+def hyperscan_scanner(tmp_path_factory: pytest.TempPathFactory):
+    if not hyperscan_available():
+        pytest.skip("hyperscan is not installed here")
+    return HyperscanScanner(tmp_path_factory.mktemp("hs-cache"))
+
+
+def scanners(hyperscan_scanner=None):
+    found = [RegexScanner(), LineScanner()]
+    return [*found, hyperscan_scanner] if hyperscan_scanner is not None else found
+
+
+FRAGMENTS = sorted(
+    {
+        line
+        for rule in BUILTIN
+        for text in rule.examples.remove + rule.examples.keep
+        for line in text.splitlines()
+    }
+)
+PROSE = [
+    "The council met on Tuesday to discuss the harbour plan and its cost to residents.",
+    "She said the vote would come later in the year, after the consultation closed.",
+    "",
+    "Über 40 Prozent der Befragten stimmten zu.",
+    "Subſcribe to our newsletter",  # long s: folds to s in regex, not in hyperscan
+    "SHARE ON \u212aAKAO",
+    "Advertisement\x1c",
+    "Read more:\u2028next line",
+    "\u00a0Advertisement\u00a0",
+]
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    lines = draw(st.lists(st.sampled_from(FRAGMENTS + PROSE) | st.text(max_size=30), max_size=25))
+    ending = draw(st.sampled_from(["\n", "\r\n"]))
+    repeated = draw(st.lists(st.sampled_from(lines), max_size=3)) if lines else []
+    return ending.join(lines + repeated) + draw(st.sampled_from(["", ending]))
+
+
+@needs_hyperscan
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=documents(), profile=st.sampled_from(["article", "page"]))
+@example(text="Photo: Reuters\nSubſcribe\nAdvertisement\n", profile="article")
+@example(text="bad \udcff byte\nAdvertisement\n", profile="article")
+def test_all_scanners_remove_the_same_lines(hyperscan_scanner, text: str, profile: str):
+    results = [find_removals(text, PROFILE_RULES[profile], scanner=s) for s in scanners(hyperscan_scanner)]
+    assert results[0] == results[1] == results[2]
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.name)
+@pytest.mark.parametrize("profile", ["article", "page"])
+def test_scanners_agree_on_the_samples(hyperscan_scanner, sample: Path, profile: str):
+    text = sample.read_text(encoding="utf-8")
+    results = [Cleaner(profile=profile, scanner=s).clean(text).removals for s in scanners(hyperscan_scanner)]
+    assert results[0] == results[1] == results[2]
+    assert results[0], "the sample should have something to remove"
+
+
+@pytest.mark.parametrize("rule", [r for r in BUILTIN if r.pattern is not None], ids=lambda r: r.id)
+def test_skeleton_matches_wherever_the_pattern_matches(rule):
+    assert rule.pattern is not None
+    wide = skeleton(rule.pattern.pattern, bool(rule.pattern.flags & regex.IGNORECASE))
+    assert wide is not None
+    compiled = regex.compile(wide, rule.pattern.flags)
+    for text in rule.examples.remove + rule.examples.keep:
+        for line in text.splitlines():
+            for match in rule.pattern.finditer(line.strip(), overlapped=True):
+                assert compiled.search(line.strip(), pos=0, endpos=match.end()), (line, wide)
+
+
+def test_skeleton_refuses_what_it_cannot_widen():
+    assert skeleton(r"^(\w+) \1$", False) is None
+    assert skeleton(r"(?i)^share$", False) is None
+    assert skeleton(r"^a(?=b)", False) == "^a"
+    assert skeleton(r"\N{EM DASH}x{2,}", False) == ".x+"
+    assert skeleton(r"\X+y", False) == "(?:.+)+y"
+    assert skeleton("É:", True) == ".:"  # a cased non-ASCII letter in a caseless pattern
+
+
+@needs_hyperscan
+def test_the_database_is_cached_on_disk_and_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    rules = Cleaner(profile="article").rules
+    text = (SAMPLES / "gzero-article.txt").read_text(encoding="utf-8")
+    first = HyperscanScanner(tmp_path)
+    expected = find_removals(text, rules, scanner=first)
+    assert len(list(tmp_path.glob("hyperscan-*.db"))) == 1
+    second = HyperscanScanner(tmp_path)
+    monkeypatch.setattr(second, "build", lambda rules: pytest.fail("rebuilt instead of loaded"))
+    assert find_removals(text, rules, scanner=second) == expected
+    # A damaged cache file is rebuilt, not trusted.
+    (cache,) = tmp_path.glob("hyperscan-*.db")
+    cache.write_bytes(b"\ngarbage")
+    assert find_removals(text, rules, scanner=HyperscanScanner(tmp_path)) == expected
+
+
+@needs_hyperscan
+def test_a_pattern_hyperscan_refuses_falls_back_to_regex(tmp_path: Path):
+    (tmp_path / "backref.toml").write_text(
+        """
+[[rule]]
+id = "TST001"
+name = "test.doubled-word-line"
+kind = "line"
+category = "test"
+reason = "A line that is one word said twice"
+pattern = '''^(\\w+) \\1$'''
+examples.remove = ["bye bye"]
+examples.keep = ["bye now"]
+"""
+    )
+    rules = RuleSet((*BUILTIN.rules, *load_rules([tmp_path / "backref.toml"]).rules))
+    cleaner = Cleaner(rules, profile="article", extend_select=["TST001"], scanner=HyperscanScanner(tmp_path))
+    result = cleaner.clean("Real text here.\nbye bye\nAdvertisement\n")
+    assert [r.rule_id for r in result.removals] == ["TST001", "ADS001"]
+
+
+@needs_hyperscan
+def test_the_scanner_pickles_without_its_database(hyperscan_scanner):
+    Cleaner(scanner=hyperscan_scanner).clean("Advertisement\n")
+    copy = pickle.loads(pickle.dumps(hyperscan_scanner))
+    assert copy.compiled == {} and copy.cache_dir == hyperscan_scanner.cache_dir
+    assert Cleaner(scanner=copy).clean("Advertisement\nNews.\n").text == "News.\n"
