@@ -259,11 +259,14 @@ def test_settings_out_of_range_are_a_clear_error():
 
 def test_ray_engine_gives_the_local_result(corpus, tmp_path):
     ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    started = not ray.is_initialized()  # another test may have a Ray instance running
+    if started:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         result = learn_with_ray(shards_of(corpus))
     finally:
-        ray.shutdown()
+        if started:
+            ray.shutdown()
     local = learn(shards_of(corpus))
     assert (result.candidates, result.group_docs) == (local.candidates, local.group_docs)
     assert_removes_template_only(corpus, load_rules(write_rules(result, tmp_path), check_examples=True))
