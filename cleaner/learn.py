@@ -585,6 +585,10 @@ def plan_shards(
             )
         else:
             text_files.append(str(path))
+    if text_files and group_by:
+        raise ConfigError(
+            f"{text_files[0]}: --group-by needs records (JSONL or Parquet); text files form one group"
+        )
     for start in range(0, len(text_files), TEXT_FILES_PER_SHARD):
         shards.append(partial(read_text_files, tuple(text_files[start : start + TEXT_FILES_PER_SHARD])))
     return shards

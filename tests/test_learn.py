@@ -469,6 +469,11 @@ def test_a_missing_input_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(app, ["learn", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "nope.jsonl: no such file or folder" in result.output
+    (tmp_path / "page.txt").write_text("Menu\n")
+    grouped = CliRunner().invoke(
+        app, ["learn", str(tmp_path / "page.txt"), "-o", str(tmp_path / "out"), "--group-by", "x"]
+    )
+    assert grouped.exit_code == 2 and "--group-by needs records" in grouped.output
 
 
 def test_ids_go_on_past_999_with_a_letter_and_next_runs_continue_after_them(corpus, tmp_path):
