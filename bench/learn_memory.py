@@ -139,20 +139,25 @@ def own_peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def check_rules(folder: Path, sites: int) -> tuple[int, list[str]]:
-    """How many rules were learned, and any problem with them."""
+def check_rules(folder: Path, sites: int, pages_per_site: int) -> tuple[int, list[str]]:
+    """How many rules were learned, and any problem with them (at most 5 listed).
+
+    A missing template line is a problem only when sites have 100 pages or more: on a
+    10-page site a line on half the pages often falls short of --min-docs.
+    """
     problems = []
     total = 0
     for path in sorted(folder.glob("*.toml")):
         patterns = [rule["pattern"] for rule in tomllib.loads(path.read_text())["rule"]]
         total += len(patterns)
-        if len(patterns) != len(TEMPLATES):
+        if len(patterns) != len(TEMPLATES) and pages_per_site >= 100:
             problems.append(f"{path.name}: {len(patterns)} rules, expected {len(TEMPLATES)}")
         if any("water" in pattern or pattern.endswith(r"\s+at\s+\d+\.$") for pattern in patterns):
             problems.append(f"{path.name}: an article line was learned")
-    if len(list(folder.glob("*.toml"))) != sites:
-        problems.append(f"{len(list(folder.glob('*.toml')))} rule files, expected {sites}")
-    return total, problems
+    files = len(list(folder.glob("*.toml")))
+    if files != sites and pages_per_site >= 100:
+        problems.append(f"{files} rule files, expected {sites}")
+    return total, problems[:5] + ([f"and {len(problems) - 5} more"] if len(problems) > 5 else [])
 
 
 def main() -> None:
@@ -201,7 +206,7 @@ def main() -> None:
         learn = [sys.executable, "-m", "cleaner", "learn"]
         quarter_mib, quarter_s = measure([*learn, str(quarter), "-o", str(root / "rules-quarter")])
         full_mib, full_s = measure([*learn, str(full), "-o", str(root / "rules")])
-        rules, problems = check_rules(root / "rules", args.sites)
+        rules, problems = check_rules(root / "rules", args.sites, args.documents // args.sites)
     print(f"floor (read records, split lines): peak {floor_mib:.0f} MiB, {floor_s:.1f} s")
     print(f"cleaner learn, {args.documents // 4} documents: peak {quarter_mib:.0f} MiB, {quarter_s:.1f} s")
     print(

@@ -13,17 +13,19 @@ Counting is a map-reduce in three passes over the shards, so memory stays bounde
 0. *census*: documents per site. A site with fewer than ``min_docs`` documents cannot
    have a learnable line, so the next passes leave its documents out (most sites of a
    broad crawl have a handful of pages; counting their lines would cost the most memory).
-1. *screen*: each shard is cut into pieces of at most ``chunk_docs`` documents; in a
-   piece, the hashes of folded lines that reach ``min_share`` of the piece's documents
-   of a site go on a watch list. A line that reaches ``min_share`` of all its site's
-   documents must reach it in at least one piece (if it fell short in every piece, the
-   sum would fall short too), so no learnable line is missed, and one piece puts at
-   most (lines per document) / ``min_share`` hashes on the list.
+1. *screen*: which line hashes may be learned (the watch list). The local engine
+   (`spill_screen`) shuffles (site, line hash) pairs into scratch files by line hash and
+   counts one file at a time: exact, and ``pairs_in_memory`` pairs at a time however
+   the sites' pages interleave. The Ray engine (`screen_shard`, one task per shard)
+   cuts each shard into pieces of at most ``chunk_docs`` documents and watches the
+   hashes that reach ``min_share`` of a piece's documents of a site: a line that
+   reaches the share over all its site's documents reaches it in at least one piece,
+   so nothing is missed; its list is longer (it grows when small sites interleave).
 2. *count*: each shard counts, exactly, the documents of every site that hold each
    watched hash, and keeps the text and two document ids of each; nothing else.
 
-Shard results are merged in shard order, so any engine that runs the per-shard steps
-(here the local loop, or Ray tasks) gets the same result.
+Both screens give every learnable line and pass 2 counts exactly, and shard results are
+merged in shard order, so the local and Ray engines give the same result.
 
 Content safety: a candidate is rejected when it looks like article prose shared by
 syndicated copies (a long line that also occurs in documents of other sites), when it
@@ -41,7 +43,6 @@ import tomllib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -65,8 +66,7 @@ SLUG_JUNK = re.compile(r"[^a-z0-9.-]+")
 PREFIX_SHAPE = re.compile(r"[A-Z]{2,5}")
 CATEGORY = "template"
 SITES_NOTED = 10  # sites noted per watched line: enough to decide, and bounded
-MAX_PARTITIONS = 256  # scratch files open at once in the local engine's shuffle
-SPILL_BUFFER = 8192  # uint64 values held per scratch file before writing
+SPILL_BUFFER_VALUES = 1 << 20  # uint64 values buffered for all scratch files together (8 MiB)
 PROFILES = ("article", "page")
 
 Shard = Callable[[], Iterable["LearnDocument"]]
@@ -98,8 +98,8 @@ class LearnSettings:
 
     ``prose_words`` and ``prose_sites``: a candidate of at least ``prose_words`` words
     found in documents of at least ``prose_sites`` sites (its own included) is taken for
-    syndicated article prose and rejected. ``chunk_docs`` bounds the documents screened
-    at once (memory, not results).
+    syndicated article prose and rejected. ``chunk_docs`` (Ray screen) and
+    ``pairs_in_memory`` (local screen) bound what is screened at once: memory, not results.
     """
 
     min_docs: int = 5
@@ -107,7 +107,7 @@ class LearnSettings:
     prose_words: int = 10
     prose_sites: int = 2
     chunk_docs: int = 4096
-    pairs_in_memory: int = 1 << 18
+    pairs_in_memory: int = 1 << 16
 
     def check(self) -> None:
         """Raise `ConfigError` naming the first setting out of range."""
@@ -117,8 +117,8 @@ class LearnSettings:
             raise ConfigError(f"--min-share must be above 0 and at most 1, not {self.min_share}")
         if self.prose_words < 1 or not 2 <= self.prose_sites <= SITES_NOTED:
             raise ConfigError(f"prose_words must be at least 1 and prose_sites from 2 to {SITES_NOTED}")
-        if self.chunk_docs < 1:
-            raise ConfigError(f"chunk_docs must be at least 1, not {self.chunk_docs}")
+        if self.chunk_docs < 1 or self.pairs_in_memory < 1:
+            raise ConfigError("chunk_docs and pairs_in_memory must be at least 1")
 
 
 def fold_line(line: str) -> str:
@@ -443,7 +443,7 @@ def spill_screen(
     needed = [
         max(settings.min_docs, reaches(census.group_docs[group], settings.min_share)) for group in groups
     ]
-    partitions = min(MAX_PARTITIONS, max(1, -(-census.lines // settings.pairs_in_memory)))
+    partitions = max(1, -(-census.lines // settings.pairs_in_memory))
     watch: set[int] = set()
     try:
         with tempfile.TemporaryDirectory(prefix="cleaner-learn-") as scratch:
@@ -464,24 +464,29 @@ def spill_screen(
 
 
 def spill_pairs(shards: Sequence[Shard], index: Mapping[str, int], paths: Sequence[Path]) -> None:
-    """Write each document's distinct (group number, line hash) pairs to the file its line hash picks."""
+    """Append each document's distinct (group number, line hash) pairs to the file its line hash picks.
+
+    Files are opened only to append a full buffer, so any number of them works; the
+    buffers share about 8 MiB.
+    """
     buffers = [array("Q") for _ in paths]
-    with ExitStack() as stack:
-        files = [stack.enter_context(path.open("wb")) for path in paths]
-        for shard in shards:
-            for document in shard():
-                group = index.get(document.group)
-                if group is None:
-                    continue
-                for key_hash in {line_hash(folded) for _, folded in document_lines(document.text)}:
-                    number = key_hash % len(paths)
-                    buffer = buffers[number]
-                    buffer.append(group)
-                    buffer.append(key_hash)
-                    if len(buffer) >= SPILL_BUFFER:
-                        buffer.tofile(files[number])
-                        del buffer[:]
-        for buffer, file in zip(buffers, files, strict=True):
+    size = max(512, SPILL_BUFFER_VALUES // len(paths))
+    for shard in shards:
+        for document in shard():
+            group = index.get(document.group)
+            if group is None:
+                continue
+            for key_hash in {line_hash(folded) for _, folded in document_lines(document.text)}:
+                number = key_hash % len(paths)
+                buffer = buffers[number]
+                buffer.append(group)
+                buffer.append(key_hash)
+                if len(buffer) >= size:
+                    with paths[number].open("ab") as file:
+                        buffer.tofile(file)
+                    del buffer[:]
+    for buffer, path in zip(buffers, paths, strict=True):
+        with path.open("ab") as file:
             buffer.tofile(file)
 
 
@@ -581,6 +586,10 @@ def plan_shards(
             )
         else:
             text_files.append(str(path))
+    if text_files and group_by:
+        raise ConfigError(
+            f"{text_files[0]}: --group-by needs records (JSONL or Parquet); text files form one group"
+        )
     for start in range(0, len(text_files), TEXT_FILES_PER_SHARD):
         shards.append(partial(read_text_files, tuple(text_files[start : start + TEXT_FILES_PER_SHARD])))
     return shards
@@ -796,14 +805,17 @@ def plan_rule_files(
 
 
 def write_rule_files(plans: Sequence[RuleFilePlan]) -> None:
-    """Check every planned file loads with its examples passing, then write each atomically."""
+    """Check every planned file loads with its examples passing, then write each atomically.
+
+    Files are checked one at a time, so memory holds one file's rules (ids and names are
+    unique across the files by construction).
+    """
     with tempfile.TemporaryDirectory() as scratch:
-        drafts = []
-        for number, plan in enumerate(plans):
-            draft = Path(scratch) / f"{number}-{plan.path.name}"
+        for plan in plans:
+            draft = Path(scratch) / plan.path.name
             draft.write_text(plan.text, encoding="utf-8")
-            drafts.append(draft)
-        load_rules(drafts, check_examples=True)  # a bug here must not reach a reviewer's folder
+            load_rules([draft], check_examples=True)  # a bug here must not reach a reviewer's folder
+            draft.unlink()
     for plan in plans:
         try:
             plan.path.parent.mkdir(parents=True, exist_ok=True)

@@ -259,11 +259,14 @@ def test_settings_out_of_range_are_a_clear_error():
 
 def test_ray_engine_gives_the_local_result(corpus, tmp_path):
     ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    started = not ray.is_initialized()  # another test may have a Ray instance running
+    if started:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         result = learn_with_ray(shards_of(corpus))
     finally:
-        ray.shutdown()
+        if started:
+            ray.shutdown()
     local = learn(shards_of(corpus))
     assert (result.candidates, result.group_docs) == (local.candidates, local.group_docs)
     assert_removes_template_only(corpus, load_rules(write_rules(result, tmp_path), check_examples=True))
@@ -465,6 +468,11 @@ def test_a_missing_input_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(app, ["learn", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "nope.jsonl: no such file or folder" in result.output
+    (tmp_path / "page.txt").write_text("Menu\n")
+    grouped = CliRunner().invoke(
+        app, ["learn", str(tmp_path / "page.txt"), "-o", str(tmp_path / "out"), "--group-by", "x"]
+    )
+    assert grouped.exit_code == 2 and "--group-by needs records" in grouped.output
 
 
 def test_ids_go_on_past_999_with_a_letter_and_next_runs_continue_after_them(corpus, tmp_path):
