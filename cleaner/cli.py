@@ -409,9 +409,12 @@ def corpus(
     extend_select: ExtendOpt = [],  # noqa: B006
     rules: RulesOpt = [],  # noqa: B006
     no_default_rules: NoDefaultOpt = False,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
     """Clean the text field of every record of JSONL or Parquet files, on all cores."""
-    cleaner = make_cleaner(profile, select, ignore, extend_select, rules, no_default_rules).cleaner_for("<corpus>")
+    settings = make_cleaner(profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated)
+    cleaner = settings.cleaner_for("<corpus>")
     if engine_regex:
         cleaner = Cleaner(cleaner.rules, profile=None, select=["ALL"], scanner=LineScanner())
     options = CorpusOptions(text_field, id_field, drop_empty, on_error.value, removed_output is not None)

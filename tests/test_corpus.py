@@ -210,3 +210,13 @@ def test_cli_engine_regex_gives_the_same_output(tmp_path: Path):
         args = ["corpus", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / f"{name}.jsonl"), "--workers", "1"]
         assert runner.invoke(app, [*args, *extra]).exit_code == 0
     assert (tmp_path / "fast.jsonl").read_bytes() == (tmp_path / "regex.jsonl").read_bytes()
+
+
+def test_corpus_follows_the_configuration_file(tmp_path: Path):
+    write_records(tmp_path / "in.jsonl", make_records(3))
+    (tmp_path / "cleaner.toml").write_text('ignore = ["ADS"]\n')
+    args = ["corpus", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl"), "--workers", "1"]
+    assert CliRunner().invoke(app, [*args, "--config", str(tmp_path / "cleaner.toml")]).exit_code == 0
+    assert [r["text"] for _, r in read_records(tmp_path / "out.jsonl")][1] == ARTICLE.replace("harbour", "harbour 1")
+    assert CliRunner().invoke(app, [*args, "--isolated"]).exit_code == 0
+    assert [r["text"] for _, r in read_records(tmp_path / "out.jsonl")][1] == CLEAN.replace("harbour", "harbour 1")
