@@ -56,10 +56,14 @@ def find_duplicates(
     first_seen: dict[str, int] = {}
     buckets: dict[str, list[int]] = {}
     registered: dict[str, int] = {}  # how many of a bucket's lines are in first_seen
+    index = view.index
+    cached_keys = lines.cached_keys
     for position in range(len(view)):
         if position in skip:
             continue
-        line_keys_ = lines.keys(position, min_words)
+        line_keys_ = cached_keys.get(index[position])  # inlined: this loop runs for every line
+        if line_keys_ is None:
+            line_keys_ = lines.keys(position, min_words)
         if not line_keys_:
             continue
         head, tail = line_keys_

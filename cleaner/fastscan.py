@@ -39,7 +39,7 @@ import regex
 from cleaner.matchers import LineScanner, View
 from cleaner.rules import Rule, fingerprint_rules
 
-CACHE_FORMAT = "2"  # bump when `skeleton` changes: the cache holds compiled skeletons
+CACHE_FORMAT = "3"  # bump when `skeleton` changes: the cache holds compiled skeletons
 # Characters that regex's case-insensitive matching may equate with an ASCII letter while
 # hyperscan's does not: the long s, the Kelvin sign, the dotted and dotless i.
 RISKY = regex.compile("[\u017f\u212a\u0130\u0131]")
@@ -82,7 +82,8 @@ class HyperscanScanner:
 
     ``cache_dir=None`` uses `default_cache_dir`; pass ``use_cache=False`` to build in
     memory only. The scanner pickles without its databases, so a worker process loads
-    them from the disk cache rather than receiving them.
+    them from the disk cache rather than receiving them. One scanner serves one thread
+    at a time (hyperscan's scratch space is per database); give each thread its own.
     """
 
     def __init__(self, cache_dir: Path | None = None, *, use_cache: bool = True) -> None:
@@ -216,7 +217,7 @@ class Unwidenable(Exception):
     """A construct `skeleton` cannot widen safely."""
 
 
-ZERO_WIDTH_ESCAPES = "bBAGmM<>"
+ZERO_WIDTH_ESCAPES = "bBmM<>"  # not \A or \G: they pin a match to the whole text, as regex scans it
 CLASS_ESCAPES = "dDwWsShHvVN"
 NAMED_ESCAPES = "pPN"
 

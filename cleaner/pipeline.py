@@ -52,7 +52,7 @@ def find_removals(
     """The sorted, disjoint removals the rules make from ``text``."""
     lines = split_lines(text)
     owners: dict[int, Claim] = {}
-    contents = tuple(line.strip() for line in lines)
+    contents = tuple(map(str.strip, lines))
     view = View(tuple(range(len(lines))), contents, name)
     scanner = scanner or LineScanner()
     folds: dict[str, dict[str, dict[int, Any]]] = {}  # per duplicate rule, kept across passes

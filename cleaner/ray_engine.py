@@ -185,9 +185,9 @@ def write_results(
         if audit is not None:
             audit.close()
     except BaseException:
-        for writer in [*writers.values(), audit]:
-            if writer is not None:
-                writer.abort()
+        for unfinished in [*writers.values(), audit]:
+            if unfinished is not None:
+                unfinished.abort()
         raise
     return stats
 

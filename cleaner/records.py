@@ -128,7 +128,7 @@ def import_optional(module: str, extra: str, path: Path | str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise DocumentError(f"{path}: this format needs {module}: pip install 'cleaner[{extra}]'") from None
+        raise DocumentError(f"{path}: needs {module}: pip install 'cleaner[{extra}]'") from None
 
 
 def read_jsonl_lines(path: Path | str) -> Iterator[tuple[int, bytes]]:
