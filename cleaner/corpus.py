@@ -25,6 +25,7 @@ import gzip
 import io
 import multiprocessing
 import os
+import signal
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
@@ -36,7 +37,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from cleaner.errors import CleanerError, DocumentError, RuleTimeout
-from cleaner.io import discover
+from cleaner.io import discover, held_signals
 from cleaner.model import CleanResult
 from cleaner.pipeline import Cleaner, default_cleaner
 from cleaner.records import (
@@ -341,8 +342,16 @@ WORKER_JOB: list[Job] = []
 
 
 def start_worker(job: Job) -> None:
-    """Process-pool initializer: keep this process's Job."""
+    """Process-pool initializer: keep this process's Job, and leave interruptions to the parent.
+
+    Workers start with SIGINT and SIGTERM held (the parent holds them while it starts
+    them). Ctrl-C reaches the whole process group, but only the parent acts on it: it
+    terminates the workers (SIGTERM), so a worker ignores SIGINT and lets SIGTERM through.
+    """
     WORKER_JOB[:] = [job]
+    if hasattr(signal, "pthread_sigmask"):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def run_worker_task(task: Task) -> ChunkResult:
@@ -488,11 +497,15 @@ def run_tasks(job: Job, tasks: Iterator[Task], workers: int) -> Iterator[ChunkRe
             yield run_task(job, task)
         return
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker, initargs=(job,))
+    with held_signals():  # an interruption inside multiprocessing's set-up leaves debris and noise
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker, initargs=(job,))
     pending: deque[Future[ChunkResult]] = deque()
     try:
         for task in tasks:
-            pending.append(pool.submit(run_worker_task, task))
+            # submit() may start a worker; a signal in mid-start would leave it half-born,
+            # printing a traceback, so signals wait until it is up.
+            with held_signals():
+                pending.append(pool.submit(run_worker_task, task))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 yield pending.popleft().result()
         while pending:

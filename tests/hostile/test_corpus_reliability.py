@@ -66,13 +66,23 @@ def make_text(chooser: random.Random) -> str:
     return "".join(line + chooser.choice(["\n", "\n", "\r\n", "\r"]) for line in lines)
 
 
-def write_corpus(path: Path, count: int, seed: int = 7) -> None:
+def write_corpus(path: Path, count: int, seed: int = 7, repeat: int = 1) -> None:
+    """``count`` generated records, written ``repeat`` times over (new ids): a big file, cheaply."""
     chooser = random.Random(seed)
+    texts = [make_text(chooser) for _ in range(count)]
     with path.open("w", encoding="utf-8") as handle:
-        for number in range(count):
-            handle.write(
-                json.dumps({"id": number, "text": make_text(chooser), "extra": [number, None]}) + "\n"
-            )
+        for round_ in range(repeat):
+            for number, text in enumerate(texts, round_ * count):
+                handle.write(json.dumps({"id": number, "text": text, "extra": [number, None]}) + "\n")
+
+
+def wait_for_file(folder: Path, suffix: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Wait until ``folder`` holds a file ending in ``suffix`` (the run is under way)."""
+    deadline = time.monotonic() + timeout
+    while not (folder.exists() and any(name.endswith(suffix) for name in os.listdir(folder))):
+        assert process.poll() is None, "the run ended before the signal could land"
+        assert time.monotonic() < deadline, f"no {suffix} file appeared in {timeout} s"
+        time.sleep(0.02)
 
 
 def reference_output(source: Path, folder: Path) -> bytes:
@@ -89,7 +99,7 @@ def reference_output(source: Path, folder: Path) -> bytes:
 )
 def test_interrupted_corpus_leaves_output_absent_or_complete(tmp_path, signum, whole_group):
     source = tmp_path / "in.jsonl"
-    write_corpus(source, 12_000)
+    write_corpus(source, 2_000, repeat=40)  # about 60 MB
     output = tmp_path / "out"
     process = subprocess.Popen(
         [
@@ -110,8 +120,7 @@ def test_interrupted_corpus_leaves_output_absent_or_complete(tmp_path, signum, w
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
-    time.sleep(3)
-    assert process.poll() is None, "the run should still be going when the signal lands"
+    wait_for_file(output, ".tmp", process, timeout=60)  # the first chunk is being written
     if whole_group:
         os.killpg(process.pid, signum)
     else:
@@ -134,7 +143,7 @@ def test_interrupted_corpus_of_several_files_finishes_each_or_leaves_it_absent(t
     inputs = tmp_path / "in"
     inputs.mkdir()
     for number in range(6):
-        write_corpus(inputs / f"part{number}.jsonl", 1_000, seed=number)
+        write_corpus(inputs / f"part{number}.jsonl", 1_000, seed=number, repeat=8)
     output = tmp_path / "out"
     process = subprocess.Popen(
         [sys.executable, "-m", "cleaner", "corpus", str(inputs), "-o", str(output), "--workers", "1"],
@@ -142,10 +151,7 @@ def test_interrupted_corpus_of_several_files_finishes_each_or_leaves_it_absent(t
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 60
-    while not (output.exists() and any(name.endswith(".jsonl") for name in os.listdir(output))):
-        assert time.monotonic() < deadline and process.poll() is None, "no output file was ever finished"
-        time.sleep(0.05)
+    wait_for_file(output, ".jsonl", process, timeout=60)  # the first output file is finished
     process.send_signal(signal.SIGINT)
     stderr = process.communicate(timeout=30)[1].decode()
     assert process.returncode == 130 and "Traceback" not in stderr
