@@ -19,12 +19,12 @@ repeat when two items or two quotes share them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import regex
 from rapidfuzz import fuzz, process
 
-from cleaner.matchers import LONG_LINE, View, count_words
+from cleaner.matchers import LONG_LINE, View
 from cleaner.rules import Rule
 
 NOT_WORD = regex.compile(r"[\W_]+")
@@ -32,6 +32,7 @@ NUMBER = regex.compile(r"\d+")
 DATA_NUMBERS = 3
 LIST_MARK = regex.compile(r"[-–—•*·]")  # noqa: RUF001 (the dashes are the point)
 KEY_LENGTH = 12
+END_CHARS = 32  # characters folded at each end of a line for its keys
 
 
 def fold(content: str) -> str:
@@ -59,35 +60,78 @@ def find_duplicates(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[in
 
 
 def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, int]]:
-    """Every ``(position, kept_position)`` pair of a line and the earlier line it repeats."""
+    """Every ``(position, kept_position)`` pair of a line and the earlier line it repeats.
+
+    Folding a whole line is the costly step and most lines repeat nothing, so a line's
+    keys come from its folded ends alone (`end_keys`), and it is folded whole only once
+    an earlier kept line shares one of its keys.
+    """
     min_words = rule.min_words if rule.min_words is not None else 6
     fuzzy = rule.threshold < 100
     first_seen: dict[str, int] = {}
-    folded_by_position: dict[int, str] = {}
+    folds: dict[int, str] = {}
     buckets: dict[str, list[int]] = {}
+    registered: dict[str, int] = {}  # how many of a bucket's lines are in first_seen
+
+    def folded_at(position: int) -> str:
+        if position not in folds:
+            folds[position] = fold(view.contents[position])
+        return folds[position]
+
     for position, content in enumerate(view.contents):
-        if position in skip or count_words(content, min_words) < min_words or LIST_MARK.match(content):
+        if position in skip or view.words(position) < min_words or LIST_MARK.match(content):
             continue
-        # A very long line is compared exactly as it stands: folding and fuzzy matching
-        # would cost seconds per line; such a repeat is then only left, never wrongly cut.
-        long = len(content) > LONG_LINE
-        folded = "\0" + content if long else fold(content)
-        if not folded or (not long and len(NUMBER.findall(folded)) >= DATA_NUMBERS):
+        if len(content) > LONG_LINE:
+            # A very long line is compared exactly as it stands: folding and fuzzy matching
+            # would cost seconds per line; such a repeat is then only left, never wrongly cut.
+            original = first_seen.setdefault("\0" + content, position)
+            if original != position:
+                yield position, original
             continue
+        if len(NUMBER.findall(content)) >= DATA_NUMBERS:
+            continue
+        line_keys = end_keys(content) or (keys(folded_at(position)) if folded_at(position) else None)
+        if line_keys is None:
+            continue
+        if line_keys[0] not in buckets and line_keys[1] not in buckets:  # no earlier line shares a key
+            for key in line_keys:
+                buckets.setdefault(key, []).append(position)
+            continue
+        folded = folded_at(position)
+        # An exact copy shares the head key: its bucket's lines go into first_seen.
+        head = buckets.get(line_keys[0], [])
+        for other in head[registered.get(line_keys[0], 0) :]:
+            first_seen.setdefault(folded_at(other), other)
+        registered[line_keys[0]] = len(head)
         original = first_seen.get(folded)
-        if original is None and fuzzy and not long:
-            original = find_near_copy(rule, folded, folded_by_position, buckets)
-            if original is not None and not same_numbers(folded, folded_by_position[original]):
+        if original is None and fuzzy:
+            original = find_near_copy(rule, folded, line_keys, folded_at, buckets)
+            if original is not None and not same_numbers(folded, folded_at(original)):
                 original = None
         if original is not None:
             yield position, original
             continue
         first_seen[folded] = position
-        if long:
-            continue
-        folded_by_position[position] = folded
-        for key in keys(folded):
+        for key in line_keys:
             buckets.setdefault(key, []).append(position)
+
+
+def end_keys(content: str) -> tuple[str, str] | None:
+    """The blocking keys of a line from its folded ends alone, or None when an end is too short.
+
+    Folding maps each character on its own and each run of non-word characters to one
+    space, so the fold of a line's first characters starts the fold of the line, and
+    likewise at the end: these are the keys `keys` gives for the whole folded line.
+
+    >>> line = "Photo: Reuters / AP -- the mayor speaks at the harbour on Tuesday"
+    >>> end_keys(line) == keys(fold(line))
+    True
+    """
+    head = fold(content[:END_CHARS])
+    tail = fold(content[-END_CHARS:])
+    if len(head) < KEY_LENGTH or len(tail) < KEY_LENGTH:
+        return None
+    return "<" + head[:KEY_LENGTH], ">" + tail[-KEY_LENGTH:]
 
 
 def same_numbers(folded: str, other: str) -> bool:
@@ -107,14 +151,15 @@ def keys(folded: str) -> tuple[str, str]:
 def find_near_copy(
     rule: Rule,
     folded: str,
-    folded_by_position: dict[int, str],
+    line_keys: tuple[str, str],
+    folded_at: Callable[[int], str],
     buckets: dict[str, list[int]],
 ) -> int | None:
     """The kept line, among the recent ones sharing a key, that ``folded`` repeats most closely."""
     candidates: dict[int, str] = {}
-    for key in keys(folded):
+    for key in line_keys:
         for other in buckets.get(key, ())[-rule.max_candidates :]:
-            candidates[other] = folded_by_position[other]
+            candidates[other] = folded_at(other)
     if not candidates:
         return None
     best = process.extractOne(

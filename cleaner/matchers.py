@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 import regex
@@ -25,6 +26,7 @@ WORD = regex.compile(r"\S+")
 # proposed to every rule instead, where the word and length guards reject them cheaply:
 # a 200 MB single-line document must not cost a full regex scan per rule.
 LONG_LINE = 10_000
+MAX_WORD_GUARD = 10_000  # no word guard compares with more words than this
 SCAN_CHUNK_CHARS = 1 << 18
 
 
@@ -64,12 +66,13 @@ def split_lines(text: str) -> list[str]:
     return LINE_PIECE.findall(text)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class View:
     """The lines still kept at one pass of the pipeline, as parallel sequences.
 
     ``index`` maps a view position to its 0-based line in the original; ``contents``
-    holds each line stripped of surrounding white space and its ending.
+    holds each line stripped of surrounding white space and its ending. Word counts are
+    computed once per view, when first asked for (no slots, so the cache can live here).
     """
 
     index: tuple[int, ...]
@@ -83,9 +86,15 @@ class View:
         """Whether the line at ``position`` holds only white space."""
         return not self.contents[position]
 
-    def words(self, position: int, limit: int | None = None) -> int:
-        """How many white-space separated words the line at ``position`` has (see `count_words`)."""
-        return count_words(self.contents[position], limit)
+    @cached_property
+    def word_counts(self) -> tuple[int, ...]:
+        """Each line's number of words; on a line past `LONG_LINE` characters, counting
+        stops past `MAX_WORD_GUARD`, more than any guard compares with."""
+        return tuple(count_words(content, MAX_WORD_GUARD) for content in self.contents)
+
+    def words(self, position: int) -> int:
+        """How many white-space separated words the line at ``position`` has (see `word_counts`)."""
+        return self.word_counts[position]
 
 
 class Scanner(Protocol):
@@ -126,7 +135,7 @@ class LineScanner:
     def candidate_lines(self, rules: Sequence[Rule], view: View) -> dict[str, list[int]]:
         """Candidate positions by rule id: the lines each rule's guards admit."""
         total = len(view)
-        words: list[int] | None = None
+        words: Sequence[int] | None = None
         found: dict[str, list[int]] = {}
         for rule in rules:
             if rule.pattern is None:
@@ -141,9 +150,7 @@ class LineScanner:
                 positions = [p for p in positions if len(contents[p]) <= limit]
             if rule.max_words is not None or rule.min_words is not None:
                 if words is None:
-                    # Counting stops early on very long lines: a 200 MB line costs no full split.
-                    cap = max(max(r.max_words or 0, r.min_words or 0) for r in rules)
-                    words = [count_words(content, cap) for content in view.contents]
+                    words = view.word_counts
                 low = rule.min_words if rule.min_words is not None else 0
                 high = rule.max_words if rule.max_words is not None else total + sum(words)
                 positions = [p for p in positions if low <= words[p] <= high]
@@ -208,7 +215,7 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     """
     found = []
     for position, content in enumerate(view.contents):
-        words = count_words(content, limit=JOINED_ARTICLE_FACTOR * min_words)
+        words = view.words(position)
         if words >= min_words and (words >= JOINED_ARTICLE_FACTOR * min_words or SENTENCE_END.search(content)):
             found.append(position)
     return (found[0], found[-1]) if found else None
@@ -239,7 +246,7 @@ def confirm_line(
     if rule.max_chars is not None and len(content) > rule.max_chars:
         return False
     if rule.max_words is not None or rule.min_words is not None:
-        words = view.words(position, limit=max(rule.max_words or 0, rule.min_words or 0))
+        words = view.words(position)
         if rule.max_words is not None and words > rule.max_words:
             return False
         if rule.min_words is not None and words < rule.min_words:
@@ -342,7 +349,7 @@ def block_end(rule: Rule, view: View, start: int) -> int:
     limit = total if rule.max_lines is None else min(total, start + rule.max_lines)
     while position < limit:
         if not view.is_blank(position):
-            if view.words(position, limit=rule.teaser_max_words) > rule.teaser_max_words:
+            if view.words(position) > rule.teaser_max_words:
                 break
             last = position
         position += 1

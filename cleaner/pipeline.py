@@ -43,6 +43,7 @@ from cleaner.model import CleanResult, Removal
 from cleaner.errors import RuleFileError
 from cleaner.rules import Rule, RuleSet, read_rules
 
+BULLET_STARTS = frozenset("*•·▪◦+o")
 BULLET = regex.compile(r"^(?:[*•·▪◦+]|o(?=\s+\p{Lu}))\s+")
 
 
@@ -112,7 +113,10 @@ def line_content(line: str) -> str:
     >>> line_content("   * Share on Facebook\\n")
     'Share on Facebook'
     """
-    return str(BULLET.sub("", line.strip()))
+    content = line.strip()
+    if content[:1] in BULLET_STARTS:  # most lines: no regex call
+        content = BULLET.sub("", content)
+    return content
 
 
 def run_pass(rules: RuleSet, view: View, scanner: Scanner, lines: list[str]) -> list[Claim]:
