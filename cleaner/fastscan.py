@@ -39,7 +39,7 @@ import regex
 from cleaner.matchers import LineScanner, View
 from cleaner.rules import Rule, fingerprint_rules
 
-CACHE_FORMAT = "3"  # bump when `skeleton` changes: the cache holds compiled skeletons
+CACHE_FORMAT = "4"  # bump when `skeleton` changes: the cache holds compiled skeletons
 # Characters that regex's case-insensitive matching may equate with an ASCII letter while
 # hyperscan's does not: the long s, the Kelvin sign, the dotted and dotless i.
 RISKY = regex.compile("[\u017f\u212a\u0130\u0131]")
@@ -238,9 +238,22 @@ def skeleton(pattern: str, caseless: bool) -> str | None:
     """
     out: list[str] = []
     position = 0
+    scopes = [caseless]  # caseless or not, per open group: (?i:...) scopes it
     try:
         while position < len(pattern):
-            atom, position = skeleton_atom(pattern, position, caseless)
+            if pattern.startswith("(?i:", position):
+                out.append("(?:")
+                scopes.append(True)
+                position += 4
+                continue
+            start, here = position, scopes[-1]
+            atom, position = skeleton_atom(pattern, position, here)
+            if pattern[start] == "(" and atom == "(?:":
+                scopes.append(here)
+            elif pattern[start] == ")" and len(scopes) > 1:
+                scopes.pop()
+            if here and not caseless and len(atom) == 1 and atom.isascii() and atom.isalpha():
+                atom = f"[{atom.lower()}{atom.upper()}]"  # caseless in scope only
             out.append(atom)
     except Unwidenable:
         return None
@@ -290,8 +303,10 @@ def skeleton_escape(pattern: str, i: int, caseless: bool) -> tuple[str, int]:
         return "", i + 2
     if e == "n":
         return "\\n", i + 2
+    if e in "123456789" and not pattern[i + 2 : i + 3].isdigit():
+        return "(?:.*)", i + 2  # a back reference matches some text: any text is wider
     if e.isalnum():
-        raise Unwidenable  # back references, \x and \u escapes, and escapes we do not know
+        raise Unwidenable  # \x and \u escapes, and escapes we do not know
     return literal(e, caseless), i + 2
 
 

@@ -84,7 +84,7 @@ def test_scanners_agree_on_the_samples(hyperscan_scanner, sample: Path, profile:
 def test_skeleton_matches_wherever_the_pattern_matches(rule):
     assert rule.pattern is not None
     wide = skeleton(rule.pattern.pattern, bool(rule.pattern.flags & regex.IGNORECASE))
-    if wide is None:  # refused (a backreference, say): this rule is scanned by regex alone
+    if wide is None:  # refused (inline flags, say): this rule is scanned by regex alone
         return
     compiled = regex.compile(wide, rule.pattern.flags)
     for text in rule.examples.remove + rule.examples.keep:
@@ -94,8 +94,14 @@ def test_skeleton_matches_wherever_the_pattern_matches(rule):
 
 
 def test_skeleton_refuses_what_it_cannot_widen():
-    assert skeleton(r"^(\w+) \1$", False) is None
     assert skeleton(r"(?i)^share$", False) is None
+    assert skeleton(r"^\x41$", False) is None
+
+
+def test_skeleton_widens_back_references_and_scoped_case():
+    assert skeleton(r"^(\w+) \1$", False) == "^(?:.+) (?:.*)$"
+    assert skeleton(r"^a(?i:bc)d$", False) == "^a(?:[bB][cC])d$"
+    assert skeleton(r"^a(?i:bc)d$", True) == "^a(?:bc)d$"  # the whole pattern is caseless already
     assert skeleton(r"^a(?=b)", False) == "^a"
     assert skeleton(r"\N{EM DASH}x{2,}", False) == ".x+"
     assert skeleton(r"\X+y", False) == "(?:.+)+y"
@@ -120,20 +126,21 @@ def test_the_database_is_cached_on_disk_and_loaded(tmp_path: Path, monkeypatch: 
 
 @needs_hyperscan
 def test_a_pattern_hyperscan_refuses_falls_back_to_regex(tmp_path: Path):
-    (tmp_path / "backref.toml").write_text(
+    (tmp_path / "flags.toml").write_text(
         """
 [[rule]]
 id = "TST001"
-name = "test.doubled-word-line"
+name = "test.bye-line"
 kind = "line"
 category = "test"
-reason = "A line that is one word said twice"
-pattern = '''^(\\w+) \\1$'''
-examples.remove = ["bye bye"]
+reason = "A line that says bye twice, in any case (inline flags: refused by the skeleton)"
+pattern = '''(?i)^bye bye$'''
+examples.remove = ["bye BYE"]
 examples.keep = ["bye now"]
 """
     )
-    rules = RuleSet((*BUILTIN.rules, *load_rules([tmp_path / "backref.toml"]).rules))
+    assert skeleton("(?i)^bye bye$", False) is None
+    rules = RuleSet((*BUILTIN.rules, *load_rules([tmp_path / "flags.toml"]).rules))
     cleaner = Cleaner(rules, profile="article", extend_select=["TST001"], scanner=HyperscanScanner(tmp_path))
     result = cleaner.clean("Real text here.\nbye bye\nAdvertisement\n")
     assert [r.rule_id for r in result.removals] == ["TST001", "ADS001"]
