@@ -61,18 +61,24 @@ class OutputFormat(str, Enum):
 
 
 PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (walked in sorted order).")]
-ProfileOpt = Annotated[str | None, typer.Option(help=f"Rule profile: {', '.join(PROFILES)} (default: article).")]
+ProfileOpt = Annotated[
+    str | None, typer.Option(help=f"Rule profile: {', '.join(PROFILES)} (default: article).")
+]
 SelectOpt = Annotated[list[str], typer.Option("--select", help="Only these rules (id, id prefix or name).")]
-IgnoreOpt = Annotated[list[str], typer.Option("--ignore", help="Leave out these rules (id, id prefix or name).")]
+IgnoreOpt = Annotated[
+    list[str], typer.Option("--ignore", help="Leave out these rules (id, id prefix or name).")
+]
 ExtendOpt = Annotated[list[str], typer.Option("--extend-select", help="Add these rules to the profile's.")]
 RulesOpt = Annotated[list[Path], typer.Option("--rules", help="Extra rule file or folder (repeatable).")]
 NoDefaultOpt = Annotated[bool, typer.Option("--no-default-rules", help="Do not load the built-in rules.")]
 ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", help="Use this configuration file (a cleaner.toml or a pyproject.toml).")
+    Path | None,
+    typer.Option("--config", help="Use this configuration file (a cleaner.toml or a pyproject.toml)."),
 ]
 IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")]
 ExcludeOpt = Annotated[
-    list[str], typer.Option("--exclude", help="Leave out files matching this glob (repeatable; replaces the file's).")
+    list[str],
+    typer.Option("--exclude", help="Leave out files matching this glob (repeatable; replaces the file's)."),
 ]
 
 
@@ -114,7 +120,10 @@ def make_cleaner(
     try:
         return resolve_settings(options, Path.cwd())
     except RuleFileError as error:
-        fail("\n".join(error.problems) + f"\n{len(error.problems)} problem(s) in rule files; nothing was cleaned")
+        fail(
+            "\n".join(error.problems)
+            + f"\n{len(error.problems)} problem(s) in rule files; nothing was cleaned"
+        )
     except ConfigError as error:
         fail(str(error))
 
@@ -142,7 +151,8 @@ def check(
     fix: Annotated[bool, typer.Option("--fix", help="Rewrite files in place (atomically).")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print a plain unified diff instead.")] = False,
     output_format: Annotated[
-        OutputFormat, typer.Option("--output-format", help="full, concise, json, json-lines, github or sarif.")
+        OutputFormat,
+        typer.Option("--output-format", help="full, concise, json, json-lines, github or sarif."),
     ] = OutputFormat.full,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Print removals per rule instead of each removal.")
@@ -157,11 +167,15 @@ def check(
         bool, typer.Option("--show-fixes", help="With --fix, also report the removals that were fixed.")
     ] = False,
     baseline: Annotated[
-        Path | None, typer.Option("--baseline", help="Baseline file (default: cleaner-baseline.json by the config).")
+        Path | None,
+        typer.Option("--baseline", help="Baseline file (default: cleaner-baseline.json by the config)."),
     ] = None,
-    no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Report everything, baseline or not.")] = False,
+    no_baseline: Annotated[
+        bool, typer.Option("--no-baseline", help="Report everything, baseline or not.")
+    ] = False,
     write_baseline: Annotated[
-        bool, typer.Option("--write-baseline", help="Accept every current removal: record them in the baseline.")
+        bool,
+        typer.Option("--write-baseline", help="Accept every current removal: record them in the baseline."),
     ] = False,
     profile: ProfileOpt = None,
     select: SelectOpt = [],  # noqa: B006 (typer reads defaults, never mutates them)
@@ -175,7 +189,15 @@ def check(
 ) -> None:
     """Report what would be removed; --fix rewrites the files (and prints Fixing <file>)."""
     settings = make_cleaner(
-        profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated, exclude=exclude
+        profile,
+        select,
+        ignore,
+        extend_select,
+        rules,
+        no_default_rules,
+        config=config,
+        isolated=isolated,
+        exclude=exclude,
     )
     baseline_file = baseline or settings.baseline_path()
     if write_baseline and (fix or no_baseline):
@@ -198,9 +220,17 @@ def check(
         reported.add(outcome.result)
         name = str(outcome.path)
         if not statistics:
-            write(render_unified_diff(name, outcome.result) if diff else renderer.document(name, outcome.result))
-    write(render_statistics(reported, output_format.value) if statistics else "" if diff else renderer.finish())
-    if output_format in (OutputFormat.full, OutputFormat.concise) and not (statistics or diff) and reported.counts:
+            write(
+                render_unified_diff(name, outcome.result) if diff else renderer.document(name, outcome.result)
+            )
+    write(
+        render_statistics(reported, output_format.value) if statistics else "" if diff else renderer.finish()
+    )
+    if (
+        output_format in (OutputFormat.full, OutputFormat.concise)
+        and not (statistics or diff)
+        and reported.counts
+    ):
         err.print(reported.table())
     remaining = reported.changed - (fixed if show_fixes else 0)
     raise typer.Exit(check_exit_code(errors, remaining, fixed, exit_zero, exit_non_zero_on_fix))
@@ -222,11 +252,15 @@ def record_baseline(paths: list[Path], settings: Settings, path: Path) -> NoRetu
     if problems:
         fail(f"{path}: not written: {len(problems)} file(s) could not be read")
     guarded(lambda: new.write(path))
-    err.print(f"Wrote {sum(new.entries.values())} accepted removal(s) to {path}", markup=False, highlight=False)
+    err.print(
+        f"Wrote {sum(new.entries.values())} accepted removal(s) to {path}", markup=False, highlight=False
+    )
     raise typer.Exit(0)
 
 
-def check_exit_code(errors: bool, remaining: int, fixed: int, exit_zero: bool, exit_non_zero_on_fix: bool) -> int:
+def check_exit_code(
+    errors: bool, remaining: int, fixed: int, exit_zero: bool, exit_non_zero_on_fix: bool
+) -> int:
     """2 on any error; else 1 if removals remain, or files were fixed under --exit-non-zero-on-fix; else 0.
 
     >>> check_exit_code(False, 3, 0, True, False), check_exit_code(False, 0, 2, False, True)
@@ -266,7 +300,15 @@ def diff(
 ) -> None:
     """Show, per document, each line that would be removed, in context, with its rule and reason."""
     cleaner = make_cleaner(
-        profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated, exclude=exclude
+        profile,
+        select,
+        ignore,
+        extend_select,
+        rules,
+        no_default_rules,
+        config=config,
+        isolated=isolated,
+        exclude=exclude,
     )
     tally = Tally()
     errors = False
@@ -284,7 +326,9 @@ def diff(
 @app.command()
 def clean(
     path: Annotated[str, typer.Argument(help="A file, a folder (with -o), or - for standard input.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write cleaned copies into this folder.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write cleaned copies into this folder.")
+    ] = None,
     profile: ProfileOpt = None,
     select: SelectOpt = [],  # noqa: B006
     ignore: IgnoreOpt = [],  # noqa: B006
@@ -297,7 +341,15 @@ def clean(
 ) -> None:
     """Print the cleaned text (for pipes), or write cleaned copies with -o DIR."""
     cleaner = make_cleaner(
-        profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated, exclude=exclude
+        profile,
+        select,
+        ignore,
+        extend_select,
+        rules,
+        no_default_rules,
+        config=config,
+        isolated=isolated,
+        exclude=exclude,
     )
     if path == "-":
         guarded(lambda: clean_stdin(cleaner))
@@ -346,8 +398,15 @@ def list_rules(
         table.add_column(column)
     for rule in load_all_rules(rules, no_default_rules, config=config, isolated=isolated):
         if profile is None or profile in rule.profiles:
-            cells = (rule.id, rule.name, rule.kind, rule.category, ",".join(rule.profiles),
-                     "on" if rule.enabled else "opt-in", rule.reason)
+            cells = (
+                rule.id,
+                rule.name,
+                rule.kind,
+                rule.category,
+                ",".join(rule.profiles),
+                "on" if rule.enabled else "opt-in",
+                rule.reason,
+            )
             table.add_row(*(Text(cell) for cell in cells))  # Text: a reason may hold [brackets]
     out.print(table)
 
@@ -364,8 +423,12 @@ def explain_rule(
     rule = load_all_rules(rules, no_default_rules, config=config, isolated=isolated).get(key)
     if rule is None:
         fail(f"no rule named {key!r}; see `cleaner rules`")
-    lines = [f"{rule.id} {rule.name} ({rule.kind}, {rule.category}; profiles: {', '.join(rule.profiles)};"
-             f" {'on by default' if rule.enabled else 'opt-in'})", f"Reason: {rule.reason}", f"Defined in {rule.source}"]
+    lines = [
+        f"{rule.id} {rule.name} ({rule.kind}, {rule.category}; profiles: {', '.join(rule.profiles)};"
+        f" {'on by default' if rule.enabled else 'opt-in'})",
+        f"Reason: {rule.reason}",
+        f"Defined in {rule.source}",
+    ]
     if rule.description:
         lines += ["", rule.description]
     if rule.pattern is not None:
@@ -391,18 +454,35 @@ class Engine(str, Enum):
 
 @app.command()
 def corpus(
-    inputs: Annotated[list[Path], typer.Argument(help="JSONL (.jsonl, .jsonl.gz, .jsonl.zst) or Parquet files, or folders of them.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Output file, or folder for several inputs or a folder.")],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="JSONL (.jsonl, .jsonl.gz, .jsonl.zst) or Parquet files, or folders of them."),
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Output file, or folder for several inputs or a folder.")
+    ],
     text_field: Annotated[str, typer.Option(help="The field holding the text to clean.")] = "text",
     id_field: Annotated[str, typer.Option(help="The field naming a record in the audit trail.")] = "id",
-    drop_empty: Annotated[bool, typer.Option("--drop-empty", help="Leave out records whose cleaned text is blank.")] = False,
-    removed_output: Annotated[Path | None, typer.Option(help="Audit trail: one JSON line per changed document.")] = None,
+    drop_empty: Annotated[
+        bool, typer.Option("--drop-empty", help="Leave out records whose cleaned text is blank.")
+    ] = False,
+    removed_output: Annotated[
+        Path | None, typer.Option(help="Audit trail: one JSON line per changed document.")
+    ] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
-    stats_json: Annotated[Path | None, typer.Option(help="Write the statistics as JSON to this file.")] = None,
-    on_error: Annotated[OnError, typer.Option(help="stop, or skip (and list) records that cannot be cleaned.")] = OnError.stop,
-    engine: Annotated[Engine, typer.Option(help="local processes, or ray (pip install 'cleaner[ray]').")] = Engine.local,
+    stats_json: Annotated[
+        Path | None, typer.Option(help="Write the statistics as JSON to this file.")
+    ] = None,
+    on_error: Annotated[
+        OnError, typer.Option(help="stop, or skip (and list) records that cannot be cleaned.")
+    ] = OnError.stop,
+    engine: Annotated[
+        Engine, typer.Option(help="local processes, or ray (pip install 'cleaner[ray]').")
+    ] = Engine.local,
     address: Annotated[str | None, typer.Option(help="Ray cluster address (with --engine ray).")] = None,
-    engine_regex: Annotated[bool, typer.Option("--engine-regex", help="Pure regex matching, no hyperscan.")] = False,
+    engine_regex: Annotated[
+        bool, typer.Option("--engine-regex", help="Pure regex matching, no hyperscan.")
+    ] = False,
     profile: ProfileOpt = "article",
     select: SelectOpt = [],  # noqa: B006
     ignore: IgnoreOpt = [],  # noqa: B006
@@ -413,7 +493,9 @@ def corpus(
     isolated: IsolatedOpt = False,
 ) -> None:
     """Clean the text field of every record of JSONL or Parquet files, on all cores."""
-    settings = make_cleaner(profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated)
+    settings = make_cleaner(
+        profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated
+    )
     cleaner = settings.cleaner_for("<corpus>")
     if engine_regex:
         cleaner = Cleaner(cleaner.rules, profile=None, select=["ALL"], scanner=LineScanner())
@@ -421,13 +503,24 @@ def corpus(
     if engine is Engine.ray:
         from cleaner.ray_engine import clean_corpus_ray  # noqa: PLC0415 (optional, heavy)
 
-        stats: CorpusStats = guarded(lambda: clean_corpus_ray(
-            inputs, output, cleaner, options, address=address, removed_output=removed_output))
+        stats: CorpusStats = guarded(
+            lambda: clean_corpus_ray(
+                inputs, output, cleaner, options, address=address, removed_output=removed_output
+            )
+        )
     else:
         with corpus_progress() as progress:
-            stats = guarded(lambda: clean_corpus(
-                inputs, output, cleaner, options, workers=workers or default_workers(),
-                removed_output=removed_output, progress=progress))
+            stats = guarded(
+                lambda: clean_corpus(
+                    inputs,
+                    output,
+                    cleaner,
+                    options,
+                    workers=workers or default_workers(),
+                    removed_output=removed_output,
+                    progress=progress,
+                )
+            )
     for problem in [*stats.skipped, *stats.timeouts][:20]:
         err.print(problem, markup=False, style="yellow")
     err.print(render_corpus_stats(stats))
@@ -443,7 +536,12 @@ def corpus_progress() -> Iterator[Callable[[CorpusStats, int, int], None] | None
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn  # noqa: PLC0415
 
-    columns = (TextColumn("{task.fields[documents]:,} documents"), BarColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.fields[documents]:,} documents"),
+        BarColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("corpus", total=None, documents=0)
 
@@ -455,18 +553,35 @@ def corpus_progress() -> Iterator[Callable[[CorpusStats, int, int], None] | None
 
 @app.command()
 def learn(
-    paths: Annotated[list[Path], typer.Argument(help="Text files (one document each), JSONL or Parquet, or folders.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="A .toml file (one site), or a folder: one file per site.")],
-    group_by: Annotated[str | None, typer.Option(help="Record field naming the site (default: the host of 'url'; \"\" for one group).")] = None,
-    min_docs: Annotated[int, typer.Option(help="Learn a line found in at least this many documents of a site...")] = 5,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Text files (one document each), JSONL or Parquet, or folders.")
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="A .toml file (one site), or a folder: one file per site.")
+    ],
+    group_by: Annotated[
+        str | None,
+        typer.Option(help="Record field naming the site (default: the host of 'url'; \"\" for one group)."),
+    ] = None,
+    min_docs: Annotated[
+        int, typer.Option(help="Learn a line found in at least this many documents of a site...")
+    ] = 5,
     min_share: Annotated[float, typer.Option(help="...and in at least this share of them.")] = 0.3,
-    explain: Annotated[bool, typer.Option("--explain", help="Print why each candidate line was learned or rejected.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Print why each candidate line was learned or rejected.")
+    ] = False,
     text_field: Annotated[str, typer.Option(help="Record field holding the text.")] = "text",
     id_field: Annotated[str, typer.Option(help="Record field naming the document in descriptions.")] = "id",
     id_prefix: Annotated[str, typer.Option(help="Letters of the learned rule ids.")] = "LRN",
-    id_start: Annotated[int | None, typer.Option(help="First id number (default: after the ids already in the folder).")] = None,
-    engine: Annotated[Engine, typer.Option(help="local, or ray (pip install 'cleaner\\[ray]').")] = Engine.local,
-    address: Annotated[str | None, typer.Option(help="Ray cluster address (default: a local instance).")] = None,
+    id_start: Annotated[
+        int | None, typer.Option(help="First id number (default: after the ids already in the folder).")
+    ] = None,
+    engine: Annotated[
+        Engine, typer.Option(help="local, or ray (pip install 'cleaner\\[ray]').")
+    ] = Engine.local,
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (default: a local instance).")
+    ] = None,
 ) -> None:
     """Learn the lines each site repeats on its pages, and write them as rule files to review."""
     from cleaner import learn as learning  # noqa: PLC0415 (only this command needs it)
@@ -484,10 +599,17 @@ def learn(
         for candidate in result.candidates:
             out.print(candidate.explain(), markup=False, highlight=False)
     for plan in plans if len(plans) <= 20 else []:  # a broad crawl's thousands of sites: the total only
-        err.print(f"{plan.site}: {plan.rules} line(s) learned from {result.group_docs[plan.group]} documents "
-                  f"-> {plan.path}", markup=False, highlight=False)
-    err.print(f"{sum(p.rules for p in plans)} line(s) learned for {len(plans)} of {len(result.groups())} site(s) "
-              f"from {sum(result.group_docs.values())} documents; review the files before use", markup=False)
+        err.print(
+            f"{plan.site}: {plan.rules} line(s) learned from {result.group_docs[plan.group]} documents "
+            f"-> {plan.path}",
+            markup=False,
+            highlight=False,
+        )
+    err.print(
+        f"{sum(p.rules for p in plans)} line(s) learned for {len(plans)} of {len(result.groups())} site(s) "
+        f"from {sum(result.group_docs.values())} documents; review the files before use",
+        markup=False,
+    )
 
 
 def run_guarded(outcomes: Iterable[FileOutcome]) -> Iterator[FileOutcome]:
@@ -533,7 +655,10 @@ def main() -> None:
             raise
     if not received:
         return
-    err.print(f"interrupted by {signal.Signals(received[0]).name}: every file is either as it was or fully written", markup=False)
+    err.print(
+        f"interrupted by {signal.Signals(received[0]).name}: every file is either as it was or fully written",
+        markup=False,
+    )
     sys.exit(128 + received[0])
 
 

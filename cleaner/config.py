@@ -147,7 +147,9 @@ def parse_config(table: Mapping[str, Any], path: Path, prefix: str) -> FileConfi
 
     for key in table:
         if key == "tool" and not prefix:
-            problems.append(f"{path}: tool: in {path.name}, options go at the top level, without [tool.cleaner]")
+            problems.append(
+                f"{path}: tool: in {path.name}, options go at the top level, without [tool.cleaner]"
+            )
         elif key not in KEYS:
             close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(KEYS)}"

@@ -53,8 +53,8 @@ import regex
 from cleaner.errors import CleanerError, ConfigError, DocumentError
 from cleaner.io import discover, read_document, write_atomically
 from cleaner.matchers import split_lines
-from cleaner.records import JSONL_SUFFIXES, PARQUET_SUFFIXES, read_records
 from cleaner.pipeline import load_rules
+from cleaner.records import JSONL_SUFFIXES, PARQUET_SUFFIXES, read_records
 from cleaner.rules import builtin_rules_dir
 
 SPACES = re.compile(r"\s+")

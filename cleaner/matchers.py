@@ -45,6 +45,8 @@ def count_words(content: str, limit: int | None = None) -> int:
         if count > limit:
             break
     return count
+
+
 # A line this many times longer than a running-text line is a whole article joined on one line.
 JOINED_ARTICLE_FACTOR = 20
 SENTENCE_END = regex.compile(r"[.!?…][\"'”’)\]]*$")  # noqa: RUF001 (closing quotes)
@@ -119,7 +121,9 @@ class RegexScanner:
         short = [position for position, content in enumerate(view.contents) if len(content) <= LONG_LINE]
         long_lines = sorted(set(range(len(view))) - set(short))
         return {
-            rule.id: sorted(scan_lines(rule, view, short) + long_lines) for rule in rules if rule.pattern is not None
+            rule.id: sorted(scan_lines(rule, view, short) + long_lines)
+            for rule in rules
+            if rule.pattern is not None
         }
 
 
@@ -216,7 +220,9 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     found = []
     for position, content in enumerate(view.contents):
         words = view.words(position)
-        if words >= min_words and (words >= JOINED_ARTICLE_FACTOR * min_words or SENTENCE_END.search(content)):
+        if words >= min_words and (
+            words >= JOINED_ARTICLE_FACTOR * min_words or SENTENCE_END.search(content)
+        ):
             found.append(position)
     return (found[0], found[-1]) if found else None
 
@@ -234,9 +240,7 @@ def outside_text(rule: Rule, view: View, position: int, bounds: Bounds) -> bool:
     return span is not None and not span[0] <= position <= span[1]
 
 
-def confirm_line(
-    rule: Rule, view: View, position: int, bounds: Bounds | None = None
-) -> bool:
+def confirm_line(rule: Rule, view: View, position: int, bounds: Bounds | None = None) -> bool:
     """Whether the rule's pattern matches the line alone and its guards admit it.
 
     Pass the same ``bounds`` dict for every line of one view, so the running-text span

@@ -29,6 +29,7 @@ from pathlib import Path
 import regex
 
 from cleaner.dedup import find_duplicates
+from cleaner.errors import RuleFileError
 from cleaner.fastscan import default_scanner
 from cleaner.matchers import (
     LineScanner,
@@ -40,7 +41,6 @@ from cleaner.matchers import (
     split_lines,
 )
 from cleaner.model import CleanResult, Removal
-from cleaner.errors import RuleFileError
 from cleaner.rules import Rule, RuleSet, read_rules
 
 BULLET_STARTS = frozenset("*•·▪◦+o")
@@ -294,10 +294,14 @@ def check_rule_examples(rules: Iterable[Rule]) -> list[str]:
             one_line = "\n" not in text.rstrip("\r\n")
             if not removals or (one_line and removals[0].text != text):
                 what = "does not remove" if removals else "removes nothing from"
-                problems.append(f"{rule.source}: {rule.id}.examples.remove[{number}]: the rule {what} {text[:60]!r}")
+                problems.append(
+                    f"{rule.source}: {rule.id}.examples.remove[{number}]: the rule {what} {text[:60]!r}"
+                )
         for number, text in enumerate(rule.examples.keep, 1):
             if find_removals(text, alone):
-                problems.append(f"{rule.source}: {rule.id}.examples.keep[{number}]: the rule removes something from {text[:60]!r}")
+                problems.append(
+                    f"{rule.source}: {rule.id}.examples.keep[{number}]: the rule removes something from {text[:60]!r}"
+                )
     return problems
 
 
@@ -319,7 +323,9 @@ class Cleaner:
         scanner: Scanner | None = None,
     ) -> None:
         all_rules = rules if rules is not None else load_rules(check_examples=False)
-        self.rules = all_rules.select(profile=profile, select=select, ignore=ignore, extend_select=extend_select)
+        self.rules = all_rules.select(
+            profile=profile, select=select, ignore=ignore, extend_select=extend_select
+        )
         self.scanner = scanner if scanner is not None else default_scanner()
 
     def clean(self, text: str, *, name: str = "<text>") -> CleanResult:

@@ -195,8 +195,10 @@ class Tally:
 
     def table(self) -> Table:
         """The per-rule table shown at the end of a run."""
-        table = Table(title=f"Removals by rule ({self.changed} of {self.documents} documents changed)",
-                      title_justify="left")
+        table = Table(
+            title=f"Removals by rule ({self.changed} of {self.documents} documents changed)",
+            title_justify="left",
+        )
         table.add_column("rule")
         table.add_column("removals", justify="right")
         table.add_column("characters", justify="right")
@@ -204,7 +206,9 @@ class Tally:
         for rule_id in sorted(self.counts):
             reason = Text(self.reasons[rule_id])  # Text: a reason may hold [brackets]
             table.add_row(rule_id, str(self.counts[rule_id]), str(self.chars[rule_id]), reason)
-        table.add_row("total", str(sum(self.counts.values())), str(sum(self.chars.values())), "", style="bold")
+        table.add_row(
+            "total", str(sum(self.counts.values())), str(sum(self.chars.values())), "", style="bold"
+        )
         return table
 
 
@@ -369,8 +373,14 @@ def sarif_result(name: str, removal: Removal, rule_index: int | None) -> dict[st
         result["ruleIndex"] = rule_index
     result["level"] = "warning"
     result["message"] = {"text": describe(removal)}
-    region = {"startLine": removal.first_line, "endLine": removal.last_line, "snippet": {"text": removal.text}}
-    result["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": sarif_uri(name)}, "region": region}}]
+    region = {
+        "startLine": removal.first_line,
+        "endLine": removal.last_line,
+        "snippet": {"text": removal.text},
+    }
+    result["locations"] = [
+        {"physicalLocation": {"artifactLocation": {"uri": sarif_uri(name)}, "region": region}}
+    ]
     result["partialFingerprints"] = {"cleanerContent/v1": content_hash(removal)}
     return result
 
@@ -454,13 +464,22 @@ class FindingsRenderer:
             "version": tool_version(),
             "rules": [sarif_rule(rule) for rule in self.rules],
         }
-        return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": self.results}]}
+        return {
+            "$schema": SARIF_SCHEMA,
+            "version": "2.1.0",
+            "runs": [{"tool": {"driver": driver}, "results": self.results}],
+        }
 
 
 def render_statistics(tally: Tally, output_format: str) -> str:
     """Removals per rule, as ``ruff --statistics`` prints them (JSON for the JSON formats)."""
     rows = [
-        {"code": rule_id, "count": tally.counts[rule_id], "characters": tally.chars[rule_id], "reason": tally.reasons[rule_id]}
+        {
+            "code": rule_id,
+            "count": tally.counts[rule_id],
+            "characters": tally.chars[rule_id],
+            "reason": tally.reasons[rule_id],
+        }
         for rule_id in sorted(tally.counts, key=lambda rule_id: (-tally.counts[rule_id], rule_id))
     ]
     if output_format in ("json", "json-lines", "sarif"):
@@ -481,10 +500,20 @@ def render_corpus_stats(stats: CorpusStats) -> Table:
         ),
         title_justify="left",
     )
-    for column, justify in (("rule", "left"), ("removals", "right"), ("characters", "right"), ("reason", "left")):
+    for column, justify in (
+        ("rule", "left"),
+        ("removals", "right"),
+        ("characters", "right"),
+        ("reason", "left"),
+    ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for rule_id in sorted(stats.removals):
-        table.add_row(rule_id, f"{stats.removals[rule_id]:,}", f"{stats.characters[rule_id]:,}", Text(stats.reasons[rule_id]))
+        table.add_row(
+            rule_id,
+            f"{stats.removals[rule_id]:,}",
+            f"{stats.characters[rule_id]:,}",
+            Text(stats.reasons[rule_id]),
+        )
     table.add_row(
         "total", f"{sum(stats.removals.values()):,}", f"{sum(stats.characters.values()):,}", "", style="bold"
     )

@@ -159,9 +159,7 @@ class RuleSet:
             chosen = [rule for rule in self.rules if matches_any(rule, select)]
         else:
             chosen = [
-                rule
-                for rule in self.rules
-                if rule.enabled and (profile is None or profile in rule.profiles)
+                rule for rule in self.rules if rule.enabled and (profile is None or profile in rule.profiles)
             ]
         chosen += [rule for rule in self.rules if rule not in chosen and matches_any(rule, extend_select)]
         chosen = [rule for rule in chosen if not matches_any(rule, ignore)]
@@ -171,7 +169,15 @@ class RuleSet:
 
     def with_settings(self, settings: dict[str, dict[str, Any]]) -> RuleSet:
         """Override numeric settings per rule id, e.g. ``{"DUP001": {"threshold": 95}}``."""
-        allowed = {"threshold", "min_words", "max_words", "max_chars", "max_candidates", "max_copies", "timeout"}
+        allowed = {
+            "threshold",
+            "min_words",
+            "max_words",
+            "max_chars",
+            "max_candidates",
+            "max_copies",
+            "timeout",
+        }
         problems = []
         rules = list(self.rules)
         for key, values in settings.items():
@@ -395,7 +401,9 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
     )
 
 
-def read_string_list(table: dict[str, Any], name: str, fail: Any, allowed: Sequence[str] = ()) -> tuple[str, ...]:
+def read_string_list(
+    table: dict[str, Any], name: str, fail: Any, allowed: Sequence[str] = ()
+) -> tuple[str, ...]:
     """A list of strings from the table (empty when absent), checked against ``allowed``."""
     value = table.get(name, [])
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):

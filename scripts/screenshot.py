@@ -1,6 +1,6 @@
 """Regenerate docs/diff-view.svg: the review view of the seed sample, as the README shows it.
 
-    python scripts/screenshot.py
+python scripts/screenshot.py
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
-    console = Console(record=True, width=130, force_terminal=True, color_system="truecolor", file=io.StringIO())
+    console = Console(
+        record=True, width=130, force_terminal=True, color_system="truecolor", file=io.StringIO()
+    )
     document = read_document(ROOT / "samples" / "gzero-article.txt")
     # Long lines end in an ellipsis for the picture; the terminal view shows them whole.
     view = render_rich_diff("samples/gzero-article.txt", Cleaner().clean(document.text))

@@ -93,7 +93,16 @@ def test_json_output_has_the_removal_fields():
     result = run("check", "--output-format", "json", str(SEED))
     report = json.loads(result.stdout)
     removal = report[0]["removals"][0]
-    assert set(removal) >= {"start", "end", "first_line", "last_line", "rule_id", "category", "reason", "text"}
+    assert set(removal) >= {
+        "start",
+        "end",
+        "first_line",
+        "last_line",
+        "rule_id",
+        "category",
+        "reason",
+        "text",
+    }
     assert removal["duplicate_of"] == 3
 
 
@@ -159,13 +168,27 @@ examples.keep = ["Buy now or later, the ad said."]
     [
         ("[[rule]\nid=", "mine.toml: invalid TOML"),
         (GOOD.replace("'^Buy now$'", "'^(Buy now$'"), "mine.toml:3: MY001.pattern: missing )"),
-        (GOOD.replace('reason = "Our promo line"', 'reason = "Our promo line"\ncolour = "red"'), "MY001.colour: unknown field"),
+        (
+            GOOD.replace('reason = "Our promo line"', 'reason = "Our promo line"\ncolour = "red"'),
+            "MY001.colour: unknown field",
+        ),
         (GOOD + GOOD, "MY001.id: 'MY001' is already used"),
-        (GOOD.replace('examples.keep = ["Buy now or later, the ad said."]', 'examples.keep = ["Buy now"]'), "MY001.examples.keep[1]"),
+        (
+            GOOD.replace('examples.keep = ["Buy now or later, the ad said."]', 'examples.keep = ["Buy now"]'),
+            "MY001.examples.keep[1]",
+        ),
         (GOOD.replace('category = "promo"\n', ""), "MY001.category: missing"),
         (GOOD.replace('id = "MY001"', 'id = "my-1"'), "my-1.id: must be"),
     ],
-    ids=["bad-toml", "bad-regex", "unknown-field", "duplicate-id", "failing-example", "missing-field", "bad-id"],
+    ids=[
+        "bad-toml",
+        "bad-regex",
+        "unknown-field",
+        "duplicate-id",
+        "failing-example",
+        "missing-field",
+        "bad-id",
+    ],
 )
 def test_malformed_rule_files_exit_2_naming_file_rule_and_field(tmp_path: Path, body: str, expected: str):
     result = run("check", "--rules", str(bad_rule(tmp_path, body)), str(SEED))
@@ -175,7 +198,9 @@ def test_malformed_rule_files_exit_2_naming_file_rule_and_field(tmp_path: Path, 
 
 
 def test_all_problems_are_reported_at_once(tmp_path: Path):
-    body = GOOD.replace("'^Buy now$'", "'^(Buy now$'") + GOOD.replace("MY001", "MY002").replace("kind = \"line\"", "kind = \"lines\"")
+    body = GOOD.replace("'^Buy now$'", "'^(Buy now$'") + GOOD.replace("MY001", "MY002").replace(
+        'kind = "line"', 'kind = "lines"'
+    )
     result = run("check", "--rules", str(bad_rule(tmp_path, body)), str(SEED))
     assert "MY001.pattern" in result.stderr and "MY002.kind" in result.stderr
 
@@ -183,12 +208,22 @@ def test_all_problems_are_reported_at_once(tmp_path: Path):
 def test_user_rules_apply_and_can_drop_the_builtins(tmp_path: Path):
     doc = tmp_path / "doc.txt"
     doc.write_text("Buy now\nAdvertisement\nText.\n")
-    result = run("check", "--no-default-rules", "--rules", str(bad_rule(tmp_path, GOOD)), "--output-format", "concise", str(doc))
+    result = run(
+        "check",
+        "--no-default-rules",
+        "--rules",
+        str(bad_rule(tmp_path, GOOD)),
+        "--output-format",
+        "concise",
+        str(doc),
+    )
     assert result.stdout.splitlines() == [f"{doc}:1: MY001 Our promo line"]
 
 
 def test_a_runaway_pattern_stops_with_a_clear_error(tmp_path: Path):
-    runaway = GOOD.replace("'^Buy now$'", "'^(?:\\w|\\w\\w)+$'").replace('examples.remove = ["Buy now"]', 'examples.remove = ["Buynow"]')
+    runaway = GOOD.replace("'^Buy now$'", "'^(?:\\w|\\w\\w)+$'").replace(
+        'examples.remove = ["Buy now"]', 'examples.remove = ["Buynow"]'
+    )
     runaway = runaway.replace('reason = "Our promo line"', 'reason = "Our promo line"\ntimeout = 0.2')
     doc = tmp_path / "doc.txt"
     doc.write_text("ab" * 40 + "!\n")

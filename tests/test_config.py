@@ -106,7 +106,10 @@ def test_a_bad_key_names_the_file_and_the_key_and_exits_2(project: Path) -> None
         ),
         ('rules = ["missing"]\n', "cleaner.toml: rules: "),
         ("select = [\n", "cleaner.toml: invalid TOML"),
-        ("[tool.cleaner]\nprofile = \"page\"\n", "cleaner.toml: tool: in cleaner.toml, options go at the top level"),
+        (
+            '[tool.cleaner]\nprofile = "page"\n',
+            "cleaner.toml: tool: in cleaner.toml, options go at the top level",
+        ),
     ],
 )
 def test_each_bad_value_is_reported_with_its_key(project: Path, content: str, message: str) -> None:

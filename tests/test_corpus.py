@@ -217,6 +217,10 @@ def test_corpus_follows_the_configuration_file(tmp_path: Path):
     (tmp_path / "cleaner.toml").write_text('ignore = ["ADS"]\n')
     args = ["corpus", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl"), "--workers", "1"]
     assert CliRunner().invoke(app, [*args, "--config", str(tmp_path / "cleaner.toml")]).exit_code == 0
-    assert [r["text"] for _, r in read_records(tmp_path / "out.jsonl")][1] == ARTICLE.replace("harbour", "harbour 1")
+    assert [r["text"] for _, r in read_records(tmp_path / "out.jsonl")][1] == ARTICLE.replace(
+        "harbour", "harbour 1"
+    )
     assert CliRunner().invoke(app, [*args, "--isolated"]).exit_code == 0
-    assert [r["text"] for _, r in read_records(tmp_path / "out.jsonl")][1] == CLEAN.replace("harbour", "harbour 1")
+    assert [r["text"] for _, r in read_records(tmp_path / "out.jsonl")][1] == CLEAN.replace(
+        "harbour", "harbour 1"
+    )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cleaner.docs import generated_files, main, stale_files
 from cleaner import load_rules
+from cleaner.docs import generated_files, main, stale_files
 from cleaner.rules import builtin_rules_dir
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

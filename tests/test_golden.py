@@ -52,4 +52,6 @@ def test_samples_cover_every_builtin_rule_family_and_awkward_encodings(builtin_r
     assert any(b"\r\n" in data for data in raw.values()), "a CRLF sample"
     assert any(not data.endswith(b"\n") for data in raw.values()), "a sample without a final newline"
     assert any(data.startswith(b"\xef\xbb\xbf") for data in raw.values()), "a sample with a BOM"
-    assert any(Cleaner().clean(data.decode("utf-8-sig")).removals == () for data in raw.values()), "a clean sample"
+    assert any(Cleaner().clean(data.decode("utf-8-sig")).removals == () for data in raw.values()), (
+        "a clean sample"
+    )

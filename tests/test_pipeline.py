@@ -44,22 +44,22 @@ def test_block_extents(tmp_path: Path):
         ("end", "", (2, 8)),
         ("teasers", "teaser_max_words = 5", (3, 6)),
     ]:
-        body = f"kind = \"block\"\npattern = '^START$'\nextent = \"{extent}\"\n{extra}"
+        body = f'kind = "block"\npattern = \'^START$\'\nextent = "{extent}"\n{extra}'
         assert removed(text, rules_from(tmp_path, body)) == [("TST001", *expected)], extent
 
 
 def test_position_guard_limits_where_a_line_rule_applies(tmp_path: Path):
-    rules = rules_from(tmp_path, "kind = \"line\"\npattern = '^X$'\nposition = \"last 2 lines\"")
+    rules = rules_from(tmp_path, 'kind = "line"\npattern = \'^X$\'\nposition = "last 2 lines"')
     assert removed("X\na\nb\nc\nX\n", rules) == [("TST001", 5, 5)]
-    rules = rules_from(tmp_path, "kind = \"line\"\npattern = '^X$'\nposition = \"first 20%\"")
+    rules = rules_from(tmp_path, 'kind = "line"\npattern = \'^X$\'\nposition = "first 20%"')
     assert removed("X\na\nb\nc\nX\n", rules) == [("TST001", 1, 1)]
 
 
 def test_word_and_length_guards(tmp_path: Path):
     rules = rules_from(tmp_path, "kind = \"line\"\npattern = '^Share'\nmax_words = 3\nmax_chars = 20")
-    assert removed("Share this\nShare prices rose again today\nShare it with all your friends now\n", rules) == [
-        ("TST001", 1, 1)
-    ]
+    assert removed(
+        "Share this\nShare prices rose again today\nShare it with all your friends now\n", rules
+    ) == [("TST001", 1, 1)]
 
 
 def test_next_to_needs_a_neighbour_removed_by_the_named_category(tmp_path: Path):

@@ -30,7 +30,16 @@ LICENSE = "Copyright 2024 Somebody. All rights reserved.\nAdvertisement\n"
 
 def git(folder: Path, *args: str) -> None:
     subprocess.run(
-        ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", *args],
+        [
+            "git",
+            "-c",
+            "user.name=test",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
         cwd=folder,
         check=True,
         capture_output=True,
@@ -68,7 +77,17 @@ def try_repo(hook_repo: Path, home: Path, folder: Path, hook: str | None) -> sub
     env.pop("PRE_COMMIT", None)
     hooks = [hook] if hook else []
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), *hooks, "--all-files", "--color", "never"],
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(hook_repo),
+            *hooks,
+            "--all-files",
+            "--color",
+            "never",
+        ],
         cwd=folder,
         env=env,
         capture_output=True,
@@ -78,7 +97,9 @@ def try_repo(hook_repo: Path, home: Path, folder: Path, hook: str | None) -> sub
     )
 
 
-def test_check_fails_on_boilerplate_and_fix_cleans_it(hook_repo: Path, pre_commit_home: Path, tmp_path: Path) -> None:
+def test_check_fails_on_boilerplate_and_fix_cleans_it(
+    hook_repo: Path, pre_commit_home: Path, tmp_path: Path
+) -> None:
     docs = tmp_path / "docs"
     (docs / "articles").mkdir(parents=True)
     (docs / "articles" / "story.txt").write_text(BOILERPLATE)

@@ -45,8 +45,7 @@ ENDINGS = ["\n", "\r\n", "\r"]
 
 lines = st.one_of(st.sampled_from(BOILERPLATE), st.sampled_from(PROSE), st.text(max_size=40))
 documents = st.builds(
-    lambda parts, endings, final: "".join(p + e for p, e in zip(parts, endings, strict=False))
-    + final,
+    lambda parts, endings, final: "".join(p + e for p, e in zip(parts, endings, strict=False)) + final,
     st.lists(lines, max_size=30),
     st.lists(st.sampled_from(ENDINGS), min_size=30, max_size=30),
     st.sampled_from(["", "Last line without an ending", "Advertisement"]),

@@ -43,7 +43,9 @@ def test_ids_are_unique_and_families_match_their_files():
     assert len(ids) == len(set(ids))
     for rule in BUILTIN:
         file_stem = rule.source.split(":")[0].rsplit("/", 1)[-1].removesuffix(".toml")
-        assert rule.name.split(".")[0] == file_stem, f"{rule.id} is named {rule.name} but lives in {file_stem}.toml"
+        assert rule.name.split(".")[0] == file_stem, (
+            f"{rule.id} is named {rule.name} but lives in {file_stem}.toml"
+        )
 
 
 def test_builtin_rules_load_with_examples_checked():
