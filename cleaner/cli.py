@@ -477,7 +477,7 @@ def corpus(
         OnError, typer.Option(help="stop, or skip (and list) records that cannot be cleaned.")
     ] = OnError.stop,
     engine: Annotated[
-        Engine, typer.Option(help="local processes, or ray (pip install 'cleaner[ray]').")
+        Engine, typer.Option(help="local processes, or ray (pip install 'cleaner\\[ray]').")
     ] = Engine.local,
     address: Annotated[str | None, typer.Option(help="Ray cluster address (with --engine ray).")] = None,
     engine_regex: Annotated[
