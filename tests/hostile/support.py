@@ -6,10 +6,26 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from cleaner.rules import Rule
+
+
+def example_lines(rules: Iterable[Rule]) -> list[str]:
+    """Every one-line example of the rules, kept or removed: boilerplate and its look-alikes."""
+    return sorted(
+        {
+            example.strip()
+            for rule in rules
+            for example in rule.examples.remove + rule.examples.keep
+            if "\n" not in example.strip()
+        }
+    )
+
 
 # Strict output encoding: the harshest realistic terminal (undecodable input bytes
 # must still print, not crash the stream with a traceback).

@@ -17,18 +17,11 @@ import pytest
 
 from cleaner import Cleaner, load_rules
 from cleaner.corpus import CorpusOptions, clean_corpus
-from tests.hostile.support import STRICT_ENV, run_cleaner
+from tests.hostile.support import STRICT_ENV, example_lines, run_cleaner
 from tests.hostile.test_rules_stress import RUNAWAY
 
 RULES = load_rules(check_examples=False)
-FRAGMENTS = sorted(
-    {
-        example.strip()
-        for rule in RULES
-        for example in rule.examples.remove + rule.examples.keep
-        if "\n" not in example.strip()
-    }
-)
+FRAGMENTS = example_lines(RULES)
 WORDS = [
     "the",
     "minister",

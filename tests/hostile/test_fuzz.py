@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, RuleSet, clean, find_removals, load_rules, restore
 from cleaner.io import BinaryDocument, decode_document
 from cleaner.matchers import LineScanner, RegexScanner, split_lines
+from tests.hostile.support import example_lines
 
 PROFILES = {"ci": 500, "long": 40_000}
 FUZZ = settings(
@@ -38,14 +39,7 @@ OTHER_ENGINES = {
     profile: [Cleaner(RULES, profile=profile, scanner=scanner) for scanner in (LineScanner(), RegexScanner())]
     for profile in ("article", "page")
 }
-FRAGMENTS = sorted(
-    {
-        example.strip()
-        for rule in RULES
-        for example in rule.examples.remove + rule.examples.keep
-        if "\n" not in example.strip()
-    }
-)
+FRAGMENTS = example_lines(RULES)
 HEADERS = [
     "More from GZERO Media",
     "Related Stories",
