@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
@@ -73,13 +73,15 @@ class View:
     """The lines still kept at one pass of the pipeline, as parallel sequences.
 
     ``index`` maps a view position to its 0-based line in the original; ``contents``
-    holds each line stripped of surrounding white space and its ending. Word counts are
-    computed once per view, when first asked for (no slots, so the cache can live here).
+    holds each line stripped of surrounding white space and its ending. A line's word
+    count is computed when first asked for and kept in ``word_cache`` by original line,
+    which the narrower views of later passes share (`narrow`): no line is counted twice.
     """
 
     index: tuple[int, ...]
     contents: tuple[str, ...]
     name: str = "<text>"
+    word_cache: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.contents)
@@ -88,21 +90,35 @@ class View:
         """Whether the line at ``position`` holds only white space."""
         return not self.contents[position]
 
-    @cached_property
-    def word_counts(self) -> tuple[int, ...]:
-        """Each line's number of words; on a line past `LONG_LINE` characters, counting
-        stops past `MAX_WORD_GUARD`, more than any guard compares with."""
-        return tuple(count_words(content, MAX_WORD_GUARD) for content in self.contents)
+    def narrow(self, positions: Iterable[int]) -> View:
+        """The view of the lines at ``positions`` only, sharing this view's caches."""
+        kept = tuple(positions)
+        return View(
+            tuple(self.index[p] for p in kept), tuple(self.contents[p] for p in kept), self.name, self.word_cache
+        )
 
     def words(self, position: int) -> int:
-        """How many white-space separated words the line at ``position`` has (see `word_counts`)."""
-        return self.word_counts[position]
+        """How many white-space separated words the line at ``position`` has; on a line
+        past `LONG_LINE` characters, counting stops past `MAX_WORD_GUARD`, more than any
+        guard compares with."""
+        line = self.index[position]
+        count = self.word_cache.get(line)
+        if count is None:
+            count = self.word_cache[line] = count_words(self.contents[position], MAX_WORD_GUARD)
+        return count
+
+    @cached_property
+    def word_counts(self) -> tuple[int, ...]:
+        """Each line's number of words (see `words`)."""
+        return tuple(map(self.words, range(len(self.contents))))
 
 
 class Scanner(Protocol):
     """Proposes, for each rule with a pattern, the view positions that may match it.
 
-    It may propose too many lines (they are confirmed) but never too few.
+    It may propose too many lines (they are confirmed) but never too few. Whether a
+    line is proposed must depend on that line alone, not on its place or neighbours:
+    the pipeline scans a document once and reuses the proposals in later passes.
     """
 
     def candidate_lines(self, rules: Sequence[Rule], view: View) -> dict[str, list[int]]:
@@ -130,8 +146,9 @@ class RegexScanner:
 class LineScanner:
     """The fast pure-regex scanner: the rule's pattern over only the lines its guards admit.
 
-    The guards (``max_words``, ``min_words``, ``max_chars``, ``position``) are cheap and
-    turn away most lines. A few admitted lines are all proposed (`confirm_line` checks
+    The guards on the line itself (``max_words``, ``min_words``, ``max_chars``) are cheap
+    and turn away most lines; ``position`` is left to `confirm_line`, as a line's place
+    changes from pass to pass. A few admitted lines are all proposed (`confirm_line` checks
     each alone); many are joined and scanned in one call, as `RegexScanner` scans the
     whole view, which is faster than one call per line and proposes the same lines.
     """
@@ -145,9 +162,6 @@ class LineScanner:
             if rule.pattern is None:
                 continue
             positions: Iterable[int] = range(total)
-            if rule.position is not None:
-                position = rule.position
-                positions = [p for p in positions if position.admits(p, total)]
             if rule.max_chars is not None:
                 limit = rule.max_chars
                 contents = view.contents

@@ -21,7 +21,7 @@ fresh run on its input would see, so cleaning the result again removes nothing m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -56,32 +56,59 @@ class Claim:
     lines: list[int] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The rules of a `RuleSet` in the order a pass applies them (see the module docstring)."""
+
+    pattern_rules: tuple[Rule, ...]
+    plain: tuple[Rule, ...]  # block rules, then run rules, then line rules
+    duplicate: tuple[Rule, ...]
+    guarded: tuple[Rule, ...]  # rules with a ``next_to`` guard
+
+    @classmethod
+    def of(cls, rules: RuleSet) -> Plan:
+        """The plan for ``rules``."""
+        pattern_rules = tuple(rule for rule in rules if rule.pattern is not None)
+        plain = [rule for rule in pattern_rules if not rule.next_to]
+        return cls(
+            pattern_rules,
+            tuple(rule for kind in ("block", "run", "line") for rule in plain if rule.kind == kind),
+            tuple(rule for rule in rules if rule.kind == "duplicate"),
+            tuple(rule for rule in pattern_rules if rule.next_to),
+        )
+
+
 def find_removals(
     text: str,
     rules: RuleSet,
     *,
     name: str = "<text>",
     scanner: Scanner | None = None,
+    plan: Plan | None = None,
 ) -> tuple[Removal, ...]:
-    """The sorted, disjoint removals the rules make from ``text``."""
+    """The sorted, disjoint removals the rules make from ``text``.
+
+    ``plan`` is ``Plan.of(rules)``, which a caller cleaning many texts makes once.
+    """
     lines = split_lines(text)
+    plan = plan or Plan.of(rules)
     owners: dict[int, Claim] = {}
     contents = tuple(line_content(line) for line in lines)
-    view = View(tuple(range(len(lines))), contents, name)
-    scanner = scanner or LineScanner()
+    whole = View(tuple(range(len(lines))), contents, name)
+    # Proposals depend on each line alone (see `Scanner`): one scan serves every pass.
+    candidates = (scanner or LineScanner()).candidate_lines(plan.pattern_rules, whole)
+    view = whole
     while True:
-        claims = run_pass(rules, view, scanner, lines)
+        claims = run_pass(plan, view, candidates, lines)
         if not claims:
             break
         for claim in claims:
             for index in claim.lines:
                 owners[index] = claim
         if revoke_orphaned_duplicates(owners):
-            kept_lines = tuple(index for index in range(len(lines)) if index not in owners)
-            view = View(kept_lines, tuple(contents[index] for index in kept_lines), name)
-            continue
-        kept = [position for position, index in enumerate(view.index) if index not in owners]
-        view = View(tuple(view.index[p] for p in kept), tuple(view.contents[p] for p in kept), name)
+            view = whole.narrow(index for index in range(len(lines)) if index not in owners)
+        else:
+            view = view.narrow(position for position, index in enumerate(view.index) if index not in owners)
     return build_removals(lines, owners)
 
 
@@ -119,8 +146,11 @@ def line_content(line: str) -> str:
     return content
 
 
-def run_pass(rules: RuleSet, view: View, scanner: Scanner, lines: list[str]) -> list[Claim]:
-    """The claims of one pass over ``view`` (of the original ``lines``), blank-line surplus included."""
+def run_pass(plan: Plan, view: View, candidates: dict[str, list[int]], lines: list[str]) -> list[Claim]:
+    """The claims of one pass over ``view`` (of the original ``lines``), blank-line surplus included.
+
+    ``candidates`` are the scanner's proposals by original line number.
+    """
     owner: list[Claim | None] = [None] * len(view)
     claims: list[Claim] = []
 
@@ -132,22 +162,18 @@ def run_pass(rules: RuleSet, view: View, scanner: Scanner, lines: list[str]) -> 
             for position in positions:
                 owner[position] = new
 
-    pattern_rules = [rule for rule in rules if rule.pattern is not None]
-    candidates = scanner.candidate_lines(pattern_rules, view)
-    plain = [rule for rule in pattern_rules if not rule.next_to]
-    guarded = [rule for rule in pattern_rules if rule.next_to]
-    for kind in ("block", "run", "line"):
-        for rule in (r for r in plain if r.kind == kind):
-            for first, last in match_spans(rule, view, candidates[rule.id]):
-                claim(rule, first, last)
+    in_view = positions_in(view, candidates, len(lines))
+    for rule in plan.plain:
+        for first, last in match_spans(rule, view, in_view(rule)):
+            claim(rule, first, last)
     kept_originals: set[int] = set()
-    for rule in (r for r in rules if r.kind == "duplicate"):
+    for rule in plan.duplicate:
         taken = {p for p, o in enumerate(owner) if o is not None}
         for position, original in find_duplicates(rule, view, taken):
             claim(rule, position, position, view.index[original] + 1)
             kept_originals.add(original)
-    for rule in guarded:
-        for first, last in match_spans(rule, view, candidates[rule.id]):
+    for rule in plan.guarded:
+        for first, last in match_spans(rule, view, in_view(rule)):
             if first not in kept_originals and is_next_to(rule.next_to, owner, first, last):
                 claim(rule, first, last)
     if not claims:
@@ -158,6 +184,14 @@ def run_pass(rules: RuleSet, view: View, scanner: Scanner, lines: list[str]) -> 
         if claim_of_line is not None:
             claim_of_line.lines.append(view.index[position])
     return claims
+
+
+def positions_in(view: View, candidates: dict[str, list[int]], total: int) -> Callable[[Rule], list[int]]:
+    """A function giving a rule's candidate lines as positions in ``view`` (of ``total`` lines), in order."""
+    if len(view) == total:
+        return lambda rule: candidates[rule.id]  # every line is in view: positions are line numbers
+    position_of = {line: position for position, line in enumerate(view.index)}
+    return lambda rule: [position_of[line] for line in candidates[rule.id] if line in position_of]
 
 
 def match_spans(rule: Rule, view: View, candidates: Sequence[int]) -> Iterable[tuple[int, int]]:
@@ -327,10 +361,12 @@ class Cleaner:
             profile=profile, select=select, ignore=ignore, extend_select=extend_select
         )
         self.scanner = scanner if scanner is not None else default_scanner()
+        self.plan = Plan.of(self.rules)
 
     def clean(self, text: str, *, name: str = "<text>") -> CleanResult:
         """Clean one text; ``name`` labels the document in errors."""
-        return CleanResult(text, find_removals(text, self.rules, name=name, scanner=self.scanner))
+        removals = find_removals(text, self.rules, name=name, scanner=self.scanner, plan=self.plan)
+        return CleanResult(text, removals)
 
 
 @lru_cache(maxsize=4)
