@@ -23,14 +23,14 @@ from collections.abc import Callable, Iterator
 
 import regex
 from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
 
 from cleaner.matchers import LONG_LINE, View
 from cleaner.rules import Rule
 
-NOT_WORD = regex.compile(r"[\W_]+")
 NUMBER = regex.compile(r"\d+")
 DATA_NUMBERS = 3
-LIST_MARK = regex.compile(r"[-–—•*·]")  # noqa: RUF001 (the dashes are the point)
+LIST_MARKS = "-–—•*·"  # noqa: RUF001 (the dashes are the point)
 KEY_LENGTH = 12
 END_CHARS = 32  # characters folded at each end of a line for its keys
 
@@ -38,10 +38,13 @@ END_CHARS = 32  # characters folded at each end of a line for its keys
 def fold(content: str) -> str:
     """Lower-case words joined by single spaces, without punctuation.
 
+    rapidfuzz's `default_process` lowers each character and blanks every one that is
+    not a letter or a digit, in C; this joins what is left with single spaces.
+
     >>> fold("  Photo:  Reuters / AP -- ")
     'photo reuters ap'
     """
-    return NOT_WORD.sub(" ", content.casefold()).strip()
+    return " ".join(default_process(content).split())
 
 
 def find_duplicates(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, int]]:
@@ -62,11 +65,43 @@ def find_duplicates(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[in
 def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, int]]:
     """Every ``(position, kept_position)`` pair of a line and the earlier line it repeats.
 
-    Folding a whole line is the costly step and most lines repeat nothing, so a line's
-    keys come from its folded ends alone (`end_keys`), and it is folded whole only once
-    an earlier kept line shares one of its keys.
+    A copy shares a key with its original (`keys`), and most lines share none with any
+    other, so keys are found for every line first, cheaply, from its ends (`end_keys`);
+    only lines that share one are then compared (`compare_lines`).
     """
     min_words = rule.min_words if rule.min_words is not None else 6
+    line_keys: dict[int, tuple[str, str]] = {}
+    long_lines = []
+    for position, content in enumerate(view.contents):
+        if position in skip or view.words(position) < min_words or content[:1] in LIST_MARKS:
+            continue
+        if len(content) > LONG_LINE:
+            long_lines.append(position)
+            continue
+        found = end_keys(content)
+        if found is None:
+            folded = fold(content)
+            found = keys(folded) if folded else None
+        if found is not None:
+            line_keys[position] = found
+    counts = Counter(key for pair in line_keys.values() for key in pair)
+    shared = {position: pair for position, pair in line_keys.items() if counts[pair[0]] > 1 or counts[pair[1]] > 1}
+    yield from compare_lines(rule, view, shared)
+    # A very long line is compared exactly as it stands: folding and fuzzy matching
+    # would cost seconds per line; such a repeat is then only left, never wrongly cut.
+    first_seen: dict[str, int] = {}
+    for position in long_lines:
+        original = first_seen.setdefault(view.contents[position], position)
+        if original != position:
+            yield position, original
+
+
+def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]]) -> Iterator[tuple[int, int]]:
+    """Every copy among the lines of ``line_keys`` (in order), with its blocking keys.
+
+    Each line is compared with the earlier kept lines that share a key with it: an
+    exact copy (same fold) first, else the closest near copy at or above the threshold.
+    """
     fuzzy = rule.threshold < 100
     first_seen: dict[str, int] = {}
     folds: dict[int, str] = {}
@@ -78,48 +113,36 @@ def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, i
             folds[position] = fold(view.contents[position])
         return folds[position]
 
-    for position, content in enumerate(view.contents):
-        if position in skip or view.words(position) < min_words or LIST_MARK.match(content):
+    for position, pair in line_keys.items():
+        if len(NUMBER.findall(view.contents[position])) >= DATA_NUMBERS:
             continue
-        if len(content) > LONG_LINE:
-            # A very long line is compared exactly as it stands: folding and fuzzy matching
-            # would cost seconds per line; such a repeat is then only left, never wrongly cut.
-            original = first_seen.setdefault("\0" + content, position)
-            if original != position:
-                yield position, original
-            continue
-        if len(NUMBER.findall(content)) >= DATA_NUMBERS:
-            continue
-        line_keys = end_keys(content) or (keys(folded_at(position)) if folded_at(position) else None)
-        if line_keys is None:
-            continue
-        if line_keys[0] not in buckets and line_keys[1] not in buckets:  # no earlier line shares a key
-            for key in line_keys:
+        if pair[0] not in buckets and pair[1] not in buckets:  # no earlier line shares a key
+            for key in pair:
                 buckets.setdefault(key, []).append(position)
             continue
         folded = folded_at(position)
         # An exact copy shares the head key: its bucket's lines go into first_seen.
-        head = buckets.get(line_keys[0], [])
-        for other in head[registered.get(line_keys[0], 0) :]:
+        head = buckets.get(pair[0], [])
+        for other in head[registered.get(pair[0], 0) :]:
             first_seen.setdefault(folded_at(other), other)
-        registered[line_keys[0]] = len(head)
+        registered[pair[0]] = len(head)
         original = first_seen.get(folded)
         if original is None and fuzzy:
-            original = find_near_copy(rule, folded, line_keys, folded_at, buckets)
+            original = find_near_copy(rule, folded, pair, folded_at, buckets)
             if original is not None and not same_numbers(folded, folded_at(original)):
                 original = None
         if original is not None:
             yield position, original
             continue
         first_seen[folded] = position
-        for key in line_keys:
+        for key in pair:
             buckets.setdefault(key, []).append(position)
 
 
 def end_keys(content: str) -> tuple[str, str] | None:
     """The blocking keys of a line from its folded ends alone, or None when an end is too short.
 
-    Folding maps each character on its own and each run of non-word characters to one
+    Folding maps each character on its own and each run of other characters to one
     space, so the fold of a line's first characters starts the fold of the line, and
     likewise at the end: these are the keys `keys` gives for the whole folded line.
 
