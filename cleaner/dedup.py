@@ -67,33 +67,41 @@ def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, i
 
     A copy shares a key with its original (`keys`), and most lines share none with any
     other, so keys are found for every line first, cheaply, from its ends (`end_keys`);
-    only lines that share one are then compared (`compare_lines`).
+    only lines that share one are then judged and compared (`compare_lines`). Counting
+    words is left to that step too: a line with a key of its own repeats nothing.
     """
     min_words = rule.min_words if rule.min_words is not None else 6
+    shortest = 2 * min_words - 1  # a shorter line cannot hold min_words words
     line_keys: dict[int, tuple[str, str]] = {}
     long_lines = []
     for position, content in enumerate(view.contents):
-        if position in skip or view.words(position) < min_words or content[:1] in LIST_MARKS:
+        if len(content) < shortest or position in skip or content[:1] in LIST_MARKS:
             continue
         if len(content) > LONG_LINE:
             long_lines.append(position)
             continue
-        found = end_keys(content)
-        if found is None:
-            folded = fold(content)
-            found = keys(folded) if folded else None
+        line = view.index[position]
+        if line in view.cache.keys:
+            found = view.cache.keys[line]
+        else:
+            found = view.cache.keys[line] = line_keys_of(content)
         if found is not None:
             line_keys[position] = found
     counts = Counter(key for pair in line_keys.values() for key in pair)
-    shared = {position: pair for position, pair in line_keys.items() if counts[pair[0]] > 1 or counts[pair[1]] > 1}
+    shared = {
+        position: pair
+        for position, pair in line_keys.items()
+        if (counts[pair[0]] > 1 or counts[pair[1]] > 1) and view.words(position) >= min_words
+    }
     yield from compare_lines(rule, view, shared)
     # A very long line is compared exactly as it stands: folding and fuzzy matching
     # would cost seconds per line; such a repeat is then only left, never wrongly cut.
     first_seen: dict[str, int] = {}
     for position in long_lines:
-        original = first_seen.setdefault(view.contents[position], position)
-        if original != position:
-            yield position, original
+        if view.words(position) >= min_words:
+            original = first_seen.setdefault(view.contents[position], position)
+            if original != position:
+                yield position, original
 
 
 def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]]) -> Iterator[tuple[int, int]]:
@@ -137,6 +145,15 @@ def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]])
         first_seen[folded] = position
         for key in pair:
             buckets.setdefault(key, []).append(position)
+
+
+def line_keys_of(content: str) -> tuple[str, str] | None:
+    """The blocking keys of a line (see `keys`), or None when it folds to nothing."""
+    found = end_keys(content)
+    if found is None:
+        folded = fold(content)
+        found = keys(folded) if folded else None
+    return found
 
 
 def end_keys(content: str) -> tuple[str, str] | None:

@@ -68,20 +68,33 @@ def split_lines(text: str) -> list[str]:
     return LINE_PIECE.findall(text)
 
 
+@dataclass(slots=True)
+class LineCache:
+    """What is known of one document's lines, by original line number.
+
+    It holds only what depends on a line alone, so every view of the document shares
+    it: nothing is computed twice when passes repeat.
+    """
+
+    words: dict[int, int] = field(default_factory=dict)
+    matches: dict[tuple[str, int], bool] = field(default_factory=dict)  # by rule id and line
+    keys: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # the deduplicator's
+
+
 @dataclass(frozen=True)
 class View:
     """The lines still kept at one pass of the pipeline, as parallel sequences.
 
     ``index`` maps a view position to its 0-based line in the original; ``contents``
     holds each line stripped of surrounding white space and its ending. A line's word
-    count is computed when first asked for and kept in ``word_cache`` by original line,
-    which the narrower views of later passes share (`narrow`): no line is counted twice.
+    count and whether a rule's pattern matches it are computed when first asked for and
+    kept in ``cache``, which the narrower views of later passes share (`narrow`).
     """
 
     index: tuple[int, ...]
     contents: tuple[str, ...]
     name: str = "<text>"
-    word_cache: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
+    cache: LineCache = field(default_factory=LineCache, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.contents)
@@ -93,18 +106,18 @@ class View:
     def narrow(self, positions: Iterable[int]) -> View:
         """The view of the lines at ``positions`` only, sharing this view's caches."""
         kept = tuple(positions)
-        return View(
-            tuple(self.index[p] for p in kept), tuple(self.contents[p] for p in kept), self.name, self.word_cache
-        )
+        index = tuple(self.index[p] for p in kept)
+        contents = tuple(self.contents[p] for p in kept)
+        return View(index, contents, self.name, self.cache)
 
     def words(self, position: int) -> int:
         """How many white-space separated words the line at ``position`` has; on a line
         past `LONG_LINE` characters, counting stops past `MAX_WORD_GUARD`, more than any
         guard compares with."""
         line = self.index[position]
-        count = self.word_cache.get(line)
+        count = self.cache.words.get(line)
         if count is None:
-            count = self.word_cache[line] = count_words(self.contents[position], MAX_WORD_GUARD)
+            count = self.cache.words[line] = count_words(self.contents[position], MAX_WORD_GUARD)
         return count
 
     @cached_property
@@ -274,11 +287,16 @@ def confirm_line(rule: Rule, view: View, position: int, bounds: Bounds | None = 
     cache = {} if bounds is None else bounds  # not `bounds or {}`: an empty cache is falsy
     if rule.outside_text is not None and not outside_text(rule, view, position, cache):
         return False
-    assert rule.pattern is not None
-    try:
-        return rule.pattern.search(content, timeout=rule.timeout) is not None
-    except TimeoutError:
-        raise RuleTimeout(rule.id, view.name, rule.timeout) from None
+    key = (rule.id, view.index[position])
+    found = view.cache.matches.get(key)
+    if found is None:
+        assert rule.pattern is not None
+        try:
+            found = rule.pattern.search(content, timeout=rule.timeout) is not None
+        except TimeoutError:
+            raise RuleTimeout(rule.id, view.name, rule.timeout) from None
+        view.cache.matches[key] = found
+    return found
 
 
 def match_line_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
