@@ -9,7 +9,7 @@ pipeline decides precedence and keeps the records.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -299,10 +299,26 @@ def confirm_line(rule: Rule, view: View, position: int, bounds: Bounds | None = 
     return found
 
 
+def outside_text_only(rule: Rule, view: View, candidates: Sequence[int], bounds: Bounds) -> Sequence[int]:
+    """The sorted ``candidates`` an ``outside_text`` guard may admit, cut out in two slices.
+
+    On a whole page most lines lie within the running text; dropping them here spares
+    a confirmation each (`confirm_line` still checks the guard on those left).
+    """
+    if rule.outside_text is None:
+        return candidates
+    if rule.outside_text not in bounds:
+        bounds[rule.outside_text] = text_bounds(view, rule.outside_text)
+    span = bounds[rule.outside_text]
+    if span is None:
+        return ()
+    return [*candidates[: bisect_left(candidates, span[0])], *candidates[bisect_right(candidates, span[1]) :]]
+
+
 def match_line_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
     """Each confirmed candidate line, as a one-line span ``(first, last)``."""
     bounds: Bounds = {}
-    for position in candidates:
+    for position in outside_text_only(rule, view, candidates, bounds):
         if confirm_line(rule, view, position, bounds):
             yield position, position
 
@@ -319,7 +335,7 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
     """
     bounds: Bounds = {}
     run: list[int] = []
-    for position in candidates:
+    for position in outside_text_only(rule, view, candidates, bounds):
         if not confirm_line(rule, view, position, bounds):
             continue
         if run and any(not view.is_blank(p) for p in range(run[-1] + 1, position)):
@@ -339,7 +355,7 @@ def match_block_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Itera
     """
     covered_until = -1
     bounds: Bounds = {}
-    for position in candidates:
+    for position in outside_text_only(rule, view, candidates, bounds):
         if position <= covered_until or not confirm_line(rule, view, position, bounds):
             continue
         last = block_end(rule, view, position)
