@@ -36,13 +36,11 @@ from typing import Any
 
 import regex
 
+from cleaner.literals import RISKY
 from cleaner.matchers import LineScanner, View
 from cleaner.rules import Rule, fingerprint_rules
 
 CACHE_FORMAT = "4"  # bump when `skeleton` changes: the cache holds compiled skeletons
-# Characters that regex's case-insensitive matching may equate with an ASCII letter while
-# hyperscan's does not: the long s, the Kelvin sign, the dotted and dotless i.
-RISKY = regex.compile("[\u017f\u212a\u0130\u0131]")
 
 
 def hyperscan_available() -> bool:

@@ -13,11 +13,13 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from typing import Protocol
 
 import regex
 
 from cleaner.errors import RuleTimeout
+from cleaner.literals import RISKY, required_literals
 from cleaner.rules import Rule
 
 LINE_PIECE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
@@ -157,24 +159,27 @@ class RegexScanner:
 
 
 class LineScanner:
-    """The fast pure-regex scanner: the rule's pattern over only the lines its guards admit.
+    """The fast pure-regex scanner: the rule's pattern over only the lines that may match.
 
-    The guards on the line itself (``max_words``, ``min_words``, ``max_chars``) are cheap
-    and turn away most lines; ``position`` is left to `confirm_line`, as a line's place
-    changes from pass to pass. A few admitted lines are all proposed (`confirm_line` checks
-    each alone); many are joined and scanned in one call, as `RegexScanner` scans the
-    whole view, which is faster than one call per line and proposes the same lines.
+    Two cheap tests turn most lines away first: the guards on the line itself
+    (``max_words``, ``min_words``, ``max_chars``; ``position`` is left to `confirm_line`,
+    as a line's place changes from pass to pass), and the literals the pattern needs
+    (`required_literals`), looked for with ``str.find`` in the casefolded text. A few
+    lines left are all proposed (`confirm_line` checks each alone); many are joined and
+    scanned in one call, as `RegexScanner` scans the whole view, which is faster than
+    one call per line and proposes the same lines.
     """
 
     def candidate_lines(self, rules: Sequence[Rule], view: View) -> dict[str, list[int]]:
-        """Candidate positions by rule id: the lines each rule's guards admit."""
+        """Candidate positions by rule id: the lines each rule's guards and literals admit."""
         total = len(view)
         words: Sequence[int] | None = None
+        folded: list[str] | None = None
         found: dict[str, list[int]] = {}
         for rule in rules:
             if rule.pattern is None:
                 continue
-            positions: Iterable[int] = range(total)
+            positions: list[int] = list(range(total))
             if rule.max_chars is not None:
                 limit = rule.max_chars
                 contents = view.contents
@@ -185,9 +190,37 @@ class LineScanner:
                 low = rule.min_words if rule.min_words is not None else 0
                 high = rule.max_words if rule.max_words is not None else total + sum(words)
                 positions = [p for p in positions if low <= words[p] <= high]
-            positions = list(positions)
+            literals = required_literals(rule.pattern.pattern, bool(rule.pattern.flags & regex.VERBOSE))
+            if literals is not None and positions:
+                if folded is None:
+                    folded = casefolded_lines(view)
+                if folded:
+                    positions = holding(literals, folded, positions)
             found[rule.id] = positions if len(positions) < JOIN_FROM else scan_lines(rule, view, positions)
         return found
+
+
+def casefolded_lines(view: View) -> list[str]:
+    """Each line of the view casefolded, or none when casefolding could miss a match (`RISKY`)."""
+    text = "\n".join(view.contents)
+    if RISKY.search(text):
+        return []
+    return text.casefold().split("\n")  # casefolding keeps line breaks and makes none
+
+
+def holding(literals: Iterable[str], folded: list[str], positions: list[int]) -> list[int]:
+    """The ``positions`` whose casefolded line holds one of the ``literals``."""
+    text = "\n".join(folded[position] for position in positions)
+    starts = list(accumulate((len(folded[position]) + 1 for position in positions[:-1]), initial=0))
+    hits: set[int] = set()
+    for literal in literals:
+        offset = text.find(literal)
+        while offset >= 0:
+            index = bisect_right(starts, offset) - 1
+            hits.add(index)
+            # The rest of this line holds the literal already: go on from the next one.
+            offset = text.find(literal, starts[index + 1]) if index + 1 < len(starts) else -1
+    return [positions[index] for index in sorted(hits)]
 
 
 JOIN_FROM = 8  # admitted lines from which one joined scan beats a search per line
