@@ -172,32 +172,46 @@ class LineScanner:
 
     def candidate_lines(self, rules: Sequence[Rule], view: View) -> dict[str, list[int]]:
         """Candidate positions by rule id: the lines each rule's guards and literals admit."""
-        total = len(view)
-        words: Sequence[int] | None = None
+        admitted: dict[Guards, list[int]] = {}  # rules with the same guards share the work
+        haystacks: dict[Guards, Haystack] = {}
         folded: list[str] | None = None
         found: dict[str, list[int]] = {}
         for rule in rules:
             if rule.pattern is None:
                 continue
-            positions: list[int] = list(range(total))
-            if rule.max_chars is not None:
-                limit = rule.max_chars
-                contents = view.contents
-                positions = [p for p in positions if len(contents[p]) <= limit]
-            if rule.max_words is not None or rule.min_words is not None:
-                if words is None:
-                    words = view.word_counts
-                low = rule.min_words if rule.min_words is not None else 0
-                high = rule.max_words if rule.max_words is not None else total + sum(words)
-                positions = [p for p in positions if low <= words[p] <= high]
+            guards = (rule.max_chars, rule.min_words, rule.max_words)
+            if guards not in admitted:
+                admitted[guards] = admitted_lines(view, guards)
+            positions = admitted[guards]
             literals = required_literals(rule.pattern.pattern, bool(rule.pattern.flags & regex.VERBOSE))
             if literals is not None and positions:
                 if folded is None:
                     folded = casefolded_lines(view)
                 if folded:
-                    positions = holding(literals, folded, positions)
+                    if guards not in haystacks:
+                        haystacks[guards] = Haystack.of(folded, positions)
+                    positions = haystacks[guards].holding(literals)
             found[rule.id] = positions if len(positions) < JOIN_FROM else scan_lines(rule, view, positions)
         return found
+
+
+Guards = tuple[int | None, int | None, int | None]  # max_chars, min_words, max_words
+
+
+def admitted_lines(view: View, guards: Guards) -> list[int]:
+    """The positions whose line the guards on the line itself admit."""
+    max_chars, min_words, max_words = guards
+    positions = list(range(len(view)))
+    if max_chars is not None:
+        contents = view.contents
+        positions = [p for p in positions if len(contents[p]) <= max_chars]
+    if min_words is not None:
+        words = view.word_counts
+        positions = [p for p in positions if words[p] >= min_words]
+    if max_words is not None:
+        words = view.word_counts
+        positions = [p for p in positions if words[p] <= max_words]
+    return positions
 
 
 def casefolded_lines(view: View) -> list[str]:
@@ -208,19 +222,33 @@ def casefolded_lines(view: View) -> list[str]:
     return text.casefold().split("\n")  # casefolding keeps line breaks and makes none
 
 
-def holding(literals: Iterable[str], folded: list[str], positions: list[int]) -> list[int]:
-    """The ``positions`` whose casefolded line holds one of the ``literals``."""
-    text = "\n".join(folded[position] for position in positions)
-    starts = list(accumulate((len(folded[position]) + 1 for position in positions[:-1]), initial=0))
-    hits: set[int] = set()
-    for literal in literals:
-        offset = text.find(literal)
-        while offset >= 0:
-            index = bisect_right(starts, offset) - 1
-            hits.add(index)
-            # The rest of this line holds the literal already: go on from the next one.
-            offset = text.find(literal, starts[index + 1]) if index + 1 < len(starts) else -1
-    return [positions[index] for index in sorted(hits)]
+@dataclass(frozen=True, slots=True)
+class Haystack:
+    """Some casefolded lines joined into one text, to look for literals in with ``str.find``."""
+
+    positions: list[int]
+    text: str
+    starts: list[int]  # where each line starts in ``text``
+
+    @classmethod
+    def of(cls, folded: list[str], positions: list[int]) -> Haystack:
+        """The haystack of the lines at ``positions``."""
+        text = "\n".join([folded[position] for position in positions])
+        starts = list(accumulate([len(folded[position]) + 1 for position in positions[:-1]], initial=0))
+        return cls(positions, text, starts)
+
+    def holding(self, literals: Iterable[str]) -> list[int]:
+        """The positions whose line holds one of the ``literals``, in order."""
+        text, starts = self.text, self.starts
+        hits: set[int] = set()
+        for literal in literals:
+            offset = text.find(literal)
+            while offset >= 0:
+                index = bisect_right(starts, offset) - 1
+                hits.add(index)
+                # The rest of this line holds the literal already: go on from the next one.
+                offset = text.find(literal, starts[index + 1]) if index + 1 < len(starts) else -1
+        return [self.positions[index] for index in sorted(hits)]
 
 
 JOIN_FROM = 8  # admitted lines from which one joined scan beats a search per line

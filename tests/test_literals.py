@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from cleaner import load_rules, matchers
 from cleaner.literals import RISKY, required_literals
-from cleaner.matchers import LineScanner, View, holding
+from cleaner.matchers import Haystack, LineScanner, View
 
 BUILTIN = [rule for rule in load_rules(check_examples=False) if rule.pattern is not None]
 WORDS = ["ad", "Read more", "photo", "Über", "straße", "ΣΟΦΙΑ", "e-mail", "(c)", "x.y"]
@@ -106,5 +106,5 @@ def test_the_scanner_runs_a_pattern_only_on_lines_holding_a_literal(monkeypatch:
 
 def test_holding_finds_each_line_once_and_in_order():
     folded = ["read more here", "nothing", "more and more", "", "tail more"]
-    assert holding(["more"], folded, [0, 1, 2, 3, 4]) == [0, 2, 4]
-    assert holding(["more", "nothing"], folded, [1, 4]) == [1, 4]
+    assert Haystack.of(folded, [0, 1, 2, 3, 4]).holding(["more"]) == [0, 2, 4]
+    assert Haystack.of(folded, [1, 4]).holding(["more", "nothing"]) == [1, 4]
