@@ -30,6 +30,7 @@ WORD = regex.compile(r"\S+")
 LONG_LINE = 10_000
 MAX_WORD_GUARD = 10_000  # no word guard compares with more words than this
 SCAN_CHUNK_CHARS = 1 << 18
+VERBOSE = int(regex.VERBOSE)  # a plain int: ``flags & VERBOSE`` then costs no enum arithmetic
 
 
 def count_words(content: str, limit: int | None = None) -> int:
@@ -183,7 +184,7 @@ class LineScanner:
             if guards not in admitted:
                 admitted[guards] = admitted_lines(view, guards)
             positions = admitted[guards]
-            literals = required_literals(rule.pattern.pattern, bool(rule.pattern.flags & regex.VERBOSE))
+            literals = required_literals(rule.pattern.pattern, bool(rule.pattern.flags & VERBOSE))
             if literals is not None and positions:
                 if folded is None:
                     folded = casefolded_lines(view)
