@@ -164,8 +164,9 @@ def run_pass(plan: Plan, view: View, candidates: dict[str, list[int]], lines: li
 
     in_view = positions_in(view, candidates, len(lines))
     for rule in plan.plain:
-        for first, last in match_spans(rule, view, in_view(rule)):
-            claim(rule, first, last)
+        if candidates[rule.id]:  # most rules have no candidate in most documents
+            for first, last in match_spans(rule, view, in_view(rule)):
+                claim(rule, first, last)
     kept_originals: set[int] = set()
     for rule in plan.duplicate:
         taken = {p for p, o in enumerate(owner) if o is not None}
@@ -173,6 +174,8 @@ def run_pass(plan: Plan, view: View, candidates: dict[str, list[int]], lines: li
             claim(rule, position, position, view.index[original] + 1)
             kept_originals.add(original)
     for rule in plan.guarded:
+        if not candidates[rule.id]:
+            continue
         for first, last in match_spans(rule, view, in_view(rule)):
             if first not in kept_originals and is_next_to(rule.next_to, owner, first, last):
                 claim(rule, first, last)
