@@ -151,6 +151,21 @@ def run_pass(plan: Plan, view: View, candidates: dict[str, list[int]], lines: li
 
     ``candidates`` are the scanner's proposals by original line number.
     """
+    owner, claims = claim_lines(plan, view, positions_in(view, candidates, len(lines)))
+    if not claims:
+        return []
+    absorb_blank_lines(view, owner)
+    keep_lone_cr_apart(view, owner, lines)
+    for position, claim_of_line in enumerate(owner):
+        if claim_of_line is not None:
+            claim_of_line.lines.append(view.index[position])
+    return claims
+
+
+def claim_lines(
+    plan: Plan, view: View, in_view: Callable[[Rule], list[int]]
+) -> tuple[list[Claim | None], list[Claim]]:
+    """The claim owning each position of the view (None: kept), and the claims, by precedence."""
     owner: list[Claim | None] = [None] * len(view)
     claims: list[Claim] = []
 
@@ -162,11 +177,9 @@ def run_pass(plan: Plan, view: View, candidates: dict[str, list[int]], lines: li
             for position in positions:
                 owner[position] = new
 
-    in_view = positions_in(view, candidates, len(lines))
     for rule in plan.plain:
-        if candidates[rule.id]:  # most rules have no candidate in most documents
-            for first, last in match_spans(rule, view, in_view(rule)):
-                claim(rule, first, last)
+        for first, last in match_spans(rule, view, in_view(rule)):
+            claim(rule, first, last)
     kept_originals: set[int] = set()
     for rule in plan.duplicate:
         taken = {p for p, o in enumerate(owner) if o is not None}
@@ -174,19 +187,10 @@ def run_pass(plan: Plan, view: View, candidates: dict[str, list[int]], lines: li
             claim(rule, position, position, view.index[original] + 1)
             kept_originals.add(original)
     for rule in plan.guarded:
-        if not candidates[rule.id]:
-            continue
         for first, last in match_spans(rule, view, in_view(rule)):
             if first not in kept_originals and is_next_to(rule.next_to, owner, first, last):
                 claim(rule, first, last)
-    if not claims:
-        return []
-    absorb_blank_lines(view, owner)
-    keep_lone_cr_apart(view, owner, lines)
-    for position, claim_of_line in enumerate(owner):
-        if claim_of_line is not None:
-            claim_of_line.lines.append(view.index[position])
-    return claims
+    return owner, claims
 
 
 def positions_in(view: View, candidates: dict[str, list[int]], total: int) -> Callable[[Rule], list[int]]:
@@ -198,7 +202,9 @@ def positions_in(view: View, candidates: dict[str, list[int]], total: int) -> Ca
 
 
 def match_spans(rule: Rule, view: View, candidates: Sequence[int]) -> Iterable[tuple[int, int]]:
-    """The spans a line or block rule claims."""
+    """The spans a rule claims among its candidates (none without one: most rules, most texts)."""
+    if not candidates:
+        return ()
     if rule.kind == "block":
         return match_block_rule(rule, view, candidates)
     if rule.kind == "run":
