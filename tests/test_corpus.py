@@ -124,6 +124,7 @@ def test_skip_leaves_bad_records_out_and_lists_them(tmp_path: Path, cleaner: Cle
 
 
 def slow_rules(tmp_path: Path):
+    # The lookahead is what backtracks; hyperscan (when installed) drops it and proposes the line.
     (tmp_path / "slow.toml").write_text(
         """
 [[rule]]
@@ -132,7 +133,7 @@ name = "slow.backtracking"
 kind = "line"
 category = "test"
 reason = "A pattern that backtracks for ever on a long run of a"
-pattern = '''^(a|aa)+[^b]$'''
+pattern = '''^(a|aa)+(?!b).$'''
 timeout = 0.01
 examples.remove = ["aac"]
 examples.keep = ["b"]

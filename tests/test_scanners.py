@@ -105,7 +105,63 @@ def test_skeleton_widens_back_references_and_scoped_case():
     assert skeleton(r"^a(?=b)", False) == "^a"
     assert skeleton(r"\N{EM DASH}x{2,}", False) == ".x+"
     assert skeleton(r"\X+y", False) == "(?:.+)+y"
-    assert skeleton("É:", True) == ".:"  # a cased non-ASCII letter in a caseless pattern
+    assert skeleton("É:", True) == "[Éé]:"  # a cased non-ASCII letter: the letters regex equates
+
+
+DASHES = "\u2013\u2014"  # en and em dash
+BRACKETS_DASHES_SPACES = f"[\\[(\\-{DASHES}\\s]"
+WHITESPACE = "[\\x09\\x0b-\\x0d\\ \\x85\\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+def test_skeleton_keeps_classes_hyperscan_can_spell():
+    assert skeleton(r"^[abc]+$", False) == "^[a-c]+$"
+    assert skeleton(r"^[^\n]{0,40}$", False) == "^[^\\n]*$"
+    assert skeleton(r"[^/|.]", False) == "[^\\n\\.\\/\\|]"  # \n left out: a match stays on its line
+    assert skeleton(r"\s", False) == WHITESPACE  # regex's \s is Unicode: \xa0, \u2009...
+    assert skeleton(r"\S", False) == WHITESPACE.replace("[\\x09\\x0b", "[^\\x09")  # and \n: a line break
+    brackets_dashes_spaces = WHITESPACE.replace("\\ ", "\\ \\(\\-\\[").replace("\u2028", DASHES + "\u2028")
+    assert skeleton(BRACKETS_DASHES_SPACES, True) == brackets_dashes_spaces
+    assert skeleton(r"\d", False) == "[^\\x00-\\/\\:-\\x7f]"  # 69 ranges of digits: all non-ASCII
+    assert skeleton(r"^a(?i:[a-c]x)$", False) == "^a(?:[A-Ca-c][xX])$"  # scoped: both cases spelled
+    assert skeleton(r"^[a-c]$", True) == "^[a-c]$"  # caseless pattern: hyperscan folds ASCII itself
+    assert skeleton(r"^[aÉ]$", True) == "^.$"  # hyperscan's caseless mode may not fold É as regex does
+    assert skeleton(r"^[\w\d]$", False) == "^.$"  # \w is not spelled
+
+
+SHAPES = [
+    r"[abc]", r"[^\n]", r"\s", r"\S", r"\d", r"\D", BRACKETS_DASHES_SPACES, r"[^a-c\s]", r"[0-9:h.]",
+    r"[É]", r"[^É]", f"[{DASHES}]", r"(?i:[a-c])", r"(?i:[^b])", r"à", r"(?i:à)", r"x", r"[\d\s]",
+]  # fmt: skip
+ALPHABET = "abcxABCX Éé àÀ 059٣३ \t\xa0\u2009\u3000\u1680\x85 -([:h./|" + DASHES
+
+
+@st.composite
+def class_patterns(draw: st.DrawFn) -> str:
+    shapes = draw(st.lists(st.sampled_from(SHAPES), min_size=1, max_size=3))
+    quantifiers = [draw(st.sampled_from(["", "*", "+", "?", "{1,2}"])) for _ in shapes[:-1]]
+    last = draw(st.sampled_from(["", "+"]))  # hyperscan refuses a pattern matching the empty string
+    return "".join(map("".join, zip(shapes, [*quantifiers, last], strict=True)))
+
+
+@needs_hyperscan
+@settings(max_examples=300, deadline=None)
+@given(pattern=class_patterns(), caseless=st.booleans(), text=st.text(ALPHABET, max_size=20))
+@example(pattern=r"\d+", caseless=False, text="٣ and ३")
+@example(pattern=r"a\s+b", caseless=False, text="a\xa0\u2009\u3000b")
+@example(pattern=r"[^É]", caseless=True, text="é")
+def test_hyperscan_reports_every_match_end_of_the_pattern(pattern: str, caseless: bool, text: str):
+    import hyperscan as hs  # noqa: PLC0415 (optional dependency)
+
+    original = regex.compile(pattern, regex.MULTILINE | (regex.IGNORECASE if caseless else 0))
+    expected = {len(text[: m.end()].encode()) for m in original.finditer(text, overlapped=True)}
+    wide = skeleton(pattern, caseless)
+    assert wide is not None
+    database = hs.Database(mode=hs.HS_MODE_BLOCK)
+    flags = hs.HS_FLAG_UTF8 | hs.HS_FLAG_MULTILINE | (hs.HS_FLAG_CASELESS if caseless else 0)
+    database.compile(expressions=[wide.encode()], ids=[0], elements=1, flags=[flags])
+    ends: set[int] = set()
+    database.scan(text.encode(), match_event_handler=lambda *event: ends.add(event[2]))
+    assert expected <= ends, wide
 
 
 @needs_hyperscan
