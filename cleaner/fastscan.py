@@ -45,7 +45,7 @@ from cleaner.literals import RISKY
 from cleaner.matchers import LineScanner, View
 from cleaner.rules import Rule, fingerprint_rules
 
-CACHE_FORMAT = "5"  # bump when `skeleton` changes: the cache holds compiled skeletons
+CACHE_FORMAT = "6"  # bump when `skeleton` changes: the cache holds compiled skeletons
 
 
 def hyperscan_available() -> bool:
@@ -202,7 +202,9 @@ class HyperscanScanner:
             if wide is None:
                 raise hs.error(f"{rule.id}: no skeleton")
             expressions.append(wide.encode("utf-8"))
-            flags.append(hs.HS_FLAG_UTF8 | hs.HS_FLAG_MULTILINE | (hs.HS_FLAG_CASELESS if caseless else 0))
+            # Never HS_FLAG_CASELESS: with UTF8 and MULTILINE, hyperscan 5.4 misses some
+            # matches that follow earlier lines; the skeleton spells both cases instead.
+            flags.append(hs.HS_FLAG_UTF8 | hs.HS_FLAG_MULTILINE)
         database = hs.Database(mode=hs.HS_MODE_BLOCK)
         database.compile(
             expressions=expressions, ids=list(range(len(rules))), elements=len(rules), flags=flags
@@ -252,30 +254,29 @@ def skeleton(pattern: str, caseless: bool) -> str | None:
                 position += 4
                 continue
             start, here = position, scopes[-1]
-            atom, position = skeleton_atom(pattern, position, here, caseless)
+            atom, position = skeleton_atom(pattern, position, here)
             if pattern[start] == "(" and atom == "(?:":
                 scopes.append(here)
             elif pattern[start] == ")" and len(scopes) > 1:
                 scopes.pop()
-            if here and not caseless and len(atom) == 1 and atom.isascii() and atom.isalpha():
-                atom = f"[{atom.lower()}{atom.upper()}]"  # caseless in scope only
+            if here and len(atom) == 1 and atom.isascii() and atom.isalpha():
+                atom = f"[{atom.lower()}{atom.upper()}]"  # both cases spelled: see `build`
             out.append(atom)
     except Unwidenable:
         return None
     return "".join(out)
 
 
-def skeleton_atom(pattern: str, i: int, caseless: bool, hyperscan_folds: bool) -> tuple[str, int]:
+def skeleton_atom(pattern: str, i: int, caseless: bool) -> tuple[str, int]:
     """The widened piece of ``pattern`` starting at ``i``, and where the next piece starts.
 
-    ``caseless`` tells whether this piece is matched ignoring case; ``hyperscan_folds``
-    whether hyperscan will be told so too (the whole pattern is caseless).
+    ``caseless`` tells whether this piece is matched ignoring case.
     """
     c = pattern[i]
     if c == "\\":
         return skeleton_escape(pattern, i, caseless)
     if c == "[":
-        return skeleton_class(pattern, i, caseless, hyperscan_folds)
+        return skeleton_class(pattern, i, caseless)
     if c == "(":
         return skeleton_group(pattern, i)
     if c in "*+?":
@@ -357,7 +358,7 @@ def literal(c: str, caseless: bool) -> str:
     """A literal character for hyperscan.
 
     A cased non-ASCII one in a caseless piece becomes the class of the characters regex
-    equates with it (hyperscan's caseless mode is only sure to fold ASCII).
+    equates with it (an ASCII letter gets its two cases in `skeleton`).
     """
     if c.isascii():
         return c if c.isalnum() or c in " _-,:;'\"/<>=!@#%&~`" else "\\" + c
@@ -380,13 +381,11 @@ SET_OPERATORS = ("--", "&&", "||", "~~")  # regex V1 set operations: not spelled
 SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f"}
 
 
-def skeleton_class(pattern: str, i: int, caseless: bool, hyperscan_folds: bool) -> tuple[str, int]:
+def skeleton_class(pattern: str, i: int, caseless: bool) -> tuple[str, int]:
     """The class ``[...]`` at ``i`` as a hyperscan class matching the same line characters, or ``.``.
 
-    In a caseless piece, regex folds case by Unicode while hyperscan's caseless mode is
-    only sure to fold ASCII: a class holding a cased non-ASCII character widens to
-    ``.``, and ASCII letters get both cases when hyperscan is not told the pattern is
-    caseless (a ``(?i:...)`` scope).
+    In a caseless piece a class holding a cased non-ASCII character widens to ``.``
+    (regex folds case by Unicode), and ASCII letters get both cases spelled out.
     """
     end = class_end(pattern, i)
     if end is None:
@@ -398,8 +397,7 @@ def skeleton_class(pattern: str, i: int, caseless: bool, hyperscan_folds: bool) 
     if caseless:
         if holds_cased_non_ascii(members):
             return ".", end
-        if not hyperscan_folds:
-            members = with_both_cases(members)
+        members = with_both_cases(members)
     return spell_class(members, negated), end
 
 
