@@ -112,14 +112,16 @@ def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]])
     """
     fuzzy = rule.threshold < 100
     first_seen: dict[str, int] = {}
-    folds: dict[int, str] = {}
+    folds = view.cache.folds  # by original line: later passes fold nothing twice
+    index = view.index
     buckets: dict[str, list[int]] = {}
     registered: dict[str, int] = {}  # how many of a bucket's lines are in first_seen
 
     def folded_at(position: int) -> str:
-        if position not in folds:
-            folds[position] = fold(view.contents[position])
-        return folds[position]
+        line = index[position]
+        if line not in folds:
+            folds[line] = fold(view.contents[position])
+        return folds[line]
 
     for position, pair in line_keys.items():
         if len(NUMBER.findall(view.contents[position])) >= DATA_NUMBERS:

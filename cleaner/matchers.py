@@ -82,6 +82,7 @@ class LineCache:
     words: dict[int, int] = field(default_factory=dict)
     matches: dict[tuple[str, int], bool] = field(default_factory=dict)  # by rule id and line
     keys: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # the deduplicator's
+    folds: dict[int, str] = field(default_factory=dict)  # the deduplicator's
 
 
 @dataclass(frozen=True)
