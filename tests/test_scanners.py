@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner, RuleSet, find_removals, load_rules
-from cleaner.fastscan import HyperscanScanner, hyperscan_available, skeleton
+from cleaner.fastscan import HyperscanScanner, hyperscan_available
 from cleaner.matchers import LineScanner, RegexScanner, View
+from cleaner.skeleton import skeleton
 
 from .conftest import SAMPLES
 
