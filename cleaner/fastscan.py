@@ -38,9 +38,9 @@ import regex
 from cleaner.literals import RISKY
 from cleaner.matchers import LineScanner, View
 from cleaner.rules import Rule, fingerprint_rules
-from cleaner.skeleton import skeleton
+from cleaner.skeleton import skeleton, skeleton_exactness
 
-CACHE_FORMAT = "6"  # bump when `skeleton` changes: the cache holds compiled skeletons
+CACHE_FORMAT = "7"  # bump when `skeleton` changes: the cache holds compiled skeletons
 
 
 def hyperscan_available() -> bool:
@@ -67,12 +67,17 @@ def default_cache_dir() -> Path:
 
 @dataclass(slots=True)
 class Compiled:
-    """One database and the rules it holds; ``regex_rules`` are those hyperscan refused."""
+    """One database and the rules it holds; ``regex_rules`` are those hyperscan refused.
+
+    ``exact_ids`` are the rules whose skeleton is exact: a line where hyperscan finds
+    one is a line where the rule's pattern matches.
+    """
 
     rules: tuple[Rule, ...]
     database: Any = None
     ids: tuple[str, ...] = ()
     regex_rules: tuple[Rule, ...] = field(default=())
+    exact_ids: frozenset[str] = frozenset()
 
 
 class HyperscanScanner:
@@ -123,6 +128,7 @@ class HyperscanScanner:
                 lines = found[ids[number]]
                 if not lines or lines[-1] != line:
                     lines.append(line)
+            remember_matches(view, compiled.exact_ids, found)
         if compiled.regex_rules:
             found.update(self.fallback.candidate_lines(compiled.regex_rules, view))
         return found
@@ -140,25 +146,28 @@ class HyperscanScanner:
     def load_or_build(self, rules: tuple[Rule, ...]) -> Compiled:
         """Load the database from the disk cache, or build it (and cache it).
 
-        A cache file holds the ids of the rules hyperscan refused on its first line,
-        then the serialized database.
+        A cache file holds the ids of the rules hyperscan refused on its first line, those
+        of the rules with an exact skeleton on its second, then the serialized database.
         """
         path = self.cache_path(rules)
         if self.use_cache and path.is_file():
             try:
-                header, data = path.read_bytes().split(b"\n", 1)
-                refused_ids = set(header.decode().split(",")) - {""}
+                refused_line, exact_line, data = path.read_bytes().split(b"\n", 2)
+                refused_ids = set(refused_line.decode().split(",")) - {""}
+                exact_ids = frozenset(exact_line.decode().split(",")) - {""}
                 accepted = tuple(rule for rule in rules if rule.id not in refused_ids)
                 refused = tuple(rule for rule in rules if rule.id in refused_ids)
                 database = self.load(data) if accepted else None
-                return Compiled(rules, database, tuple(rule.id for rule in accepted), refused)
+                return Compiled(rules, database, tuple(rule.id for rule in accepted), refused, exact_ids)
             except (ValueError, UnicodeDecodeError, self.hyperscan.error):
                 pass  # a damaged file, or another hyperscan build or platform: rebuild
         accepted, refused, database = self.split_compilable(rules)
+        exact_ids = frozenset(rule.id for rule in accepted if has_exact_skeleton(rule))
         if self.use_cache:
-            header = ",".join(rule.id for rule in refused).encode() + b"\n"
-            write_cache(path, header + (self.hyperscan.dumpb(database) if database is not None else b""))
-        return Compiled(rules, database, tuple(rule.id for rule in accepted), refused)
+            header = ",".join(rule.id for rule in refused) + "\n" + ",".join(sorted(exact_ids)) + "\n"
+            dump = self.hyperscan.dumpb(database) if database is not None else b""
+            write_cache(path, header.encode() + dump)
+        return Compiled(rules, database, tuple(rule.id for rule in accepted), refused, exact_ids)
 
     def load(self, data: bytes) -> Any:
         """A database from its serialized bytes, with the scratch space a scan needs."""
@@ -211,6 +220,26 @@ class HyperscanScanner:
         version = getattr(self.hyperscan, "__version__", "?")
         key = f"{CACHE_FORMAT}:{version}:{sys.platform}:{fingerprint_rules(rules)}"
         return self.cache_dir / f"hyperscan-{hashlib.sha256(key.encode()).hexdigest()[:24]}.db"
+
+
+def has_exact_skeleton(rule: Rule) -> bool:
+    """Whether the rule's skeleton is exact (see `skeleton_exactness`)."""
+    assert rule.pattern is not None
+    found = skeleton_exactness(rule.pattern.pattern, bool(rule.pattern.flags & regex.IGNORECASE))
+    return found is not None and found[1]
+
+
+def remember_matches(view: View, exact_ids: frozenset[str], found: dict[str, list[int]]) -> None:
+    """Note in the view's cache that the rules with an exact skeleton match their candidate lines.
+
+    `confirm_line` then checks only their guards: running regex on such a line would
+    only say yes again.
+    """
+    matches = view.cache.matches
+    index = view.index
+    for rule_id in exact_ids:
+        for position in found.get(rule_id, ()):
+            matches[(rule_id, index[position])] = True
 
 
 def record_end(number: int, start: int, end: int, flags: int, ends: list[tuple[int, int]]) -> None:

@@ -45,7 +45,24 @@ def skeleton(pattern: str, caseless: bool) -> str | None:
     >>> print(skeleton(r"^[\\[(]?\\w+: [^\\n]{0,100}$", False))
     ^[\\(\\[]?.+: [^\\n]*$
     """
+    found = skeleton_exactness(pattern, caseless)
+    return None if found is None else found[0]
+
+
+def skeleton_exactness(pattern: str, caseless: bool) -> tuple[str, bool] | None:
+    """The `skeleton` of a pattern, and whether it is exact; None if there is none.
+
+    An exact skeleton widened nothing: on a single line it matches wherever the pattern
+    does and nowhere else, and no match of it can span two lines. A line where hyperscan
+    finds it then needs no confirming by regex.
+
+    >>> skeleton_exactness(r"^(?:Advertisement|Sponsored)\\s*$", True)[1]
+    True
+    >>> skeleton_exactness(r"^Ad\\b", True)[1]  # \\b is dropped: wider
+    False
+    """
     out: list[str] = []
+    exact = True
     position = 0
     scopes = [caseless]  # caseless or not, per open group: (?i:...) scopes it
     try:
@@ -56,21 +73,27 @@ def skeleton(pattern: str, caseless: bool) -> str | None:
                 position += 4
                 continue
             start, here = position, scopes[-1]
-            atom, position = skeleton_atom(pattern, position, here)
+            atom, position, kept = skeleton_atom(pattern, position, here)
+            exact = exact and kept
             if pattern[start] == "(" and atom == "(?:":
                 scopes.append(here)
             elif pattern[start] == ")" and len(scopes) > 1:
                 scopes.pop()
             if here and len(atom) == 1 and atom.isascii() and atom.isalpha():
-                atom = f"[{atom.lower()}{atom.upper()}]"  # both cases spelled: see `build`
+                atom = f"[{atom.lower()}{atom.upper()}]"  # both cases spelled: see the module docstring
             out.append(atom)
     except Unwidenable:
         return None
-    return "".join(out)
+    return "".join(out), exact
 
 
-def skeleton_atom(pattern: str, i: int, caseless: bool) -> tuple[str, int]:
-    """The widened piece of ``pattern`` starting at ``i``, and where the next piece starts.
+# A piece of a skeleton: its text, where the next piece of the pattern starts, and
+# whether the piece matches exactly what the pattern's piece matches on a line.
+Atom = tuple[str, int, bool]
+
+
+def skeleton_atom(pattern: str, i: int, caseless: bool) -> Atom:
+    """The widened piece of ``pattern`` starting at ``i``.
 
     ``caseless`` tells whether this piece is matched ignoring case.
     """
@@ -82,19 +105,20 @@ def skeleton_atom(pattern: str, i: int, caseless: bool) -> tuple[str, int]:
     if c == "(":
         return skeleton_group(pattern, i)
     if c in "*+?":
-        return skip_lazy(pattern, c, i + 1)
+        return skip_lazy(pattern, c, i + 1, exact=True)
     if c == "{":
         bounds = repeat_bounds(pattern, i)
         if bounds is None:
-            return literal(c, caseless), i + 1
-        low, end = bounds
-        return skip_lazy(pattern, "*" if low == 0 else "+", end)
+            return literal(c, caseless), i + 1, True
+        low, high, end = bounds
+        # {0,} and {1,} are * and +; any other bound is widened.
+        return skip_lazy(pattern, "*" if low == 0 else "+", end, exact=low <= 1 and high is None)
     if c in "^$|.)":
-        return c, i + 1
-    return literal(c, caseless), i + 1
+        return c, i + 1, True
+    return literal(c, caseless), i + 1, True
 
 
-def skeleton_escape(pattern: str, i: int, caseless: bool) -> tuple[str, int]:
+def skeleton_escape(pattern: str, i: int, caseless: bool) -> Atom:
     """The widened form of the escape at ``i``."""
     if i + 1 >= len(pattern):
         raise Unwidenable
@@ -103,42 +127,46 @@ def skeleton_escape(pattern: str, i: int, caseless: bool) -> tuple[str, int]:
         close = pattern.find("}", i + 3)
         if close < 0:
             raise Unwidenable
-        return ".", close + 1
+        return ".", close + 1, False
     if e == "X":
-        return "(?:.+)", i + 2  # a grapheme: one or more code points
+        return "(?:.+)", i + 2, False  # a grapheme: one or more code points
     if e in EXACT_ESCAPES:  # no cased characters in them: case does not matter
-        return spell_class(escape_members(e.lower()), negated=e.isupper()), i + 2
+        spelled, exact = spell_class(escape_members(e.lower()), negated=e.isupper())
+        return spelled, i + 2, exact
     if e in CLASS_ESCAPES or e in "trfae0":
-        return ".", i + 2
+        return ".", i + 2, False
     if e in ZERO_WIDTH_ESCAPES:
-        return "", i + 2
+        return "", i + 2, False
     if e == "n":
-        return "\\n", i + 2
+        return "\\n", i + 2, False  # not exact: a match could span two lines
     if e in "123456789" and not pattern[i + 2 : i + 3].isdigit():
-        return "(?:.*)", i + 2  # a back reference matches some text: any text is wider
+        return "(?:.*)", i + 2, False  # a back reference matches some text: any text is wider
     if e.isalnum():
         raise Unwidenable  # \x and \u escapes, and escapes we do not know
-    return literal(e, caseless), i + 2
+    return literal(e, caseless), i + 2, True
 
 
-def skeleton_group(pattern: str, i: int) -> tuple[str, int]:
+def skeleton_group(pattern: str, i: int) -> Atom:
     """The widened opening of the group at ``i`` (a lookaround is dropped whole)."""
     if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
         end = group_end(pattern, i)
         if end is None:
             raise Unwidenable
-        return "", end
-    if pattern.startswith(("(?:", "(?>"), i):
-        return "(?:", i + 3
+        return "", end, False
+    if pattern.startswith("(?:", i):
+        return "(?:", i + 3, True
+    if pattern.startswith("(?>", i):
+        return "(?:", i + 3, False  # an atomic group can fail where a plain one matches
     if pattern.startswith(("(?P<", "(?<"), i):
-        return "(?:", pattern.index(">", i) + 1
+        return "(?:", pattern.index(">", i) + 1, True
     if pattern.startswith("(?", i):
         raise Unwidenable  # inline flags and other extensions
-    return "(?:", i + 1
+    return "(?:", i + 1, True
 
 
-def repeat_bounds(pattern: str, i: int) -> tuple[int, int] | None:
-    """The lower bound of the ``{m,n}`` repeat at ``i`` and where it ends; None if it is a literal brace."""
+def repeat_bounds(pattern: str, i: int) -> tuple[int, int | None, int] | None:
+    """The bounds of the ``{m,n}`` repeat at ``i`` (None: no upper bound) and where it ends;
+    None if the brace is a literal one."""
     close = pattern.find("}", i)
     if close < 0:
         return None
@@ -146,14 +174,18 @@ def repeat_bounds(pattern: str, i: int) -> tuple[int, int] | None:
     if len(parts) > 2 or not all(part.strip().isdigit() or not part.strip() for part in parts):
         return None
     low = parts[0].strip()
-    return (int(low) if low else 0), close + 1
+    high = parts[-1].strip()
+    return (int(low) if low else 0), (int(high) if high else None), close + 1
 
 
-def skip_lazy(pattern: str, quantifier: str, i: int) -> tuple[str, int]:
-    """A quantifier, skipping a lazy or possessive mark after it (same or fewer matches than greedy)."""
+def skip_lazy(pattern: str, quantifier: str, i: int, *, exact: bool) -> Atom:
+    """A quantifier, skipping a lazy or possessive mark after it (same or fewer matches than greedy).
+
+    A lazy repeat matches wherever a greedy one does; a possessive one may not.
+    """
     if i < len(pattern) and pattern[i] in "?+":
-        i += 1
-    return quantifier, i
+        return quantifier, i + 1, exact and pattern[i] == "?"
+    return quantifier, i, exact
 
 
 def literal(c: str, caseless: bool) -> str:
@@ -165,7 +197,8 @@ def literal(c: str, caseless: bool) -> str:
     if c.isascii():
         return c if c.isalnum() or c in " _-,:;'\"/<>=!@#%&~`" else "\\" + c
     if caseless and c.lower() != c.upper():
-        return spell_class(matched_code_points(regex.escape(c), regex.IGNORECASE), negated=False)
+        # A handful of characters: spelled exactly, never widened.
+        return spell_class(matched_code_points(regex.escape(c), regex.IGNORECASE), negated=False)[0]
     return c
 
 
@@ -183,7 +216,7 @@ SET_OPERATORS = ("--", "&&", "||", "~~")  # regex V1 set operations: not spelled
 SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f"}
 
 
-def skeleton_class(pattern: str, i: int, caseless: bool) -> tuple[str, int]:
+def skeleton_class(pattern: str, i: int, caseless: bool) -> Atom:
     """The class ``[...]`` at ``i`` as a hyperscan class matching the same line characters, or ``.``.
 
     In a caseless piece a class holding a cased non-ASCII character widens to ``.``
@@ -195,12 +228,13 @@ def skeleton_class(pattern: str, i: int, caseless: bool) -> tuple[str, int]:
     negated = pattern.startswith("^", i + 1)
     members = class_members(pattern[i + 1 + negated : end - 1])
     if members is None:
-        return ".", end
+        return ".", end, False
     if caseless:
         if holds_cased_non_ascii(members):
-            return ".", end
+            return ".", end, False
         members = with_both_cases(members)
-    return spell_class(members, negated), end
+    spelled, exact = spell_class(members, negated)
+    return spelled, end, exact
 
 
 def class_members(body: str) -> CodePoints | None:
@@ -287,8 +321,9 @@ def with_both_cases(members: CodePoints) -> CodePoints:
     return merged([*members, *swapped])
 
 
-def spell_class(members: CodePoints, negated: bool) -> str:
-    """A class for both hyperscan and regex matching what ``[members]`` (or ``[^members]``) matches on a line.
+def spell_class(members: CodePoints, negated: bool) -> tuple[str, bool]:
+    """A class for both hyperscan and regex matching what ``[members]`` (or ``[^members]``) matches
+    on a line, or more; and whether it matches exactly that.
 
     ``\\n`` and surrogates are left out of the set: a scanned line holds neither, and
     leaving ``\\n`` out keeps a match on its line, as ``.`` does. A set with many
@@ -297,12 +332,15 @@ def spell_class(members: CodePoints, negated: bool) -> str:
     complement of the rest.
     """
     matched = complement(members) if negated else members
-    if len(subtract(matched, ASCII)) > MAX_EXACT_NON_ASCII_RANGES:
+    exact = len(subtract(matched, ASCII)) <= MAX_EXACT_NON_ASCII_RANGES
+    if not exact:
         matched = merged([*matched, *complement(ASCII)])
-    on_a_line = subtract(matched, NOT_ON_A_LINE) or matched  # only [\n] keeps its \n
+    on_a_line = subtract(matched, NOT_ON_A_LINE)
+    if not on_a_line:  # only [\n]: kept, and a match with it spans two lines
+        return "[" + spell_members(matched) + "]", False
     if count(on_a_line) > count(UNICODE) // 2:
-        return "[^" + spell_members(subtract(complement(on_a_line), SURROGATES)) + "]"
-    return "[" + spell_members(on_a_line) + "]"
+        return "[^" + spell_members(subtract(complement(on_a_line), SURROGATES)) + "]", exact
+    return "[" + spell_members(on_a_line) + "]", exact
 
 
 def spell_members(members: CodePoints) -> str:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, RuleSet, find_removals, load_rules
 from cleaner.fastscan import HyperscanScanner, hyperscan_available
 from cleaner.matchers import LineScanner, RegexScanner, View
-from cleaner.skeleton import skeleton
+from cleaner.skeleton import skeleton, skeleton_exactness
 
 from .conftest import SAMPLES
 
@@ -163,6 +163,65 @@ def test_hyperscan_reports_every_match_end_of_the_pattern(pattern: str, caseless
     ends: set[int] = set()
     database.scan(text.encode(), match_event_handler=lambda *event: ends.add(event[2]))
     assert expected <= ends, wide
+
+
+EXACT_PIECES = [
+    "ad", "Ad", "Read more", "É", r"\.", r"\s*", r"\S+", r"[a-c]", r"[^x\s]", "(?:x|yz)", "(?:more)?", "y+?",
+    r"\d", r"\w", r"\b", "(?=a)", "(?!b)", "x{2,3}", "(?>a+)", "a*+", r"\n", "(?i:ab)", ".",
+]  # fmt: skip
+
+
+@st.composite
+def pieces_patterns(draw: st.DrawFn) -> str:
+    body = "".join(draw(st.lists(st.sampled_from(EXACT_PIECES), min_size=1, max_size=4)))
+    return draw(st.sampled_from(["^", ""])) + body + draw(st.sampled_from(["$", ""]))
+
+
+@needs_hyperscan
+@settings(max_examples=300, deadline=None)
+@given(
+    pattern=pieces_patterns(),
+    caseless=st.booleans(),
+    lines=st.lists(st.text("adAD xyzbcÉé.Read more\t\xa0٣1", max_size=12), min_size=1, max_size=5),
+)
+def test_an_exact_skeleton_matches_on_exactly_the_lines_the_pattern_matches(
+    pattern: str, caseless: bool, lines: list[str]
+):
+    import hyperscan as hs  # noqa: PLC0415 (optional dependency)
+
+    found = skeleton_exactness(pattern, caseless)
+    assert found is not None
+    wide, exact = found
+    original = regex.compile(pattern, regex.MULTILINE | (regex.IGNORECASE if caseless else 0))
+    if not exact or original.search(""):
+        return  # hyperscan refuses a pattern that matches the empty string
+    database = hs.Database(mode=hs.HS_MODE_BLOCK)
+    flags = hs.HS_FLAG_UTF8 | hs.HS_FLAG_MULTILINE  # as HyperscanScanner.build compiles
+    database.compile(expressions=[wide.encode()], ids=[0], elements=1, flags=[flags])
+    data = "\n".join(lines).encode()
+    ends: set[int] = set()
+    database.scan(data, match_event_handler=lambda *event: ends.add(event[2]))
+    found_lines = {data.count(b"\n", 0, end) for end in ends}
+    assert found_lines == {n for n, line in enumerate(lines) if original.search(line)}, wide
+
+
+def test_what_widens_makes_a_skeleton_inexact():
+    for pattern in [r"^Ad\b", r"^(?=a)ab", r"^x{2,3}$", r"^(?>a+)b", r"^a*+b", r"^a\nb", r"^\w+$", r"^\d$"]:
+        found = skeleton_exactness(pattern, False)
+        assert found is not None and not found[1], pattern
+    for pattern in [r"^Ad\s*$", r"^(?:x|yz)+?[^\s]{1,}$", r"^É\.$", r"^\S"]:
+        found = skeleton_exactness(pattern, True)
+        assert found is not None and found[1], pattern
+
+
+@needs_hyperscan
+def test_hyperscan_remembers_the_matches_of_exact_rules(hyperscan_scanner):
+    rules = [rule for rule in PROFILE_RULES["article"] if rule.pattern is not None]
+    contents = ("Some words here.", "ADVERTISEMENT", "More words.")
+    view = View(tuple(range(3)), contents)
+    found = hyperscan_scanner.candidate_lines(rules, view)
+    assert found["ADS001"] == [1]
+    assert view.cache.matches[("ADS001", 1)] is True  # confirm_line will not run regex on it
 
 
 MENU = "Forum\nFacebook\nTwitter\nInstagram\nYouTube\nThe council met on Tuesday.\n"
