@@ -307,14 +307,20 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     >>> text_bounds(view, 5)
     (1, 1)
     """
-    found = []
-    for position, content in enumerate(view.contents):
-        words = view.words(position)
-        if words >= min_words and (
-            words >= JOINED_ARTICLE_FACTOR * min_words or SENTENCE_END.search(content)
-        ):
-            found.append(position)
-    return (found[0], found[-1]) if found else None
+    # Looked for from each end: only the page's head and tail are read, not the text between.
+    first = next((p for p in range(len(view)) if is_running_text(view, p, min_words)), None)
+    if first is None:
+        return None
+    last = next(p for p in range(len(view) - 1, first - 1, -1) if is_running_text(view, p, min_words))
+    return first, last
+
+
+def is_running_text(view: View, position: int, min_words: int) -> bool:
+    """Whether the line has ``min_words``+ words and ends like a sentence (or is a joined article)."""
+    words = view.words(position)
+    return words >= min_words and (
+        words >= JOINED_ARTICLE_FACTOR * min_words or SENTENCE_END.search(view.contents[position]) is not None
+    )
 
 
 def outside_text(rule: Rule, view: View, position: int, bounds: Bounds) -> bool:
