@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from itertools import chain
 
 import regex
 from rapidfuzz import fuzz, process
@@ -65,29 +66,23 @@ def find_duplicates(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[in
 def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, int]]:
     """Every ``(position, kept_position)`` pair of a line and the earlier line it repeats.
 
-    A copy shares a key with its original (`keys`), and most lines share none with any
-    other, so keys are found for every line first, cheaply, from its ends (`end_keys`);
-    only lines that share one are then judged and compared (`compare_lines`). Counting
-    words is left to that step too: a line with a key of its own repeats nothing.
+    Only lines that may repeat or be repeated (`lines_that_may_repeat`) are looked at:
+    in most documents there are none, and the later passes then cost nothing here.
+    Among them, the lines that share a key with another line still in view are judged
+    and compared (`compare_lines`).
     """
+    may_repeat = lines_that_may_repeat(rule, view)
+    if not may_repeat:
+        return
     min_words = rule.min_words if rule.min_words is not None else 6
-    shortest = 2 * min_words - 1  # a shorter line cannot hold min_words words
+    positions = [p for p, line in enumerate(view.index) if line in may_repeat and p not in skip]
+    long_lines = [p for p in positions if len(view.contents[p]) > LONG_LINE]
     line_keys: dict[int, tuple[str, str]] = {}
-    long_lines = []
-    for position, content in enumerate(view.contents):
-        if len(content) < shortest or position in skip or content[:1] in LIST_MARKS:
-            continue
-        if len(content) > LONG_LINE:
-            long_lines.append(position)
-            continue
-        line = view.index[position]
-        if line in view.cache.keys:
-            found = view.cache.keys[line]
-        else:
-            found = view.cache.keys[line] = line_keys_of(content)
-        if found is not None:
-            line_keys[position] = found
-    counts = Counter(key for pair in line_keys.values() for key in pair)
+    for position in positions:
+        pair = view.cache.keys.get(view.index[position])
+        if pair is not None:
+            line_keys[position] = pair
+    counts = Counter(chain.from_iterable(line_keys.values()))
     shared = {
         position: pair
         for position, pair in line_keys.items()
@@ -102,6 +97,42 @@ def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, i
             original = first_seen.setdefault(view.contents[position], position)
             if original != position:
                 yield position, original
+
+
+def lines_that_may_repeat(rule: Rule, view: View) -> frozenset[int]:
+    """The lines (by original number) that share a key with another line of the document.
+
+    Found once per document, on the first view (the whole document) and kept in its
+    cache: a later view holds fewer lines, so no other line can come to share a key.
+    Keys come cheaply from a line's ends (`end_keys`); a line past `LONG_LINE`
+    characters counts when another line is the same.
+    """
+    found = view.cache.may_repeat.get(rule.id)
+    if found is not None:
+        return found
+    min_words = rule.min_words if rule.min_words is not None else 6
+    shortest = 2 * min_words - 1  # a shorter line cannot hold min_words words
+    keyed: dict[int, tuple[str, str]] = {}
+    long_lines: dict[str, list[int]] = {}
+    for position, content in enumerate(view.contents):
+        if len(content) < shortest or content[:1] in LIST_MARKS:
+            continue
+        line = view.index[position]
+        if len(content) > LONG_LINE:
+            long_lines.setdefault(content, []).append(line)
+            continue
+        if line not in view.cache.keys:
+            view.cache.keys[line] = line_keys_of(content)
+        pair = view.cache.keys[line]
+        if pair is not None:
+            keyed[line] = pair
+    counts = Counter(chain.from_iterable(keyed.values()))
+    found = frozenset(
+        [line for line, pair in keyed.items() if counts[pair[0]] > 1 or counts[pair[1]] > 1]
+        + [line for same in long_lines.values() if len(same) > 1 for line in same]
+    )
+    view.cache.may_repeat[rule.id] = found
+    return found
 
 
 def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]]) -> Iterator[tuple[int, int]]:

@@ -83,6 +83,7 @@ class LineCache:
     matches: dict[tuple[str, int], bool] = field(default_factory=dict)  # by rule id and line
     keys: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # the deduplicator's
     folds: dict[int, str] = field(default_factory=dict)  # the deduplicator's
+    may_repeat: dict[str, frozenset[int]] = field(default_factory=dict)  # the deduplicator's, by rule id
 
 
 @dataclass(frozen=True)
