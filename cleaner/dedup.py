@@ -192,16 +192,16 @@ def line_keys_of(content: str) -> tuple[str, str] | None:
 def end_keys(content: str) -> tuple[str, str] | None:
     """The blocking keys of a line from its folded ends alone, or None when an end is too short.
 
-    Folding maps each character on its own and each run of other characters to one
-    space, so the fold of a line's first characters starts the fold of the line, and
-    likewise at the end: these are the keys `keys` gives for the whole folded line.
+    Keys are made of letters and digits only, and `default_process` maps each character
+    on its own, so the letters of a line's first characters start the letters of its
+    fold, and likewise at the end: these are the keys `keys` gives for the folded line.
 
     >>> line = "Photo: Reuters / AP -- the mayor speaks at the harbour on Tuesday"
     >>> end_keys(line) == keys(fold(line))
     True
     """
-    head = fold(content[:END_CHARS])
-    tail = fold(content[-END_CHARS:])
+    head = default_process(content[:END_CHARS]).replace(" ", "")
+    tail = default_process(content[-END_CHARS:]).replace(" ", "")
     if len(head) < KEY_LENGTH or len(tail) < KEY_LENGTH:
         return None
     return "<" + head[:KEY_LENGTH], ">" + tail[-KEY_LENGTH:]
@@ -217,8 +217,9 @@ def same_numbers(folded: str, other: str) -> bool:
 
 
 def keys(folded: str) -> tuple[str, str]:
-    """Blocking keys: near copies almost always share their start or their end."""
-    return "<" + folded[:KEY_LENGTH], ">" + folded[-KEY_LENGTH:]
+    """Blocking keys: near copies almost always share their first or their last letters and digits."""
+    letters = folded.replace(" ", "")
+    return "<" + letters[:KEY_LENGTH], ">" + letters[-KEY_LENGTH:]
 
 
 def find_near_copy(
