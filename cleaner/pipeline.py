@@ -77,6 +77,15 @@ class Plan:
             tuple(rule for rule in pattern_rules if rule.next_to),
         )
 
+    def proposed(self, candidates: dict[str, list[int]]) -> Plan:
+        """This plan without the pattern rules that have no candidate line in a document."""
+        return Plan(
+            self.pattern_rules,
+            tuple(rule for rule in self.plain if candidates[rule.id]),
+            self.duplicate,
+            tuple(rule for rule in self.guarded if candidates[rule.id]),
+        )
+
 
 def find_removals(
     text: str,
@@ -97,6 +106,7 @@ def find_removals(
     whole = View(tuple(range(len(lines))), contents, name)
     # Proposals depend on each line alone (see `Scanner`): one scan serves every pass.
     candidates = (scanner or LineScanner()).candidate_lines(plan.pattern_rules, whole)
+    plan = plan.proposed(candidates)  # most rules have no candidate in most documents
     view = whole
     while True:
         claims = run_pass(plan, view, candidates, lines)
@@ -202,9 +212,7 @@ def positions_in(view: View, candidates: dict[str, list[int]], total: int) -> Ca
 
 
 def match_spans(rule: Rule, view: View, candidates: Sequence[int]) -> Iterable[tuple[int, int]]:
-    """The spans a rule claims among its candidates (none without one: most rules, most texts)."""
-    if not candidates:
-        return ()
+    """The spans a rule claims among its candidates."""
     if rule.kind == "block":
         return match_block_rule(rule, view, candidates)
     if rule.kind == "run":
