@@ -83,17 +83,24 @@ def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, i
         if pair is not None:
             line_keys[position] = pair
     counts = Counter(chain.from_iterable(line_keys.values()))
+    judged: dict[str, bool] = {}  # by content: a line that repeats is judged once
+
+    def may_be_judged(content: str) -> bool:
+        if content not in judged:
+            judged[content] = has_words(content, min_words) and len(NUMBER.findall(content)) < DATA_NUMBERS
+        return judged[content]
+
     shared = {
         position: pair
         for position, pair in line_keys.items()
-        if (counts[pair[0]] > 1 or counts[pair[1]] > 1) and view.words(position) >= min_words
+        if (counts[pair[0]] > 1 or counts[pair[1]] > 1) and may_be_judged(view.contents[position])
     }
     yield from compare_lines(rule, view, shared)
     # A very long line is compared exactly as it stands: folding and fuzzy matching
     # would cost seconds per line; such a repeat is then only left, never wrongly cut.
     first_seen: dict[str, int] = {}
     for position in long_lines:
-        if view.words(position) >= min_words:
+        if has_words(view.contents[position], min_words):
             original = first_seen.setdefault(view.contents[position], position)
             if original != position:
                 yield position, original
@@ -135,8 +142,17 @@ def lines_that_may_repeat(rule: Rule, view: View) -> frozenset[int]:
     return found
 
 
+def has_words(content: str, count: int) -> bool:
+    """Whether ``content`` holds at least ``count`` white-space separated words (splitting no further).
+
+    >>> has_words("one two three", 3), has_words("one two", 3)
+    (True, False)
+    """
+    return count <= 0 or len(content.split(None, count - 1)) >= count
+
+
 def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]]) -> Iterator[tuple[int, int]]:
-    """Every copy among the lines of ``line_keys`` (in order), with its blocking keys.
+    """Every copy among the lines of ``line_keys`` (in order, all judged), with its blocking keys.
 
     Each line is compared with the earlier kept lines that share a key with it: an
     exact copy (same fold) first, else the closest near copy at or above the threshold.
@@ -144,6 +160,7 @@ def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]])
     fuzzy = rule.threshold < 100
     first_seen: dict[str, int] = {}
     folds = view.cache.folds  # by original line: later passes fold nothing twice
+    folds_by_content: dict[str, str] = {}  # and a line that repeats is folded once
     index = view.index
     buckets: dict[str, list[int]] = {}
     registered: dict[str, int] = {}  # how many of a bucket's lines are in first_seen
@@ -151,12 +168,13 @@ def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]])
     def folded_at(position: int) -> str:
         line = index[position]
         if line not in folds:
-            folds[line] = fold(view.contents[position])
+            content = view.contents[position]
+            if content not in folds_by_content:
+                folds_by_content[content] = fold(content)
+            folds[line] = folds_by_content[content]
         return folds[line]
 
     for position, pair in line_keys.items():
-        if len(NUMBER.findall(view.contents[position])) >= DATA_NUMBERS:
-            continue
         if pair[0] not in buckets and pair[1] not in buckets:  # no earlier line shares a key
             for key in pair:
                 buckets.setdefault(key, []).append(position)
