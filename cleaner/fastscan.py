@@ -35,7 +35,7 @@ from typing import Any
 
 import regex
 
-from cleaner.literals import RISKY
+from cleaner.literals import holds_risky
 from cleaner.matchers import LineScanner, View
 from cleaner.rules import Rule, fingerprint_rules
 from cleaner.skeleton import skeleton, skeleton_exactness
@@ -112,7 +112,7 @@ class HyperscanScanner:
             data = text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: not valid UTF-8 for hyperscan
             return self.fallback.candidate_lines(rules, view)
-        if len(data) != len(text) and RISKY.search(text):
+        if len(data) != len(text) and holds_risky(text):
             return self.fallback.candidate_lines(rules, view)
         found: dict[str, list[int]] = {rule_id: [] for rule_id in compiled.ids}
         if compiled.database is not None and data:

@@ -8,7 +8,7 @@ rule's pattern only on the lines that hold one of its literals.
 Everything is casefolded, whatever the pattern's flags: a line that matches holds the
 literal in some case, so its casefolded text holds the casefolded literal. This holds
 for the case folding `regex` uses except for a few characters that fold onto ASCII
-letters (`RISKY`): a text holding one is scanned without this test.
+letters (`holds_risky`): a text holding one is scanned without this test.
 
 The reading is conservative: a construct it does not know (verbose mode, conditionals,
 nested sets) gives no literals, and the rule's pattern then runs on every line.
@@ -25,16 +25,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import regex
-
 # Characters that regex's case-insensitive matching may equate with an ASCII letter while
 # casefolding (and hyperscan) does not: the long s, the Kelvin sign, the dotted and dotless i.
-RISKY = regex.compile("[\u017f\u212a\u0130\u0131]")
+RISKY = "\u017f\u212a\u0130\u0131"
 MAX_STRINGS = 64  # an exact set with more strings than this is not followed further
 SELECTIVE = 6  # a string this long is rare enough in text
 ZERO_WIDTH_ESCAPES = "bBAZzGmM<>"
 CLASS_ESCAPES = "dDwWsShHvVXRNpP"
 CONTROL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "e": "\x1b"}
+
+
+def holds_risky(text: str) -> bool:
+    """Whether ``text`` holds one of the `RISKY` characters (four ``in`` tests beat a regex scan).
+
+    >>> holds_risky("Kelvin: \u212a"), holds_risky("plain")
+    (True, False)
+    """
+    return any(character in text for character in RISKY)
 
 
 class Unreadable(Exception):

@@ -19,7 +19,7 @@ from typing import Protocol
 import regex
 
 from cleaner.errors import RuleTimeout
-from cleaner.literals import RISKY, required_literals
+from cleaner.literals import holds_risky, required_literals
 from cleaner.rules import Rule
 
 LINE_PIECE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
@@ -218,9 +218,9 @@ def admitted_lines(view: View, guards: Guards) -> list[int]:
 
 
 def casefolded_lines(view: View) -> list[str]:
-    """Each line of the view casefolded, or none when casefolding could miss a match (`RISKY`)."""
+    """Each line of the view casefolded, or none when casefolding could miss a match (`holds_risky`)."""
     text = "\n".join(view.contents)
-    if RISKY.search(text):
+    if holds_risky(text):
         return []
     return text.casefold().split("\n")  # casefolding keeps line breaks and makes none
 
