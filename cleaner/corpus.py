@@ -194,15 +194,18 @@ def check_text(record: dict[str, Any], text_field: str, where: str) -> str:
 def clean_text(job: Job, text: str, where: str, stats: CorpusStats) -> CleanResult | None:
     """Clean one text; None when a rule timed out and ``skip`` keeps the text unchanged."""
     stats.documents += 1
-    stats.bytes_in += utf8_size(text)
+    size = utf8_size(text)
+    stats.bytes_in += size
     try:
         result = job.cleaner.clean(text, name=where)
     except RuleTimeout as error:
         if job.options.on_error != "skip":
             raise
         stats.timeouts.append(str(error))
+        stats.bytes_out += size
         return None
     stats.add_result(result)
+    stats.bytes_out += utf8_size(result.text) if result.changed else size  # most texts: no second count
     return result
 
 
@@ -238,7 +241,6 @@ def clean_jsonl_lines(job: Job, path: str, lines: Sequence[bytes], first_number:
         except RuleTimeout as error:
             return ChunkResult(0, stats, error=str(error))
         kept = text if result is None else result.text
-        stats.bytes_out += utf8_size(kept)
         if options.drop_empty and not kept.strip():
             stats.dropped_empty += 1
             continue
@@ -289,7 +291,6 @@ def clean_table(job: Job, path: str, table: Any, first_number: int) -> ChunkResu
         except RuleTimeout as error:
             return ChunkResult(0, stats, error=str(error))
         kept = text if result is None else result.text
-        stats.bytes_out += utf8_size(kept)
         if result is not None and result.changed and options.audit:
             audit.append(audit_line(ids[offset] if ids is not None else where, result))
         dropped = options.drop_empty and not kept.strip()
