@@ -44,6 +44,20 @@ def holds_risky(text: str) -> bool:
     return any(character in text for character in RISKY)
 
 
+def is_fuzzy_constraint(pattern: str, position: int) -> bool:
+    """Whether the ``{`` at ``position`` may open a fuzzy-matching constraint, as in ``(?:foo){e<=1}``.
+
+    regex then matches text that need not hold the piece's letters. A brace that is not
+    a repeat and holds a comparison is taken as one (a literal brace of that shape only
+    costs the pattern its literals or its skeleton).
+    """
+    close = pattern.find("}", position)
+    return close >= 0 and any(operator in pattern[position + 1 : close] for operator in "<=>")
+
+
+INLINE_FLAGS = set("abefilmprsuwxLV01-")  # regex's inline flag letters, and the - that turns some off
+
+
 class Unreadable(Exception):
     """A construct `required_literals` does not read."""
 
@@ -209,6 +223,8 @@ class PatternReader:
             return ANY_CHARACTER
         if character == "\\":
             return self.escape()
+        if character == "{" and is_fuzzy_constraint(self.pattern, self.position):
+            raise Unreadable
         self.position += 1
         if character == ".":
             return ANY_CHARACTER
@@ -245,8 +261,8 @@ class PatternReader:
         while end < len(self.pattern) and (self.pattern[end].isalpha() or self.pattern[end] in "-0123456789"):
             end += 1
         flags = self.pattern[self.position + 2 : end]
-        if not flags or "x" in flags or self.pattern[end] not in ":)":
-            raise Unreadable
+        if not flags or not set(flags) <= INLINE_FLAGS or "x" in flags or self.pattern[end] not in ":)":
+            raise Unreadable  # verbose mode, or not flags at all: (?R), (?P=name)...
         self.position = end + 1
         return EMPTY if self.pattern[end] == ")" else self.closed()
 

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 
 import regex
 
+from cleaner.literals import is_fuzzy_constraint
+
 
 class Unwidenable(Exception):
     """A construct `skeleton` cannot widen safely."""
@@ -109,6 +111,8 @@ def skeleton_atom(pattern: str, i: int, caseless: bool) -> Atom:
     if c == "{":
         bounds = repeat_bounds(pattern, i)
         if bounds is None:
+            if is_fuzzy_constraint(pattern, i):
+                raise Unwidenable  # fuzzy matching: the text need not hold the letters
             return literal(c, caseless), i + 1, True
         low, high, end = bounds
         # {0,} and {1,} are * and +; any other bound is widened.

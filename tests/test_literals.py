@@ -80,6 +80,8 @@ def test_what_it_cannot_read_gives_no_literals():
     assert required_literals(r"(?x) a d", False) is None  # verbose mode
     assert required_literals("advert", True) is None  # the rule's own verbose flag
     assert required_literals(r"\d+", False) is None  # nothing literal at all
+    assert required_literals(r"(?:advert){e<=1}", False) is None  # fuzzy: "adbert" matches too
+    assert required_literals(r"a(?R)?b", False) is None  # recursion, not flags
 
 
 def test_literals_come_from_alternations_lookaheads_and_repeats():

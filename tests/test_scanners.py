@@ -284,6 +284,30 @@ examples.keep = ["bye now"]
     assert [r.rule_id for r in result.removals] == ["TST001", "ADS001"]
 
 
+def test_a_fuzzy_pattern_is_matched_by_every_scanner(tmp_path: Path):
+    # regex's fuzzy matching: "Advertisment" holds neither the word nor the skeleton's letters.
+    (tmp_path / "fuzzy.toml").write_text(
+        """
+[[rule]]
+id = "TST002"
+name = "test.fuzzy-advert"
+kind = "line"
+category = "test"
+reason = "An advertising label, misspelt by at most one letter"
+ignore_case = true
+pattern = '''^(?:advertisement){e<=1}$'''
+examples.remove = ["Advertisment"]
+examples.keep = ["Adverts"]
+"""
+    )
+    assert skeleton(r"^(?:advertisement){e<=1}$", True) is None
+    rules = load_rules([tmp_path / "fuzzy.toml"])  # the examples run with the pure-regex scanner
+    found = scanners(HyperscanScanner(tmp_path) if hyperscan_available() else None)
+    results = [find_removals("Real text here.\nAdvertisment\n", rules, scanner=s) for s in found]
+    assert all(result == results[0] for result in results)
+    assert [r.rule_id for r in results[0]] == ["TST002"]
+
+
 @needs_hyperscan
 def test_the_scanner_pickles_without_its_database(hyperscan_scanner):
     Cleaner(scanner=hyperscan_scanner).clean("Advertisement\n")
