@@ -234,6 +234,8 @@ class PatternReader:
 
     def group(self) -> Piece:
         pattern, start = self.pattern, self.position
+        if pattern.startswith("(*", start):
+            raise Unreadable  # a backtracking verb such as (*PRUNE): not a group
         if pattern.startswith(("(?=", "(?<="), start):
             self.position = pattern.index("=", start) + 1
             inner = self.closed()

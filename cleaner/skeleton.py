@@ -163,8 +163,8 @@ def skeleton_group(pattern: str, i: int) -> Atom:
         return "(?:", i + 3, False  # an atomic group can fail where a plain one matches
     if pattern.startswith(("(?P<", "(?<"), i):
         return "(?:", pattern.index(">", i) + 1, True
-    if pattern.startswith("(?", i):
-        raise Unwidenable  # inline flags and other extensions
+    if pattern.startswith(("(?", "(*"), i):
+        raise Unwidenable  # inline flags, backtracking verbs and other extensions
     return "(?:", i + 1, True
 
 

@@ -82,6 +82,7 @@ def test_what_it_cannot_read_gives_no_literals():
     assert required_literals(r"\d+", False) is None  # nothing literal at all
     assert required_literals(r"(?:advert){e<=1}", False) is None  # fuzzy: "adbert" matches too
     assert required_literals(r"a(?R)?b", False) is None  # recursion, not flags
+    assert required_literals(r"ab+(*PRUNE)c", False) is None  # a backtracking verb, not a group
 
 
 def test_literals_come_from_alternations_lookaheads_and_repeats():

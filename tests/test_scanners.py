@@ -97,6 +97,8 @@ def test_skeleton_matches_wherever_the_pattern_matches(rule):
 def test_skeleton_refuses_what_it_cannot_widen():
     assert skeleton(r"(?i)^share$", False) is None
     assert skeleton(r"^\x41$", False) is None
+    assert skeleton(r"^ab+(*PRUNE)c", False) is None
+    assert skeleton(r"^(?:ad){e<=1}$", False) is None  # fuzzy matching
 
 
 def test_skeleton_widens_back_references_and_scoped_case():
