@@ -30,7 +30,7 @@ from functools import lru_cache
 RISKY = "\u017f\u212a\u0130\u0131"
 MAX_STRINGS = 64  # an exact set with more strings than this is not followed further
 SELECTIVE = 6  # a string this long is rare enough in text
-ZERO_WIDTH_ESCAPES = "bBAZzGmM<>"
+ZERO_WIDTH_ESCAPES = "bBAZzGmM"  # in regex, \< and \> are the characters < and >
 CLASS_ESCAPES = "dDwWsShHvVXRNpP"
 CONTROL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "e": "\x1b"}
 

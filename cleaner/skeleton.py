@@ -26,7 +26,7 @@ class Unwidenable(Exception):
     """A construct `skeleton` cannot widen safely."""
 
 
-ZERO_WIDTH_ESCAPES = "bBmM<>"  # not \A or \G: they pin a match to the whole text, as regex scans it
+ZERO_WIDTH_ESCAPES = "bBmM"  # not \A or \G (they pin a match to the whole text), nor \< \> (characters)
 CLASS_ESCAPES = "dDwWsShHvVN"
 EXACT_ESCAPES = "sSdD"  # class escapes spelled as explicit sets of code points
 NAMED_ESCAPES = "pPN"

@@ -21,7 +21,7 @@ def patterns(draw: st.DrawFn, depth: int = 0) -> str:
     atoms = [
         st.sampled_from(WORDS).map(regex.escape),
         st.sampled_from(
-            [r"\s*", r"\d+", r"[A-Za-z]", r"[^\n]{0,5}", r".", r"\b", "^", "$", r"\w+", r"\.", r"\x41"]
+            [r"\s*", r"\d+", r"[A-Za-z]", r"[^\n]{0,5}", r".", r"\b", "^", "$", r"\w+", r"\.", r"\x41", r"\<"]
         ),
     ]
     if depth < 2:
@@ -40,7 +40,7 @@ def patterns(draw: st.DrawFn, depth: int = 0) -> str:
 
 lines = st.lists(
     st.sampled_from(
-        [*WORDS, " ", "AD", "READ MORE", "STRASSE", "σοφια", "über", "1", "é", "x", "\u017f", "K"]
+        [*WORDS, " ", "AD", "READ MORE", "STRASSE", "σοφια", "über", "1", "é", "x", "<", "\u017f", "K"]
     ),
     max_size=8,
 ).map("".join)
@@ -89,6 +89,7 @@ def test_literals_come_from_alternations_lookaheads_and_repeats():
     assert required_literals(r"^(?:Photo|Image):", False) == {"photo:", "image:"}
     assert required_literals(r"^(?=[^\n]*cookies?)[^\n]*$", False) == {"cookie"}
     assert required_literals(r"(?:ab){2,}", False) == {"ab"}
+    assert required_literals(r"\<span\>", False) == {"<span>"}  # in regex, \< is the character <
     assert required_literals(r"Stra(?i:SSE)", False) == {"strasse"}
 
 
