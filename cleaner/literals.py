@@ -285,6 +285,8 @@ class PatternReader:
         if letter in CLASS_ESCAPES:
             if letter in "pPN" and self.peek() == "{":
                 self.position = self.pattern.index("}", self.position) + 1
+            elif letter in "pP":
+                self.position += 1  # a one-letter property: \pL
             return ANY_CHARACTER
         if letter == "x":
             if self.peek() == "{":

@@ -90,6 +90,7 @@ def test_literals_come_from_alternations_lookaheads_and_repeats():
     assert required_literals(r"^(?=[^\n]*cookies?)[^\n]*$", False) == {"cookie"}
     assert required_literals(r"(?:ab){2,}", False) == {"ab"}
     assert required_literals(r"\<span\>", False) == {"<span>"}  # in regex, \< is the character <
+    assert required_literals(r"ab\pLcd", False) in ({"ab"}, {"cd"})  # \pL: one letter, not "l"
     assert required_literals(r"Stra(?i:SSE)", False) == {"strasse"}
 
 
