@@ -116,13 +116,10 @@ class HyperscanScanner:
             return self.fallback.candidate_lines(rules, view)
         found: dict[str, list[int]] = {rule_id: [] for rule_id in compiled.ids}
         if compiled.database is not None and data:
-            ends: list[tuple[int, int]] = []
-            compiled.database.scan(data, match_event_handler=record_end, context=ends)
-            ends.sort()
             line = 0
             previous = 0
             ids = compiled.ids
-            for end, number in ends:
+            for end, number in match_ends(compiled.database, data):
                 line += data.count(b"\n", previous, end)
                 previous = end
                 lines = found[ids[number]]
@@ -240,6 +237,22 @@ def remember_matches(view: View, exact_ids: frozenset[str], found: dict[str, lis
     for rule_id in exact_ids:
         for position in found.get(rule_id, ()):
             matches[(rule_id, index[position])] = True
+
+
+# Hyperscan 5.4 misses some matches that end in the last bytes of the buffer it scans
+# (a class at the start or end of a line, in a buffer of 17 bytes or more). A tail of
+# empty lines keeps every line of the text away from the end; nothing matches in it
+# that counts, as no skeleton matches an empty line.
+SAFE_TAIL = b"\n" * 64
+
+
+def match_ends(database: Any, data: bytes) -> list[tuple[int, int]]:
+    """Where each match of each pattern ends in ``data``, as sorted ``(end, number)`` pairs."""
+    ends: list[tuple[int, int]] = []
+    database.scan(data + SAFE_TAIL, match_event_handler=record_end, context=ends)
+    ends.sort()
+    limit = len(data)
+    return [pair for pair in ends if pair[0] <= limit]
 
 
 def record_end(number: int, start: int, end: int, flags: int, ends: list[tuple[int, int]]) -> None:

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner, RuleSet, find_removals, load_rules
-from cleaner.fastscan import HyperscanScanner, hyperscan_available
+from cleaner.fastscan import HyperscanScanner, hyperscan_available, match_ends
 from cleaner.matchers import LineScanner, RegexScanner, View
 from cleaner.skeleton import skeleton, skeleton_exactness
 
@@ -162,8 +162,7 @@ def test_hyperscan_reports_every_match_end_of_the_pattern(pattern: str, caseless
     database = hs.Database(mode=hs.HS_MODE_BLOCK)
     flags = hs.HS_FLAG_UTF8 | hs.HS_FLAG_MULTILINE  # as HyperscanScanner.build compiles
     database.compile(expressions=[wide.encode()], ids=[0], elements=1, flags=[flags])
-    ends: set[int] = set()
-    database.scan(text.encode(), match_event_handler=lambda *event: ends.add(event[2]))
+    ends = {end for end, _ in match_ends(database, text.encode())}  # scanned as the scanner scans
     assert expected <= ends, wide
 
 
@@ -201,9 +200,7 @@ def test_an_exact_skeleton_matches_on_exactly_the_lines_the_pattern_matches(
     flags = hs.HS_FLAG_UTF8 | hs.HS_FLAG_MULTILINE  # as HyperscanScanner.build compiles
     database.compile(expressions=[wide.encode()], ids=[0], elements=1, flags=[flags])
     data = "\n".join(lines).encode()
-    ends: set[int] = set()
-    database.scan(data, match_event_handler=lambda *event: ends.add(event[2]))
-    found_lines = {data.count(b"\n", 0, end) for end in ends}
+    found_lines = {data.count(b"\n", 0, end) for end, _ in match_ends(database, data)}
     assert found_lines == {n for n, line in enumerate(lines) if original.search(line)}, wide
 
 
@@ -284,6 +281,32 @@ examples.keep = ["bye now"]
     cleaner = Cleaner(rules, profile="article", extend_select=["TST001"], scanner=HyperscanScanner(tmp_path))
     result = cleaner.clean("Real text here.\nbye bye\nAdvertisement\n")
     assert [r.rule_id for r in result.removals] == ["TST001", "ADS001"]
+
+
+@needs_hyperscan
+@pytest.mark.parametrize(
+    ("pattern", "text", "line"),
+    [(r"[ab]$", "axxx\nxaxax\nxbxxb\n\n", 3), (r"^[a-c]$", "xxxxxxxxxxxxxx\n\n\na", 4)],
+)
+def test_a_match_at_the_end_of_the_text_is_found(tmp_path: Path, pattern: str, text: str, line: int):
+    # Hyperscan 5.4 missed both on its own: a match in the last bytes of a buffer of 17+.
+    (tmp_path / "end.toml").write_text(
+        f"""
+[[rule]]
+id = "TST003"
+name = "test.short-line"
+kind = "line"
+category = "test"
+reason = "A test line"
+pattern = '''{pattern}'''
+examples.remove = ["b"]
+examples.keep = ["xx"]
+"""
+    )
+    rules = load_rules([tmp_path / "end.toml"])
+    results = [find_removals(text, rules, scanner=s) for s in scanners(HyperscanScanner(tmp_path))]
+    assert results[0] == results[1] == results[2]
+    assert any(r.first_line <= line <= r.last_line for r in results[2])
 
 
 def test_a_fuzzy_pattern_is_matched_by_every_scanner(tmp_path: Path):
