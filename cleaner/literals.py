@@ -44,6 +44,28 @@ def holds_risky(text: str) -> bool:
     return any(character in text for character in RISKY)
 
 
+def repeat_bounds(pattern: str, position: int) -> tuple[int, int | None, int] | None:
+    """The bounds of the ``{m,n}`` repeat at ``position`` (None: no upper bound) and where it
+    ends; None when regex reads the brace as a character.
+
+    Only digits and one comma count, as in regex: ``{}``, ``{x}`` and ``{ 1,2}`` are text.
+
+    >>> repeat_bounds("a{2,}", 1), repeat_bounds("a{,3}", 1)
+    ((2, None, 5), (0, 3, 5))
+    >>> repeat_bounds("a{ 1}", 1), repeat_bounds("a{}", 1)
+    (None, None)
+    """
+    close = pattern.find("}", position)
+    if close < 0:
+        return None
+    parts = pattern[position + 1 : close].split(",")
+    if len(parts) > 2 or not all(part.isdigit() or not part for part in parts) or parts == [""]:
+        return None
+    low = int(parts[0]) if parts[0] else 0
+    high = low if len(parts) == 1 else int(parts[1]) if parts[1] else None
+    return low, high, close + 1
+
+
 def is_fuzzy_constraint(pattern: str, position: int) -> bool:
     """Whether the ``{`` at ``position`` may open a fuzzy-matching constraint, as in ``(?:foo){e<=1}``.
 
@@ -191,28 +213,13 @@ class PatternReader:
             if character in ("*", "+", "?"):
                 self.position += 1
                 low, high = {"*": (0, None), "+": (1, None), "?": (0, 1)}[character]
-            elif character == "{" and (bounds := self.repeat_bounds()) is not None:
-                low, high = bounds
+            elif character == "{" and (bounds := repeat_bounds(self.pattern, self.position)) is not None:
+                low, high, self.position = bounds
             else:
                 return piece
             if self.peek() in ("?", "+"):  # lazy or possessive: the same strings
                 self.position += 1
             piece = repeated(piece, low, high)
-
-    def repeat_bounds(self) -> tuple[int, int | None] | None:
-        close = self.pattern.find("}", self.position)
-        if close < 0:
-            return None
-        parts = self.pattern[self.position + 1 : close].split(",")
-        if len(parts) > 2 or not all(part.strip().isdigit() or not part.strip() for part in parts):
-            return None
-        if not parts[0].strip() and len(parts) == 1:
-            return None
-        self.position = close + 1
-        low = int(parts[0]) if parts[0].strip() else 0
-        if len(parts) == 1:
-            return low, low
-        return low, int(parts[1]) if parts[1].strip() else None
 
     def atom(self) -> Piece:
         character = self.peek()

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import regex
 
-from cleaner.literals import is_fuzzy_constraint
+from cleaner.literals import is_fuzzy_constraint, repeat_bounds
 
 
 class Unwidenable(Exception):
@@ -166,20 +166,6 @@ def skeleton_group(pattern: str, i: int) -> Atom:
     if pattern.startswith(("(?", "(*"), i):
         raise Unwidenable  # inline flags, backtracking verbs and other extensions
     return "(?:", i + 1, True
-
-
-def repeat_bounds(pattern: str, i: int) -> tuple[int, int | None, int] | None:
-    """The bounds of the ``{m,n}`` repeat at ``i`` (None: no upper bound) and where it ends;
-    None if the brace is a literal one."""
-    close = pattern.find("}", i)
-    if close < 0:
-        return None
-    parts = pattern[i + 1 : close].split(",")
-    if len(parts) > 2 or not all(part.strip().isdigit() or not part.strip() for part in parts):
-        return None
-    low = parts[0].strip()
-    high = parts[-1].strip()
-    return (int(low) if low else 0), (int(high) if high else None), close + 1
 
 
 def skip_lazy(pattern: str, quantifier: str, i: int, *, exact: bool) -> Atom:

@@ -169,6 +169,7 @@ def test_hyperscan_reports_every_match_end_of_the_pattern(pattern: str, caseless
 EXACT_PIECES = [
     "ad", "Ad", "Read more", "É", r"\.", r"\s*", r"\S+", r"[a-c]", r"[^x\s]", "(?:x|yz)", "(?:more)?", "y+?",
     r"\d", r"\w", r"\b", "(?=a)", "(?!b)", "x{2,3}", "(?>a+)", "a*+", r"\n", "(?i:ab)", ".", r"\<",
+    "{}", "x{ 1}", "a{,}",
 ]  # fmt: skip
 
 
@@ -183,7 +184,7 @@ def pieces_patterns(draw: st.DrawFn) -> str:
 @given(
     pattern=pieces_patterns(),
     caseless=st.booleans(),
-    lines=st.lists(st.text("adAD xyzbcÉé.Read more\t\xa0٣1<", max_size=12), min_size=1, max_size=5),
+    lines=st.lists(st.text("adAD xyzbcÉé.Read more\t\xa0٣1<{}", max_size=12), min_size=1, max_size=5),
 )
 def test_an_exact_skeleton_matches_on_exactly_the_lines_the_pattern_matches(
     pattern: str, caseless: bool, lines: list[str]
