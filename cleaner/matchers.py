@@ -75,8 +75,9 @@ def split_lines(text: str) -> list[str]:
 class LineCache:
     """What is known of one document's lines, by original line number.
 
-    It holds only what depends on a line alone, so every view of the document shares
-    it: nothing is computed twice when passes repeat.
+    It holds what depends on a line alone, and the deduplicator's lines that may repeat
+    (found on the whole document), so every view of the document shares it: nothing is
+    computed twice when passes repeat.
     """
 
     words: dict[int, int] = field(default_factory=dict)
@@ -330,11 +331,16 @@ def outside_text(rule: Rule, view: View, position: int, bounds: Bounds) -> bool:
     ``bounds`` caches `text_bounds` per word count for one view. A text without running
     text has no head or tail: nothing is outside it.
     """
+    span = running_text_span(rule, view, bounds)
+    return span is not None and not span[0] <= position <= span[1]
+
+
+def running_text_span(rule: Rule, view: View, bounds: Bounds) -> tuple[int, int] | None:
+    """The rule's `text_bounds` in this view, found once per word count (``bounds`` keeps them)."""
     assert rule.outside_text is not None
     if rule.outside_text not in bounds:
         bounds[rule.outside_text] = text_bounds(view, rule.outside_text)
-    span = bounds[rule.outside_text]
-    return span is not None and not span[0] <= position <= span[1]
+    return bounds[rule.outside_text]
 
 
 def confirm_line(rule: Rule, view: View, position: int, bounds: Bounds | None = None) -> bool:
@@ -377,9 +383,7 @@ def outside_text_only(rule: Rule, view: View, candidates: Sequence[int], bounds:
     """
     if rule.outside_text is None:
         return candidates
-    if rule.outside_text not in bounds:
-        bounds[rule.outside_text] = text_bounds(view, rule.outside_text)
-    span = bounds[rule.outside_text]
+    span = running_text_span(rule, view, bounds)
     if span is None:
         return ()
     return [*candidates[: bisect_left(candidates, span[0])], *candidates[bisect_right(candidates, span[1]) :]]
