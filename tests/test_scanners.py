@@ -262,23 +262,34 @@ def test_the_database_is_cached_on_disk_and_loaded(tmp_path: Path, monkeypatch: 
     assert find_removals(text, rules, scanner=HyperscanScanner(tmp_path)) == expected
 
 
-@needs_hyperscan
-def test_a_pattern_hyperscan_refuses_falls_back_to_regex(tmp_path: Path):
-    (tmp_path / "flags.toml").write_text(
-        """
+def write_test_rule(
+    folder: Path, rule_id: str, pattern: str, *, remove: str, keep: str, ignore_case: bool = False
+) -> Path:
+    """A rule file holding one line rule, with one example of each kind."""
+    path = folder / f"{rule_id.lower()}.toml"
+    path.write_text(
+        f"""
 [[rule]]
-id = "TST001"
-name = "test.bye-line"
+id = "{rule_id}"
+name = "test.{rule_id.lower()}"
 kind = "line"
 category = "test"
-reason = "A line that says bye twice, in any case (inline flags: refused by the skeleton)"
-pattern = '''(?i)^bye bye$'''
-examples.remove = ["bye BYE"]
-examples.keep = ["bye now"]
+reason = "A line the test pattern matches"
+ignore_case = {str(ignore_case).lower()}
+pattern = '''{pattern}'''
+examples.remove = ["{remove}"]
+examples.keep = ["{keep}"]
 """
     )
+    return path
+
+
+@needs_hyperscan
+def test_a_pattern_hyperscan_refuses_falls_back_to_regex(tmp_path: Path):
+    # A line that says bye twice, in any case (inline flags: refused by the skeleton).
+    path = write_test_rule(tmp_path, "TST001", "(?i)^bye bye$", remove="bye BYE", keep="bye now")
     assert skeleton("(?i)^bye bye$", False) is None
-    rules = RuleSet((*BUILTIN.rules, *load_rules([tmp_path / "flags.toml"]).rules))
+    rules = RuleSet((*BUILTIN.rules, *load_rules([path]).rules))
     cleaner = Cleaner(rules, profile="article", extend_select=["TST001"], scanner=HyperscanScanner(tmp_path))
     result = cleaner.clean("Real text here.\nbye bye\nAdvertisement\n")
     assert [r.rule_id for r in result.removals] == ["TST001", "ADS001"]
@@ -291,20 +302,7 @@ examples.keep = ["bye now"]
 )
 def test_a_match_at_the_end_of_the_text_is_found(tmp_path: Path, pattern: str, text: str, line: int):
     # Hyperscan 5.4 missed both on its own: a match in the last bytes of a buffer of 17+.
-    (tmp_path / "end.toml").write_text(
-        f"""
-[[rule]]
-id = "TST003"
-name = "test.short-line"
-kind = "line"
-category = "test"
-reason = "A test line"
-pattern = '''{pattern}'''
-examples.remove = ["b"]
-examples.keep = ["xx"]
-"""
-    )
-    rules = load_rules([tmp_path / "end.toml"])
+    rules = load_rules([write_test_rule(tmp_path, "TST003", pattern, remove="b", keep="xx")])
     results = [find_removals(text, rules, scanner=s) for s in scanners(HyperscanScanner(tmp_path))]
     assert results[0] == results[1] == results[2]
     assert any(r.first_line <= line <= r.last_line for r in results[2])
@@ -312,22 +310,12 @@ examples.keep = ["xx"]
 
 def test_a_fuzzy_pattern_is_matched_by_every_scanner(tmp_path: Path):
     # regex's fuzzy matching: "Advertisment" holds neither the word nor the skeleton's letters.
-    (tmp_path / "fuzzy.toml").write_text(
-        """
-[[rule]]
-id = "TST002"
-name = "test.fuzzy-advert"
-kind = "line"
-category = "test"
-reason = "An advertising label, misspelt by at most one letter"
-ignore_case = true
-pattern = '''^(?:advertisement){e<=1}$'''
-examples.remove = ["Advertisment"]
-examples.keep = ["Adverts"]
-"""
+    pattern = r"^(?:advertisement){e<=1}$"  # an advertising label, misspelt by at most one letter
+    path = write_test_rule(
+        tmp_path, "TST002", pattern, remove="Advertisment", keep="Adverts", ignore_case=True
     )
-    assert skeleton(r"^(?:advertisement){e<=1}$", True) is None
-    rules = load_rules([tmp_path / "fuzzy.toml"])  # the examples run with the pure-regex scanner
+    assert skeleton(pattern, True) is None
+    rules = load_rules([path])  # the examples run with the pure-regex scanner
     found = scanners(HyperscanScanner(tmp_path) if hyperscan_available() else None)
     results = [find_removals("Real text here.\nAdvertisment\n", rules, scanner=s) for s in found]
     assert all(result == results[0] for result in results)
