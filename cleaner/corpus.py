@@ -44,6 +44,7 @@ from cleaner.records import (
     RecordWriter,
     compression,
     dump_json_line,
+    gzip_member,
     import_optional,
     parquet_schema,
     parse_json_line,
@@ -134,10 +135,16 @@ class CorpusStats:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """Everything a worker needs: the rules (compiled in each process) and the options."""
+    """Everything a worker needs: the rules (compiled in each process) and the options.
+
+    ``gzip_files`` are the input files (by index) whose output is gzip: a worker
+    compresses its chunks of those itself, so compression runs on every core, not in
+    the parent alone.
+    """
 
     cleaner: Cleaner
     options: CorpusOptions
+    gzip_files: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +167,8 @@ class ChunkResult:
 
     file_index: int
     stats: CorpusStats
-    data: bytes = b""
+    data: bytes = b""  # JSON lines, or one gzip member of them (``gzipped``)
+    gzipped: bool = False
     table: Any = None
     audit: bytes = b""
     records: int = 0
@@ -322,6 +330,9 @@ def run_task(job: Job, task: Task) -> ChunkResult:
         if lines and not lines[-1]:
             lines.pop()
         result = clean_jsonl_lines(job, task.path, lines, task.first_number)
+        if task.file_index in job.gzip_files and result.error is None:
+            result.data = gzip_member(result.data) if result.data else b""
+            result.gzipped = True
     result.file_index = task.file_index
     result.disk_bytes = task.disk_bytes
     return result
@@ -558,7 +569,8 @@ def clean_corpus(
             options.text_field, options.id_field, options.drop_empty, options.on_error, True
         )
     pairs = plan_outputs(inputs, output)
-    job = Job(cleaner, options)
+    gzip_files = frozenset(index for index, (_, target) in enumerate(pairs) if compression(target) == "gzip")
+    job = Job(cleaner, options, gzip_files)
     stats = CorpusStats(files=len(pairs))
     audit = RecordWriter(removed_output) if removed_output is not None else None
     writer: RecordWriter | None = None
@@ -606,6 +618,9 @@ def write_chunk(writer: RecordWriter, result: ChunkResult) -> None:
     """Append one chunk's records to the output file."""
     if result.table is not None:
         writer.write_table(result.table)
+    elif result.gzipped:
+        if result.data:
+            writer.write_gzip_member(result.data, result.records)
     elif result.data:
         writer.write_jsonl(result.data, result.records)
 

@@ -40,6 +40,8 @@ from cleaner.io import sync_folder, temporary_prefix
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz", ".ndjson.zst")
 PARQUET_SUFFIXES = (".parquet",)
 PARQUET_BATCH_ROWS = 1024
+GZIP_LEVEL = 6
+GZIP_MEMBER_BYTES = 4 * 1024 * 1024
 BIG_FLOAT = float(2**63)
 
 
@@ -255,6 +257,13 @@ class RecordWriter:
         self.count += count
         self.guard(lambda: self.handle.write(data))  # type: ignore[union-attr]
 
+    def write_gzip_member(self, member: bytes, count: int) -> None:
+        """Append ``count`` records already serialized and compressed as one gzip member (`gzip_member`)."""
+        if not isinstance(self.handle, GzipMembers):
+            raise ValueError("write_gzip_member needs a .gz JSONL target")
+        self.count += count
+        self.guard(lambda: self.handle.write_member(member))
+
     def write_table(self, table: Any) -> None:
         """Append an Arrow table of records (the fast path for Parquet)."""
         if self.format != "parquet":
@@ -347,12 +356,67 @@ def compress_into(path: Path, raw: IO[bytes]) -> IO[bytes]:
     """A writer into ``raw`` that compresses as ``path``'s name says (closing it leaves ``raw`` open)."""
     kind = compression(path)
     if kind == "gzip":
-        # mtime=0 and no file name in the header: the same records give the same bytes.
-        return gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)  # type: ignore[return-value]
+        return GzipMembers(raw)  # type: ignore[return-value]
     if kind == "zstd":
         zstandard = import_optional("zstandard", "zstd", path)
         return zstandard.ZstdCompressor().stream_writer(raw, closefd=False)  # type: ignore[no-any-return]
     return raw  # closed twice on commit, which a file allows
+
+
+def gzip_member(data: bytes) -> bytes:
+    """``data`` compressed as one gzip member.
+
+    mtime=0 and no file name in the header: the same records give the same bytes. Level
+    6, as the gzip tool's default: level 9 compresses at half the speed for a file about
+    1% smaller.
+    """
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+class GzipMembers:
+    """A gzip file written as a series of members, each compressed on its own.
+
+    A gzip file may hold several members one after another, and every gzip reader reads
+    them as one stream (RFC 1952). So members compressed apart, in worker processes,
+    can be written one after another (`write_member`); what is written with `write` is
+    gathered into members of about `GZIP_MEMBER_BYTES`. A file with no data still gets
+    one empty member: a valid gzip file.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.pending: list[bytes] = []
+        self.pending_bytes = 0
+        self.members = 0
+
+    def write(self, data: bytes) -> int:
+        """Add ``data`` to the member being gathered."""
+        self.pending.append(data)
+        self.pending_bytes += len(data)
+        if self.pending_bytes >= GZIP_MEMBER_BYTES:
+            self.end_member()
+        return len(data)
+
+    def write_member(self, member: bytes) -> None:
+        """Append a member compressed elsewhere (`gzip_member`), after what was written so far."""
+        self.end_member()
+        self.raw.write(member)
+        self.members += 1
+
+    def end_member(self) -> None:
+        """Compress and write what was gathered, as one member."""
+        if self.pending:
+            self.raw.write(gzip_member(b"".join(self.pending)))
+            self.members += 1
+            self.pending = []
+            self.pending_bytes = 0
+
+    def close(self) -> None:
+        """Write the last member (leaving ``raw`` open)."""
+        self.end_member()
+        if not self.members:
+            self.raw.write(gzip_member(b""))
+            self.members += 1
 
 
 def write_records(path: Path | str, records: Iterable[dict[str, Any]], *, schema: Any = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 
 import orjson
@@ -59,6 +60,40 @@ def test_output_is_identical_whatever_the_number_of_workers_and_chunks(tmp_path:
         )
         outputs.append((target.read_bytes(), audit.read_bytes(), stats.to_dict()["rules"], stats.documents))
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def gzip_members(data: bytes) -> list[bytes]:
+    """The decompressed contents of each member of a gzip file, in order."""
+    members = []
+    while data:
+        reader = zlib.decompressobj(wbits=31)  # one gzip member
+        members.append(reader.decompress(data))
+        assert reader.eof, "a member is cut short"
+        data = reader.unused_data
+    return members
+
+
+def test_gzip_output_is_compressed_chunk_by_chunk_in_the_workers(tmp_path: Path, cleaner: Cleaner):
+    # Each chunk comes back from its worker as a gzip member of its own: compression runs on
+    # every core, where the parent compressing the whole output alone was the bottleneck.
+    write_records(tmp_path / "in.jsonl", make_records(400))
+    outputs = []
+    for workers in (1, 2):
+        target = tmp_path / f"out-{workers}.jsonl.gz"
+        clean_corpus([tmp_path / "in.jsonl"], target, cleaner, workers=workers, chunk_bytes=2000)
+        outputs.append(target.read_bytes())
+    clean_corpus([tmp_path / "in.jsonl"], tmp_path / "plain.jsonl", cleaner, chunk_bytes=2000)
+    members = gzip_members(outputs[0])
+    assert outputs[0] == outputs[1]  # the same bytes whatever the number of workers
+    assert len(members) > 10 and all(members)
+    assert b"".join(members) == gzip.decompress(outputs[0]) == (tmp_path / "plain.jsonl").read_bytes()
+
+
+def test_a_gzip_output_without_records_is_a_valid_empty_gzip_file(tmp_path: Path, cleaner: Cleaner):
+    write_records(tmp_path / "in.jsonl", [{"text": "Advertisement\n"}])
+    options = CorpusOptions(drop_empty=True)
+    clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.jsonl.gz", cleaner, options, workers=2)
+    assert gzip.decompress((tmp_path / "out.jsonl.gz").read_bytes()) == b""
 
 
 def test_a_folder_of_shards_gives_a_folder_of_shards(tmp_path: Path, cleaner: Cleaner):

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from cleaner.errors import DocumentError
-from cleaner.records import RecordWriter, parquet_schema, read_records, record_format, write_records
+from cleaner.records import (
+    RecordWriter,
+    dump_json_line,
+    gzip_member,
+    parquet_schema,
+    read_records,
+    record_format,
+    write_records,
+)
 
 RECORDS = [
     {"id": "a", "text": "First line.\nAdvertisement\n", "meta": {"n": [1, 2.5, None, True]}},
@@ -78,6 +86,19 @@ def test_gzip_output_is_deterministic(tmp_path: Path):
     write_records(tmp_path / "one.jsonl.gz", RECORDS)
     write_records(tmp_path / "two.jsonl.gz", RECORDS)
     assert (tmp_path / "one.jsonl.gz").read_bytes() == (tmp_path / "two.jsonl.gz").read_bytes()
+
+
+def test_gzip_members_written_apart_read_as_one_stream(tmp_path: Path):
+    with RecordWriter(tmp_path / "out.jsonl.gz") as writer:
+        writer.write(RECORDS[0])
+        writer.write_gzip_member(gzip_member(dump_json_line(RECORDS[1])), 1)
+        writer.write_jsonl(b"".join(map(dump_json_line, RECORDS[2:])), len(RECORDS) - 2)
+    assert [record for _, record in read_records(tmp_path / "out.jsonl.gz")] == RECORDS
+    with RecordWriter(tmp_path / "empty.jsonl.gz"):
+        pass
+    assert gzip.decompress((tmp_path / "empty.jsonl.gz").read_bytes()) == b""
+    with RecordWriter(tmp_path / "plain.jsonl") as writer, pytest.raises(ValueError, match="gz JSONL target"):
+        writer.write_gzip_member(gzip_member(b""), 0)
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.zst", ".parquet"])
