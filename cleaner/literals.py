@@ -1,9 +1,10 @@
 """The literal strings a rule's pattern needs: a cheap test that rules most lines out.
 
 `required_literals` reads a `regex` pattern and finds strings, casefolded, at least one
-of which every line it matches holds (casefolded). ``str.find`` looks for a handful of
-strings much faster than `regex` runs a pattern, so the pure-regex scanner runs a
-rule's pattern only on the lines that hold one of its literals.
+of which every line it matches holds (casefolded). Looking for strings is much faster
+than running a pattern (`cleaner.matchers.LiteralFinder` looks for those of every rule
+in one pass), so the pure-regex scanner runs a rule's pattern only on the lines that
+hold one of its literals.
 
 Everything is casefolded, whatever the pattern's flags: a line that matches holds the
 literal in some case, so its casefolded text holds the casefolded literal. This holds

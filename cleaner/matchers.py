@@ -14,8 +14,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
-from typing import Protocol
+from typing import Any, Protocol
 
+import ahocorasick
 import regex
 
 from cleaner.errors import RuleTimeout
@@ -168,17 +169,31 @@ class LineScanner:
     Two cheap tests turn most lines away first: the guards on the line itself
     (``max_words``, ``min_words``, ``max_chars``; ``position`` is left to `confirm_line`,
     as a line's place changes from pass to pass), and the literals the pattern needs
-    (`required_literals`), looked for with ``str.find`` in the casefolded text. A few
+    (`required_literals`), looked for in the casefolded text by a `LiteralFinder`. A few
     lines left are all proposed (`confirm_line` checks each alone); many are joined and
     scanned in one call, as `RegexScanner` scans the whole view, which is faster than
     one call per line and proposes the same lines.
     """
 
+    def __init__(self) -> None:
+        self.finders: dict[int, LiteralFinder] = {}  # by the rules' id: callers pass the same rules again
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}  # a worker process builds its own finders
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+
     def candidate_lines(self, rules: Sequence[Rule], view: View) -> dict[str, list[int]]:
         """Candidate positions by rule id: the lines each rule's guards and literals admit."""
+        finder = self.finders.get(id(rules))
+        if finder is None or finder.rules is not rules:
+            if len(self.finders) >= MAX_FINDERS:
+                self.finders.clear()
+            finder = self.finders[id(rules)] = LiteralFinder(rules)
         admitted: dict[Guards, list[int]] = {}  # rules with the same guards share the work
-        haystacks: dict[Guards, Haystack] = {}
-        folded: list[str] | None = None
+        holding: dict[int, set[int]] | None = None  # lines by literal, found once for every rule
+        looked = False
         found: dict[str, list[int]] = {}
         for rule in rules:
             if rule.pattern is None:
@@ -187,14 +202,13 @@ class LineScanner:
             if guards not in admitted:
                 admitted[guards] = admitted_lines(view, guards)
             positions = admitted[guards]
-            literals = required_literals(rule.pattern.pattern, bool(rule.pattern.flags & VERBOSE))
+            literals = finder.literals_of[rule.id]
             if literals is not None and positions:
-                if folded is None:
-                    folded = casefolded_lines(view)
-                if folded:
-                    if guards not in haystacks:
-                        haystacks[guards] = Haystack.of(folded, positions)
-                    positions = haystacks[guards].holding(literals)
+                if not looked:
+                    holding, looked = finder.lines_holding(view), True
+                if holding is not None:  # else a risky text: no literal test
+                    lines = set().union(*[holding.get(literal, ()) for literal in literals])
+                    positions = sorted(lines.intersection(positions))
             found[rule.id] = positions if len(positions) < JOIN_FROM else scan_lines(rule, view, positions)
         return found
 
@@ -218,43 +232,58 @@ def admitted_lines(view: View, guards: Guards) -> list[int]:
     return positions
 
 
-def casefolded_lines(view: View) -> list[str]:
-    """Each line of the view casefolded, or none when casefolding could miss a match (`holds_risky`)."""
-    text = "\n".join(view.contents)
-    if holds_risky(text):
-        return []
-    return text.casefold().split("\n")  # casefolding keeps line breaks and makes none
+class LiteralFinder:
+    """Finds, in one pass over a text, the lines holding each literal some rule needs.
+
+    The literals of all the rules (`required_literals`, casefolded) go into one
+    Aho-Corasick automaton (pyahocorasick, in C), which reports every place where any
+    of them occurs: one pass over the text instead of one ``str.find`` per literal.
+    """
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = rules
+        self.literals_of: dict[str, tuple[int, ...] | None] = {}  # numbers of a rule's literals
+        numbers: dict[str, int] = {}  # each literal once, numbered
+        for rule in rules:
+            if rule.pattern is None:
+                continue
+            literals = required_literals(rule.pattern.pattern, bool(rule.pattern.flags & VERBOSE))
+            if literals is None:
+                self.literals_of[rule.id] = None
+                continue
+            # A literal with a line break is in no single line: the rule proposes none.
+            kept = sorted(literal for literal in literals if "\n" not in literal)
+            self.literals_of[rule.id] = tuple(numbers.setdefault(literal, len(numbers)) for literal in kept)
+        self.numbers = numbers
+        self.lengths = [len(literal) for literal in numbers]
+        self.automaton = ahocorasick.Automaton()
+        for literal, number in numbers.items():
+            self.automaton.add_word(literal, number)
+        if numbers:
+            self.automaton.make_automaton()
+
+    def lines_holding(self, view: View) -> dict[int, set[int]] | None:
+        """The positions whose line holds each literal (by number), or None for a risky text.
+
+        A text holding one of the characters whose case folding the engines may not share
+        (`holds_risky`) gets no literal test: casefolding could hide a match there.
+        """
+        text = "\n".join(view.contents)
+        if holds_risky(text):
+            return None
+        found: dict[int, set[int]] = {}
+        lengths = self.lengths
+        if not lengths:
+            return found
+        folded = text.casefold()  # keeps line breaks and makes none
+        starts = [0, *accumulate(len(line) + 1 for line in folded.split("\n"))]
+        for end, number in self.automaton.iter(folded):
+            start = end - lengths[number] + 1
+            found.setdefault(number, set()).add(bisect_right(starts, start) - 1)
+        return found
 
 
-@dataclass(frozen=True, slots=True)
-class Haystack:
-    """Some casefolded lines joined into one text, to look for literals in with ``str.find``."""
-
-    positions: list[int]
-    text: str
-    starts: list[int]  # where each line starts in ``text``
-
-    @classmethod
-    def of(cls, folded: list[str], positions: list[int]) -> Haystack:
-        """The haystack of the lines at ``positions``."""
-        text = "\n".join([folded[position] for position in positions])
-        starts = list(accumulate([len(folded[position]) + 1 for position in positions[:-1]], initial=0))
-        return cls(positions, text, starts)
-
-    def holding(self, literals: Iterable[str]) -> list[int]:
-        """The positions whose line holds one of the ``literals``, in order."""
-        text, starts = self.text, self.starts
-        hits: set[int] = set()
-        for literal in literals:
-            offset = text.find(literal)
-            while offset >= 0:
-                index = bisect_right(starts, offset) - 1
-                hits.add(index)
-                # The rest of this line holds the literal already: go on from the next one.
-                offset = text.find(literal, starts[index + 1]) if index + 1 < len(starts) else -1
-        return [self.positions[index] for index in sorted(hits)]
-
-
+MAX_FINDERS = 8  # rule sets a scanner keeps a finder for
 JOIN_FROM = 8  # admitted lines from which one joined scan beats a search per line
 
 

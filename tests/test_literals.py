@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from cleaner import load_rules, matchers
 from cleaner.literals import holds_risky, required_literals
-from cleaner.matchers import Haystack, LineScanner, View
+from cleaner.matchers import LineScanner, LiteralFinder, View
+from cleaner.rules import Rule
 
 BUILTIN = [rule for rule in load_rules(check_examples=False) if rule.pattern is not None]
 WORDS = ["ad", "Read more", "photo", "Über", "straße", "ΣΟΦΙΑ", "e-mail", "(c)", "x.y"]
@@ -109,7 +110,13 @@ def test_the_scanner_runs_a_pattern_only_on_lines_holding_a_literal(monkeypatch:
     assert all(position % 3 == 0 for positions in scanned for position in positions)
 
 
-def test_holding_finds_each_line_once_and_in_order():
-    folded = ["read more here", "nothing", "more and more", "", "tail more"]
-    assert Haystack.of(folded, [0, 1, 2, 3, 4]).holding(["more"]) == [0, 2, 4]
-    assert Haystack.of(folded, [1, 4]).holding(["more", "nothing"]) == [1, 4]
+def test_the_finder_gives_the_lines_holding_each_literal_casefolded():
+    more = Rule("X001", "x.more", "line", "nav", "r", "f:1", pattern=regex.compile("(?:Read|Show) MORE"))
+    street = Rule("X002", "x.street", "line", "nav", "r", "f:1", pattern=regex.compile("STRASSE"))
+    finder = LiteralFinder([more, street])
+    contents = ("Read more here", "nothing", "read MORE and Read More", "", "Hauptstraße 5", "show more")
+    holding = finder.lines_holding(View(tuple(range(len(contents))), contents))
+    assert holding is not None
+    by_literal = {literal: sorted(holding.get(number, ())) for literal, number in finder.numbers.items()}
+    assert by_literal == {"read more": [0, 2], "show more": [5], "strasse": [4]}
+    assert finder.lines_holding(View((0, 1), ("\u212a", "read more"))) is None  # risky: no test
