@@ -191,26 +191,29 @@ class LineScanner:
             if len(self.finders) >= MAX_FINDERS:
                 self.finders.clear()
             finder = self.finders[id(rules)] = LiteralFinder(rules)
-        admitted: dict[Guards, list[int]] = {}  # rules with the same guards share the work
-        holding: dict[int, set[int]] | None = None  # lines by literal, found once for every rule
-        looked = False
-        found: dict[str, list[int]] = {}
-        for rule in rules:
-            if rule.pattern is None:
-                continue
+        holding = finder.lines_holding(view)
+        if holding is None:  # a risky text: no literal test
+            return {rule.id: self.guarded_candidates(rule, view, {}) for rule in finder.pattern_rules}
+        found: dict[str, list[int]] = {rule_id: [] for rule_id in finder.with_literals}
+        for rule_id, lines in holding.items():  # the few rules with a literal in the text
+            rule = finder.with_literals[rule_id]
             guards = (rule.max_chars, rule.min_words, rule.max_words)
-            if guards not in admitted:
-                admitted[guards] = admitted_lines(view, guards)
-            positions = admitted[guards]
-            literals = finder.literals_of[rule.id]
-            if literals is not None and positions:
-                if not looked:
-                    holding, looked = finder.lines_holding(view), True
-                if holding is not None:  # else a risky text: no literal test
-                    lines = set().union(*[holding.get(literal, ()) for literal in literals])
-                    positions = sorted(lines.intersection(positions))
-            found[rule.id] = positions if len(positions) < JOIN_FROM else scan_lines(rule, view, positions)
+            positions = sorted(position for position in lines if admits(view, guards, position))
+            found[rule_id] = positions if len(positions) < JOIN_FROM else scan_lines(rule, view, positions)
+        admitted: dict[Guards, list[int]] = {}  # rules with the same guards share the work
+        for rule in finder.without_literals:
+            found[rule.id] = self.guarded_candidates(rule, view, admitted)
         return found
+
+    @staticmethod
+    def guarded_candidates(rule: Rule, view: View, admitted: dict[Guards, list[int]]) -> list[int]:
+        """The candidates of a rule without a literal test: the lines its guards admit, scanned
+        by its pattern when they are many (``admitted`` keeps the lines by guards)."""
+        guards = (rule.max_chars, rule.min_words, rule.max_words)
+        if guards not in admitted:
+            admitted[guards] = admitted_lines(view, guards)
+        positions = admitted[guards]
+        return positions if len(positions) < JOIN_FROM else scan_lines(rule, view, positions)
 
 
 Guards = tuple[int | None, int | None, int | None]  # max_chars, min_words, max_words
@@ -232,38 +235,49 @@ def admitted_lines(view: View, guards: Guards) -> list[int]:
     return positions
 
 
+def admits(view: View, guards: Guards, position: int) -> bool:
+    """Whether the guards on the line itself admit the line at ``position``."""
+    max_chars, min_words, max_words = guards
+    if max_chars is not None and len(view.contents[position]) > max_chars:
+        return False
+    if min_words is not None and view.words(position) < min_words:
+        return False
+    return max_words is None or view.words(position) <= max_words
+
+
 class LiteralFinder:
-    """Finds, in one pass over a text, the lines holding each literal some rule needs.
+    """Finds, in one pass over a text, the lines holding a literal each rule needs.
 
     The literals of all the rules (`required_literals`, casefolded) go into one
     Aho-Corasick automaton (pyahocorasick, in C), which reports every place where any
     of them occurs: one pass over the text instead of one ``str.find`` per literal.
+    Rules whose pattern needs no literal (``without_literals``) get no such test.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = rules
-        self.literals_of: dict[str, tuple[int, ...] | None] = {}  # numbers of a rule's literals
-        numbers: dict[str, int] = {}  # each literal once, numbered
-        for rule in rules:
-            if rule.pattern is None:
-                continue
+        self.pattern_rules = [rule for rule in rules if rule.pattern is not None]
+        self.with_literals: dict[str, Rule] = {}  # by id
+        self.without_literals: list[Rule] = []
+        needed_by: dict[str, list[str]] = {}  # each literal, with the rules that need it
+        for rule in self.pattern_rules:
+            assert rule.pattern is not None
             literals = required_literals(rule.pattern.pattern, bool(rule.pattern.flags & VERBOSE))
             if literals is None:
-                self.literals_of[rule.id] = None
+                self.without_literals.append(rule)
                 continue
-            # A literal with a line break is in no single line: the rule proposes none.
-            kept = sorted(literal for literal in literals if "\n" not in literal)
-            self.literals_of[rule.id] = tuple(numbers.setdefault(literal, len(numbers)) for literal in kept)
-        self.numbers = numbers
-        self.lengths = [len(literal) for literal in numbers]
+            self.with_literals[rule.id] = rule
+            for literal in sorted(literals):
+                if "\n" not in literal:  # in no single line: the rule proposes no line for it
+                    needed_by.setdefault(literal, []).append(rule.id)
         self.automaton = ahocorasick.Automaton()
-        for literal, number in numbers.items():
-            self.automaton.add_word(literal, number)
-        if numbers:
+        for literal, rule_ids in needed_by.items():
+            self.automaton.add_word(literal, (len(literal), tuple(rule_ids)))
+        if needed_by:
             self.automaton.make_automaton()
 
-    def lines_holding(self, view: View) -> dict[int, set[int]] | None:
-        """The positions whose line holds each literal (by number), or None for a risky text.
+    def lines_holding(self, view: View) -> dict[str, set[int]] | None:
+        """By rule id, the positions whose line holds one of the rule's literals; None for a risky text.
 
         A text holding one of the characters whose case folding the engines may not share
         (`holds_risky`) gets no literal test: casefolding could hide a match there.
@@ -271,15 +285,15 @@ class LiteralFinder:
         text = "\n".join(view.contents)
         if holds_risky(text):
             return None
-        found: dict[int, set[int]] = {}
-        lengths = self.lengths
-        if not lengths:
+        found: dict[str, set[int]] = {}
+        if not self.automaton:  # no literals at all
             return found
         folded = text.casefold()  # keeps line breaks and makes none
         starts = [0, *accumulate(len(line) + 1 for line in folded.split("\n"))]
-        for end, number in self.automaton.iter(folded):
-            start = end - lengths[number] + 1
-            found.setdefault(number, set()).add(bisect_right(starts, start) - 1)
+        for end, (length, rule_ids) in self.automaton.iter(folded):
+            line = bisect_right(starts, end - length + 1) - 1
+            for rule_id in rule_ids:
+                found.setdefault(rule_id, set()).add(line)
         return found
 
 
