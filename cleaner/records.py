@@ -376,8 +376,8 @@ def gzip_member(data: bytes) -> bytes:
 class GzipMembers:
     """A gzip file written as a series of members, each compressed on its own.
 
-    A gzip file may hold several members one after another, and every gzip reader reads
-    them as one stream (RFC 1952). So members compressed apart, in worker processes,
+    A gzip file may hold several members one after another (RFC 1952), and gzip readers
+    (the gzip tool, zcat, Python's gzip module) read them as one stream. So members compressed apart, in worker processes,
     can be written one after another (`write_member`); what is written with `write` is
     gathered into members of about `GZIP_MEMBER_BYTES`. A file with no data still gets
     one empty member: a valid gzip file.
