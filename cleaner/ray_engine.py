@@ -32,7 +32,14 @@ from cleaner.corpus import (
 )
 from cleaner.errors import DocumentError
 from cleaner.pipeline import Cleaner
-from cleaner.records import RecordWriter, import_optional, parquet_schema, record_format
+from cleaner.records import (
+    RecordWriter,
+    compression,
+    gzip_member,
+    import_optional,
+    parquet_schema,
+    record_format,
+)
 
 BATCH_ROWS = 1024
 STATS_COLUMN = "__cleaner_stats"
@@ -53,8 +60,14 @@ def start_ray(address: str | None) -> Any:
     return ray
 
 
-def jsonl_batch_cleaner(job: Job) -> Callable[[dict[str, Any]], dict[str, list[Any]]]:
-    """The ``map_batches`` function for JSONL lines: one output row per input batch."""
+def jsonl_batch_cleaner(
+    job: Job, gzip_sources: frozenset[str]
+) -> Callable[[dict[str, Any]], dict[str, list[Any]]]:
+    """The ``map_batches`` function for JSONL lines: one output row per input batch.
+
+    Records of the files in ``gzip_sources`` (whose output is gzip) come out compressed,
+    as one gzip member: the cluster compresses them, not the driver alone.
+    """
 
     def clean_lines(batch: dict[str, Any]) -> dict[str, list[Any]]:
         paths = [str(path) for path in batch[PATH_COLUMN]]
@@ -73,7 +86,8 @@ def jsonl_batch_cleaner(job: Job) -> Callable[[dict[str, Any]], dict[str, list[A
                 end += 1
             result = clean_jsonl_lines(job, f"{paths[start]}:?", lines[start:end], 1)
             out["path"].append(paths[start])
-            out["data"].append(result.data)
+            compress = paths[start] in gzip_sources and result.data
+            out["data"].append(gzip_member(result.data) if compress else result.data)
             out["records"].append(result.records)
             out[AUDIT_COLUMN].append(result.audit)
             out[STATS_COLUMN].append(pickle.dumps((result.stats, result.error)))
@@ -155,8 +169,11 @@ def clean_corpus_ray(
             table_batch_cleaner(job), batch_format="pyarrow", batch_size=BATCH_ROWS
         )
     else:
+        gzip_sources = frozenset(
+            str(source.resolve()) for source, target in pairs if compression(target) == "gzip"
+        )
         dataset = ray.data.read_text(sources, include_paths=True).map_batches(
-            jsonl_batch_cleaner(job), batch_format="numpy", batch_size=BATCH_ROWS
+            jsonl_batch_cleaner(job, gzip_sources), batch_format="numpy", batch_size=BATCH_ROWS
         )
     return write_results(dataset, pairs, targets, removed_output, parquet=formats == {"parquet"})
 
@@ -212,11 +229,13 @@ def merge_batch(
             )
         ]
     for path, records, blobs, audits in entries:
+        written = 0
         for blob in blobs:
             chunk_stats, error = pickle.loads(blob)
             if error is not None:
                 raise DocumentError(error)
             stats.merge(chunk_stats)
+            written += chunk_stats.written
         if path is None:
             continue
         writer = writers.get(path)
@@ -227,6 +246,8 @@ def merge_batch(
             )
         if parquet and records is not None and records.num_rows:
             writer.write_table(records)
+        elif not parquet and records and compression(targets[path]) == "gzip":
+            writer.write_gzip_member(bytes(records), written)  # compressed on the cluster
         elif not parquet and records:
             data = bytes(records)
             writer.write_jsonl(data, data.count(b"\n"))

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 from pathlib import Path
 
+import orjson
 import pytest
 
 from cleaner import Cleaner
-from cleaner.corpus import CorpusOptions, clean_corpus
+from cleaner.corpus import CorpusOptions, Job, clean_corpus
 from cleaner.records import read_records, write_records
 
 ray = pytest.importorskip(
     "ray", reason="ray is not installed: pip install 'cleaner[ray]' to run the Ray engine test"
 )
-from cleaner.ray_engine import clean_corpus_ray  # noqa: E402 (only when ray is there)
+from cleaner.ray_engine import clean_corpus_ray, jsonl_batch_cleaner  # noqa: E402 (only when ray is there)
 
 # Ray's own modules warn about their own deprecations; that is not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
@@ -37,7 +39,7 @@ def local_ray():
     ray.shutdown()
 
 
-@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet", ".jsonl.gz"])
 def test_ray_output_equals_local_output_record_for_record(local_ray, tmp_path: Path, suffix: str):
     shards = tmp_path / "in"
     for shard in range(3):
@@ -62,3 +64,13 @@ def test_ray_output_equals_local_output_record_for_record(local_ray, tmp_path: P
         local.changed,
         local.dropped_empty,
     )
+
+
+def test_the_cluster_compresses_the_records_of_a_gzip_output():
+    # The driver writes what the cluster sends: compressing there would leave it alone at it.
+    batch = {"path": ["/in/a.jsonl"] * 12, "text": [orjson.dumps(r).decode() for r in records(12, 0)]}
+    job = Job(Cleaner(), CorpusOptions())
+    plain = jsonl_batch_cleaner(job, frozenset())(batch)
+    packed = jsonl_batch_cleaner(job, frozenset({"/in/a.jsonl"}))(batch)
+    assert plain["data"][0].count(b"\n") == 12
+    assert gzip.decompress(packed["data"][0]) == plain["data"][0]
