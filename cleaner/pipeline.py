@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 
 import regex
@@ -45,6 +47,7 @@ from cleaner.rules import Rule, RuleSet, read_rules
 
 BULLET_STARTS = frozenset("*•·▪◦+o")
 BULLET = regex.compile(r"^(?:[*•·▪◦+]|o(?=\s+\p{Lu}))\s+")
+FIRST_CHARACTER = itemgetter(slice(None, 1))
 
 
 @dataclass(eq=False, slots=True)
@@ -102,7 +105,7 @@ def find_removals(
     lines = split_lines(text)
     plan = plan or Plan.of(rules)
     owners: dict[int, Claim] = {}
-    contents = tuple(line_content(line) for line in lines)
+    contents = line_contents(lines)
     whole = View(tuple(range(len(lines))), contents, name)
     # Proposals depend on each line alone (see `Scanner`): one scan serves every pass.
     candidates = (scanner or LineScanner()).candidate_lines(plan.pattern_rules, whole)
@@ -154,6 +157,18 @@ def line_content(line: str) -> str:
     if content[:1] in BULLET_STARTS:  # most lines: no regex call
         content = BULLET.sub("", content)
     return content
+
+
+def line_contents(lines: list[str]) -> tuple[str, ...]:
+    """`line_content` of every line, in C loops when no line opens with a bullet's mark.
+
+    >>> line_contents([" Home\\n", "• Share\\n"])
+    ('Home', 'Share')
+    """
+    stripped = list(map(str.strip, lines))
+    if BULLET_STARTS.isdisjoint(map(FIRST_CHARACTER, stripped)):
+        return tuple(stripped)
+    return tuple(line_content(content) if content[:1] in BULLET_STARTS else content for content in stripped)
 
 
 def run_pass(plan: Plan, view: View, candidates: dict[str, list[int]], lines: list[str]) -> list[Claim]:
@@ -280,33 +295,33 @@ def keep_lone_cr_apart(view: View, owner: list[Claim | None], lines: list[str]) 
 
 
 def build_removals(lines: list[str], owners: dict[int, Claim]) -> tuple[Removal, ...]:
-    """One `Removal` per stretch of consecutive original lines owned by the same claim."""
+    """One `Removal` per stretch of consecutive original lines owned by the same claim.
+
+    Only the owned lines are visited: most documents have none, or a few.
+    """
+    if not owners:
+        return ()
+    offsets = [0, *accumulate(map(len, lines))]  # where each line starts
     removals = []
-    offset = 0
-    current: Claim | None = None
-    start = first_line = 0
-    pieces: list[str] = []
-    for index, line in enumerate(lines):
-        owner = owners.get(index)
-        if owner is not current:
-            if current is not None:
-                removals.append(make_removal(current, start, first_line, index - 1, pieces))
-            current, start, first_line, pieces = owner, offset, index, []
-        if owner is not None:
-            pieces.append(line)
-        offset += len(line)
-    if current is not None:
-        removals.append(make_removal(current, start, first_line, len(lines) - 1, pieces))
+    stretch: list[int] = []
+    for index in sorted(owners):
+        if stretch and (index != stretch[-1] + 1 or owners[index] is not owners[stretch[0]]):
+            removals.append(make_removal(owners[stretch[0]], lines, offsets, stretch))
+            stretch = []
+        stretch.append(index)
+    removals.append(make_removal(owners[stretch[0]], lines, offsets, stretch))
     return tuple(removals)
 
 
-def make_removal(claim: Claim, start: int, first_line: int, last_line: int, pieces: list[str]) -> Removal:
-    """A `Removal` of original lines ``first_line..last_line`` (0-based) for ``claim``."""
-    text = "".join(pieces)
+def make_removal(claim: Claim, lines: list[str], offsets: list[int], stretch: list[int]) -> Removal:
+    """A `Removal` for ``claim`` of the consecutive original lines in ``stretch`` (0-based),
+    where ``offsets`` says where each line starts."""
+    first_line, last_line = stretch[0], stretch[-1]
+    text = "".join(lines[first_line : last_line + 1])
     rule = claim.rule
     return Removal(
-        start=start,
-        end=start + len(text),
+        start=offsets[first_line],
+        end=offsets[last_line + 1],
         first_line=first_line + 1,
         last_line=last_line + 1,
         rule_id=rule.id,
