@@ -30,6 +30,7 @@ ZERO_WIDTH_ESCAPES = "bBmM"  # not \A or \G (they pin a match to the whole text)
 CLASS_ESCAPES = "dDwWsShHvVN"
 EXACT_ESCAPES = "sSdD"  # class escapes spelled as explicit sets of code points
 NAMED_ESCAPES = "pPN"
+KEPT_LOWER_BOUND = 3  # a larger one costs hyperscan's compiler too much on wide classes
 
 
 def skeleton(pattern: str, caseless: bool) -> str | None:
@@ -38,8 +39,8 @@ def skeleton(pattern: str, caseless: bool) -> str | None:
     Character classes and the escapes ``\\s``, ``\\S``, ``\\d``, ``\\D`` are kept as
     explicit sets (see `skeleton_class`); the other class escapes (``\\w``, ``\\p{L}``...)
     and the classes hyperscan cannot spell the same become ``.``, every bounded repeat
-    ``{m,n}`` becomes ``*`` or ``+``, and zero-width assertions (``\\b``, lookarounds) are
-    dropped. On a single line (no ``\\n``), the wider pattern matches wherever the
+    ``{m,n}`` becomes ``*``, ``+`` or, for m up to `KEPT_LOWER_BOUND`, ``{m,}``, and
+    zero-width assertions (``\\b``, lookarounds) are dropped. On a single line (no ``\\n``), the wider pattern matches wherever the
     original does, ending at the same place, so it never proposes too few lines.
     Constructs it cannot widen safely (back references, inline flags, nested sets) give
     None, and the rule is left to regex.
@@ -115,8 +116,13 @@ def skeleton_atom(pattern: str, i: int, caseless: bool) -> Atom:
                 raise Unwidenable  # fuzzy matching: the text need not hold the letters
             return literal(c, caseless), i + 1, True
         low, high, end = bounds
-        # {0,} and {1,} are * and +; any other bound is widened.
-        return skip_lazy(pattern, "*" if low == 0 else "+", end, exact=low <= 1 and high is None)
+        # {0,} and {1,} are * and +; a small lower bound is kept ("two items or more" must
+        # not become "one or more": on a page that turns every menu line into a candidate);
+        # any other bound is widened.
+        if low <= 1 or low > KEPT_LOWER_BOUND:
+            quantifier = "*" if low == 0 else "+"
+            return skip_lazy(pattern, quantifier, end, exact=low <= 1 and high is None)
+        return skip_lazy(pattern, f"{{{low},}}", end, exact=high is None)
     if c in "^$|.)":
         return c, i + 1, True
     return literal(c, caseless), i + 1, True

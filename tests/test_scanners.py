@@ -106,7 +106,8 @@ def test_skeleton_widens_back_references_and_scoped_case():
     assert skeleton(r"^a(?i:bc)d$", False) == "^a(?:[bB][cC])d$"
     assert skeleton(r"^a(?i:bc)d$", True) == "^[aA](?:[bB][cC])[dD]$"  # caseless: both cases spelled
     assert skeleton(r"^a(?=b)", False) == "^a"
-    assert skeleton(r"\N{EM DASH}x{2,}", False) == ".x+"
+    assert skeleton(r"\N{EM DASH}x{2,}", False) == ".x{2,}"  # a small lower bound is kept
+    assert skeleton(r"x{2,9}y{5,}", False) == "x{2,}y+"  # an upper bound, a large lower one: widened
     assert skeleton(r"\X+y", False) == "(?:.+)+y"
     assert skeleton("É:", True) == "[Éé]:"  # a cased non-ASCII letter: the letters regex equates
 
@@ -141,7 +142,7 @@ ALPHABET = "abcxABCX Éé àÀ 059٣३ \t\xa0\u2009\u3000\u1680\x85 -([:h./|" +
 @st.composite
 def class_patterns(draw: st.DrawFn) -> str:
     shapes = draw(st.lists(st.sampled_from(SHAPES), min_size=1, max_size=3))
-    quantifiers = [draw(st.sampled_from(["", "*", "+", "?", "{1,2}"])) for _ in shapes[:-1]]
+    quantifiers = [draw(st.sampled_from(["", "*", "+", "?", "{1,2}", "{2,}", "{2,4}"])) for _ in shapes[:-1]]
     last = draw(st.sampled_from(["", "+"]))  # hyperscan refuses a pattern matching the empty string
     return "".join(map("".join, zip(shapes, [*quantifiers, last], strict=True)))
 
@@ -169,7 +170,7 @@ def test_hyperscan_reports_every_match_end_of_the_pattern(pattern: str, caseless
 EXACT_PIECES = [
     "ad", "Ad", "Read more", "É", r"\.", r"\s*", r"\S+", r"[a-c]", r"[^x\s]", "(?:x|yz)", "(?:more)?", "y+?",
     r"\d", r"\w", r"\b", "(?=a)", "(?!b)", "x{2,3}", "(?>a+)", "a*+", r"\n", "(?i:ab)", ".", r"\<",
-    "{}", "x{ 1}", "a{,}",
+    "{}", "x{ 1}", "a{,}", "x{2,}", "(?:ad|x){3,}", "y{4,}",
 ]  # fmt: skip
 
 
@@ -206,10 +207,20 @@ def test_an_exact_skeleton_matches_on_exactly_the_lines_the_pattern_matches(
 
 
 def test_what_widens_makes_a_skeleton_inexact():
-    for pattern in [r"^Ad\b", r"^(?=a)ab", r"^x{2,3}$", r"^(?>a+)b", r"^a*+b", r"^a\nb", r"^\w+$", r"^\d$"]:
+    for pattern in [
+        r"^Ad\b",
+        r"^(?=a)ab",
+        r"^x{2,3}$",
+        r"^x{5,}$",
+        r"^(?>a+)b",
+        r"^a*+b",
+        r"^a\nb",
+        r"^\w+$",
+        r"^\d$",
+    ]:
         found = skeleton_exactness(pattern, False)
         assert found is not None and not found[1], pattern
-    for pattern in [r"^Ad\s*$", r"^(?:x|yz)+?[^\s]{1,}$", r"^É\.$", r"^\S"]:
+    for pattern in [r"^Ad\s*$", r"^(?:x|yz)+?[^\s]{1,}$", r"^É\.$", r"^\S", r"^(?:(?:Help|FAQ)\s*){2,}$"]:
         found = skeleton_exactness(pattern, True)
         assert found is not None and found[1], pattern
 
