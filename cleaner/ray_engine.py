@@ -86,8 +86,9 @@ def jsonl_batch_cleaner(
                 end += 1
             result = clean_jsonl_lines(job, f"{paths[start]}:?", lines[start:end], 1)
             out["path"].append(paths[start])
-            compress = paths[start] in gzip_sources and result.data
-            out["data"].append(gzip_member(result.data) if compress else result.data)
+            if paths[start] in gzip_sources and result.data:
+                result.data = gzip_member(result.data)
+            out["data"].append(result.data)
             out["records"].append(result.records)
             out[AUDIT_COLUMN].append(result.audit)
             out[STATS_COLUMN].append(pickle.dumps((result.stats, result.error)))

@@ -40,8 +40,9 @@ def skeleton(pattern: str, caseless: bool) -> str | None:
     explicit sets (see `skeleton_class`); the other class escapes (``\\w``, ``\\p{L}``...)
     and the classes hyperscan cannot spell the same become ``.``, every bounded repeat
     ``{m,n}`` becomes ``*``, ``+`` or, for m up to `KEPT_LOWER_BOUND`, ``{m,}``, and
-    zero-width assertions (``\\b``, lookarounds) are dropped. On a single line (no ``\\n``), the wider pattern matches wherever the
-    original does, ending at the same place, so it never proposes too few lines.
+    zero-width assertions (``\\b``, lookarounds) are dropped. On a single line (no
+    ``\\n``), the wider pattern matches wherever the original does, ending at the same
+    place, so it never proposes too few lines.
     Constructs it cannot widen safely (back references, inline flags, nested sets) give
     None, and the rule is left to regex.
 
