@@ -367,8 +367,8 @@ def gzip_member(data: bytes) -> bytes:
     """``data`` compressed as one gzip member.
 
     mtime=0 and no file name in the header: the same records give the same bytes. Level
-    6, as the gzip tool's default: level 9 compresses at half the speed for a file about
-    1% smaller.
+    6, as the gzip tool's default: on article JSONL, level 9 took 1.5 times as long for a
+    file 0.5% smaller.
     """
     return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
 
