@@ -6,8 +6,9 @@ then times whole processes:
 
 - the floor: the same JSONL read with orjson, each text split into lines and joined,
   written back;
-- ``cleaner corpus`` with 1 and 2 workers, each profile on its kind of text, and the
-  pure-regex fallback (``--engine-regex``);
+- ``cleaner corpus`` with 1 and 2 workers, each profile on its kind of text, the same
+  for article text written to ``.jsonl.gz``, and the pure-regex fallback
+  (``--engine-regex``);
 - the peak resident memory of each (the largest single process);
 - peak memory at ``--size`` MB against ``--scale`` times that (flatness);
 - the deduplicator's cost per line at 5,000 lines against 100 lines.
@@ -219,6 +220,19 @@ def main() -> None:
                     kind,
                 )
             )
+    mb = corpora["article"].stat().st_size / 1e6
+    for workers in (1, 2):
+        seconds, memory = run(corpus(corpora["article"], work / "out.jsonl.gz", "article", workers))
+        rows.append(
+            (
+                f"cleaner corpus --profile article, {workers} worker(s), .jsonl.gz out",
+                mb,
+                seconds,
+                memory,
+                mb / seconds,
+                "article",
+            )
+        )
     mb = regex_source.stat().st_size / 1e6
     seconds, memory = run(corpus(regex_source, out, "article", 1, "--engine-regex"))
     rows.append(
