@@ -330,8 +330,8 @@ def run_task(job: Job, task: Task) -> ChunkResult:
         if lines and not lines[-1]:
             lines.pop()
         result = clean_jsonl_lines(job, task.path, lines, task.first_number)
-        if task.file_index in job.gzip_files and result.error is None:
-            result.data = gzip_member(result.data) if result.data else b""
+        if task.file_index in job.gzip_files and result.data:
+            result.data = gzip_member(result.data)
             result.gzipped = True
     result.file_index = task.file_index
     result.disk_bytes = task.disk_bytes
@@ -619,8 +619,7 @@ def write_chunk(writer: RecordWriter, result: ChunkResult) -> None:
     if result.table is not None:
         writer.write_table(result.table)
     elif result.gzipped:
-        if result.data:
-            writer.write_gzip_member(result.data, result.records)
+        writer.write_gzip_member(result.data, result.records)
     elif result.data:
         writer.write_jsonl(result.data, result.records)
 
