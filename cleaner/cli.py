@@ -542,11 +542,13 @@ def corpus_progress() -> Iterator[Callable[[CorpusStats, int, int], None] | None
         TransferSpeedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=err, transient=True) as bar:
+    # Redrawn after each chunk rather than by rich's refresh thread: with no thread
+    # running, the workers can be forked (see `cleaner.corpus.worker_start_method`).
+    with Progress(*columns, console=err, transient=True, auto_refresh=False) as bar:
         task = bar.add_task("corpus", total=None, documents=0)
 
         def update(stats: CorpusStats, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, documents=stats.documents)
+            bar.update(task, completed=done, total=total, documents=stats.documents, refresh=True)
 
         yield update
 

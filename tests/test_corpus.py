@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cleaner import Cleaner, clean_batch, load_rules
+from cleaner import corpus
 from cleaner.cli import app
 from cleaner.corpus import CorpusOptions, clean_corpus
 from cleaner.errors import DocumentError
@@ -49,17 +52,39 @@ def test_unchanged_records_are_written_back_byte_for_byte(tmp_path: Path, cleane
     assert (tmp_path / "out.jsonl").read_bytes() == line + b'{"id":2,"text":"News.\\n"}\n'
 
 
-def test_output_is_identical_whatever_the_number_of_workers_and_chunks(tmp_path: Path, cleaner: Cleaner):
+def test_output_is_identical_whatever_the_number_of_workers_and_chunks(
+    tmp_path: Path, cleaner: Cleaner, monkeypatch: pytest.MonkeyPatch
+):
     write_records(tmp_path / "in.jsonl", make_records(400))
     outputs = []
-    for workers, chunk in ((1, 1 << 22), (1, 2000), (2, 2000)):
-        target = tmp_path / f"out-{workers}-{chunk}.jsonl"
-        audit = tmp_path / f"audit-{workers}-{chunk}.jsonl"
+    for workers, chunk, start in ((1, 1 << 22, ""), (1, 2000, ""), (2, 2000, "fork"), (2, 2000, "spawn")):
+        if start == "fork" and sys.platform != "linux":
+            continue
+        monkeypatch.setattr(corpus, "worker_start_method", lambda sources, start=start: start)
+        target = tmp_path / f"out-{workers}-{chunk}-{start}.jsonl"
+        audit = tmp_path / f"audit-{workers}-{chunk}-{start}.jsonl"
         stats = clean_corpus(
             [tmp_path / "in.jsonl"], target, cleaner, workers=workers, chunk_bytes=chunk, removed_output=audit
         )
         outputs.append((target.read_bytes(), audit.read_bytes(), stats.to_dict()["rules"], stats.documents))
-    assert outputs[0] == outputs[1] == outputs[2]
+    assert all(output == outputs[0] for output in outputs[1:])
+
+
+WHICH_START = """
+import sys, threading
+from pathlib import Path
+from cleaner.corpus import worker_start_method
+print(worker_start_method([Path("in.jsonl")]), worker_start_method([Path("in.parquet")]), end=" ")
+threading.Thread(target=threading.Event().wait, args=(5,), daemon=True).start()
+print(worker_start_method([Path("in.jsonl")]))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_workers_are_forked_only_from_a_single_thread_and_without_parquet():
+    # A fresh interpreter: the test process itself may run threads of other tests' libraries.
+    run = subprocess.run([sys.executable, "-c", WHICH_START], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["fork", "spawn", "spawn"]
 
 
 def gzip_members(data: bytes) -> list[bytes]:
