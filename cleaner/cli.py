@@ -456,10 +456,18 @@ class Engine(str, Enum):
 def corpus(
     inputs: Annotated[
         list[Path],
-        typer.Argument(help="JSONL (.jsonl, .jsonl.gz, .jsonl.zst) or Parquet files, or folders of them."),
+        typer.Argument(
+            help="JSONL (.jsonl, .jsonl.gz, .jsonl.zst) or Parquet files, or folders of them;"
+            " - reads JSONL from standard input."
+        ),
     ],
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Output file, or folder for several inputs or a folder.")
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Output file, or folder for several inputs or a folder; - writes JSONL to standard output.",
+        ),
     ],
     text_field: Annotated[str, typer.Option(help="The field holding the text to clean.")] = "text",
     id_field: Annotated[str, typer.Option(help="The field naming a record in the audit trail.")] = "id",

@@ -42,7 +42,9 @@ from cleaner.io import discover, held_signals
 from cleaner.model import CleanResult
 from cleaner.pipeline import Cleaner, default_cleaner
 from cleaner.records import (
+    STANDARD_STREAM,
     RecordWriter,
+    StandardOutputWriter,
     compression,
     dump_json_line,
     gzip_member,
@@ -53,8 +55,13 @@ from cleaner.records import (
 )
 
 CHUNK_BYTES = 2 * 1024 * 1024
+STANDARD_INPUT = "<stdin>"  # how errors name the input ``-``
+GZIP_MAGIC = b"\x1f\x8b"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 IN_FLIGHT_PER_WORKER = 2
+MANAGER_JOIN_SECONDS = 5  # the pool's thread ends once its workers are gone; never wait forever
 ON_ERROR = ("stop", "skip")
+Writer = RecordWriter | StandardOutputWriter
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,42 +397,71 @@ def plan_tasks(files: Sequence[Path], chunk_bytes: int = CHUNK_BYTES) -> Iterato
 
 
 def plan_jsonl(index: int, path: Path, chunk_bytes: int) -> Iterator[Task]:
-    """Blocks of whole lines: byte ranges for plain files, decompressed bytes for compressed ones."""
-    compressed = compression(path) is not None
+    """Blocks of whole lines: byte ranges for plain files, decompressed bytes for
+    compressed ones and for standard input (``-``)."""
+    from_stdin = str(path) == STANDARD_STREAM
+    name = STANDARD_INPUT if from_stdin else str(path)
+    try:
+        if from_stdin:
+            yield from plan_blocks(index, name, standard_input(), chunk_bytes, ranges=False, raw=None)
+            return
+        with open(path, "rb") as raw, decompress(compression(path), raw, path) as handle:
+            plain = compression(path) is None
+            yield from plan_blocks(index, name, handle, chunk_bytes, ranges=plain, raw=raw)
+    except OSError as error:
+        raise DocumentError(f"{name}: cannot read: {error.strerror or error}") from None
+    except ValueError as error:  # a corrupt zstd stream
+        raise DocumentError(f"{name}: cannot read: {error}") from None
+
+
+def plan_blocks(
+    index: int, name: str, handle: BinaryIO, chunk_bytes: int, *, ranges: bool, raw: BinaryIO | None
+) -> Iterator[Task]:
+    """One task per block of whole lines read from ``handle``: its byte range when
+    ``ranges`` (a plain file, which the workers read themselves), else its bytes.
+    ``raw`` is the file under ``handle``, to count the bytes read from disk; a stream
+    counts the bytes of each block."""
     number = 1
     offset = 0
     disk_offset = 0
-    try:
-        with open(path, "rb") as raw, decompress(path, raw) as handle:
-            while True:
-                block = handle.read(chunk_bytes)
-                if block and not block.endswith(b"\n"):
-                    block += handle.readline()  # finish the last line
-                if not block and number > 1:
-                    return
-                end = offset + len(block)
-                disk_bytes = raw.tell() - disk_offset
-                disk_offset += disk_bytes
-                yield Task(
-                    index, str(path), number, offset, end, block if compressed else None, None, disk_bytes
-                )
-                if not block:
-                    return
-                number += block.count(b"\n")
-                offset = end
-    except OSError as error:
-        raise DocumentError(f"{path}: cannot read: {error.strerror or error}") from None
-    except ValueError as error:  # a corrupt zstd stream
-        raise DocumentError(f"{path}: cannot read: {error}") from None
+    while True:
+        block = handle.read(chunk_bytes)
+        if block and not block.endswith(b"\n"):
+            block += handle.readline()  # finish the last line
+        if not block and number > 1:
+            return
+        end = offset + len(block)
+        if raw is None:
+            disk_bytes = len(block)
+        else:
+            disk_bytes = raw.tell() - disk_offset
+            disk_offset += disk_bytes
+        yield Task(index, name, number, offset, end, None if ranges else block, None, disk_bytes)
+        if not block:
+            return
+        number += block.count(b"\n")
+        offset = end
 
 
-def decompress(path: Path, raw: BinaryIO) -> BinaryIO:
-    """A reader of ``raw`` decompressed as the name says (closing it leaves ``raw`` to its owner)."""
-    kind = compression(path)
+def standard_input() -> BinaryIO:
+    """Standard input, decompressed when it starts like a gzip or zstd stream."""
+    stream = sys.stdin.buffer
+    if not isinstance(stream, io.BufferedReader):  # a stand-in (as in tests) may not peek
+        stream = io.BufferedReader(stream)
+    head = stream.peek(4)[:4]
+    if head.startswith(GZIP_MAGIC):
+        return decompress("gzip", stream, STANDARD_INPUT)
+    if head.startswith(ZSTD_MAGIC):
+        return decompress("zstd", stream, STANDARD_INPUT)
+    return stream
+
+
+def decompress(kind: str | None, raw: BinaryIO, name: Path | str) -> BinaryIO:
+    """A reader of ``raw`` decompressed by ``kind`` (closing it leaves ``raw`` to its owner)."""
     if kind == "gzip":
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
     if kind == "zstd":
-        zstandard = import_optional("zstandard", "zstd", path)
+        zstandard = import_optional("zstandard", "zstd", name)
         return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, closefd=False))
     return contextlib.nullcontext(raw)  # type: ignore[return-value]
 
@@ -454,15 +490,27 @@ def plan_outputs(inputs: Sequence[Path], output: Path) -> list[tuple[Path, Path]
     One input file gives the output file named (or a file of the same name inside it, if
     it is an existing folder); folders and several inputs give a folder of files with
     the same relative names. Files inside folders that are not JSONL or Parquet are
-    passed over; a file named directly must be one.
+    passed over; a file named directly must be one. ``-`` names standard input (the only
+    input, then) or standard output (for one input, JSONL).
     """
+    streams = [path for path in inputs if str(path) == STANDARD_STREAM]
+    if streams and len(inputs) > 1:
+        raise DocumentError("-: standard input must be the only input")
     for path in inputs:
-        if not path.exists():
+        if not streams and not path.exists():
             raise DocumentError(f"{path}: no such file or folder")
-    if len(inputs) == 1 and not inputs[0].is_dir():
+    to_stdout = str(output) == STANDARD_STREAM
+    if len(inputs) == 1 and (streams or not inputs[0].is_dir()):
         record_format(inputs[0])
-        target = output / inputs[0].name if output.is_dir() else output
-        pairs = [(inputs[0], target)]
+        if not to_stdout and output.is_dir():
+            if streams:
+                raise DocumentError(f"{output}: is a folder; name the output file for standard input")
+            output = output / inputs[0].name
+        pairs = [(inputs[0], output)]
+    elif to_stdout:
+        raise DocumentError(
+            "-: standard output takes the records of one input file, not of a folder or several"
+        )
     else:
         pairs = []
         for root in inputs:
@@ -478,12 +526,18 @@ def plan_outputs(inputs: Sequence[Path], output: Path) -> list[tuple[Path, Path]
     return pairs
 
 
+def check_audit_target(output: Path, removed_output: Path | None) -> None:
+    """Refuse to send the audit trail where the records go: standard output."""
+    if str(output) == STANDARD_STREAM and str(removed_output) == STANDARD_STREAM:
+        raise DocumentError("-: the records and the audit trail cannot both go to standard output")
+
+
 def check_pairs(pairs: list[tuple[Path, Path]]) -> None:
     """Refuse pairs that would overwrite an input, collide, or change the format."""
-    inputs = {source.resolve() for source, _ in pairs}
+    inputs = {source.resolve() for source, _ in pairs if str(source) != STANDARD_STREAM}
     seen: dict[Path, Path] = {}
     for source, target in pairs:
-        if target.resolve() in inputs:
+        if str(target) != STANDARD_STREAM and target.resolve() in inputs:
             raise DocumentError(f"{target}: is an input; choose another output")
         if target in seen:
             raise DocumentError(f"{target}: both {seen[target]} and {source} would be written there")
@@ -510,12 +564,12 @@ def worker_start_method(sources: Sequence[Path]) -> str:
 
     A forked worker starts at once, with the parent's rules already compiled; a spawned
     one imports cleaner and compiles them again before it helps (2 workers gave their
-    first chunk 0.22 s after they were asked when spawned, 0.10 s when forked). Forking copies only the calling thread,
-    so a lock another thread held would stay held in the child: it is safe on Linux
-    when this process runs a single thread (counted by the system, so threads of C
-    libraries count too) and reads no Parquet, whose Arrow library starts thread pools
-    of its own. Elsewhere (macOS, where system libraries do not survive a fork, and
-    Windows) workers are spawned.
+    first chunk 0.22 s after they were asked when spawned, 0.10 s when forked).
+    Forking copies only the calling thread, so a lock another thread held would stay
+    held in the child: it is safe on Linux when this process runs a single thread
+    (counted by the system, so threads of C libraries count too) and reads no Parquet,
+    whose Arrow library starts thread pools of its own. Elsewhere (macOS, where system
+    libraries do not survive a fork, and Windows) workers are spawned.
     """
     if sys.platform != "linux" or any(record_format(source) == "parquet" for source in sources):
         return "spawn"
@@ -565,9 +619,14 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
         terminate()
         return
     processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
+    # and its manager thread too; left running, it may close its wake-up pipe while the
+    # interpreter's exit writes to it, which prints a traceback.
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
+    if manager is not None:
+        manager.join(timeout=MANAGER_JOIN_SECONDS)
 
 
 def clean_corpus(
@@ -596,16 +655,17 @@ def clean_corpus(
             options.text_field, options.id_field, options.drop_empty, options.on_error, True
         )
     pairs = plan_outputs(inputs, output)
+    check_audit_target(output, removed_output)
     gzip_files = frozenset(index for index, (_, target) in enumerate(pairs) if compression(target) == "gzip")
     job = Job(cleaner, options, gzip_files)
     stats = CorpusStats(files=len(pairs))
     sources = [source for source, _ in pairs]
-    all_bytes = sum(source.stat().st_size for source in sources)
+    all_bytes = sum(source.stat().st_size for source in sources if str(source) != STANDARD_STREAM)
     start_method = worker_start_method(sources)
-    writer: RecordWriter | None = None
+    writer: Writer | None = None
     current = -1
     done_bytes = 0
-    audit = RecordWriter(removed_output) if removed_output is not None else None
+    audit = open_writer(removed_output) if removed_output is not None else None
     try:  # from here on, an interruption removes the temporary files
         for result in run_tasks(job, plan_tasks(sources, chunk_bytes), workers, start_method):
             if result.error is not None:
@@ -635,17 +695,24 @@ def clean_corpus(
     return stats
 
 
-def next_writer(writer: RecordWriter | None, pair: tuple[Path, Path]) -> RecordWriter:
+def next_writer(writer: Writer | None, pair: tuple[Path, Path]) -> Writer:
     """Commit the finished output file (if any) and open the next one."""
     if writer is not None:
         writer.close()
     source, target = pair
-    return RecordWriter(target, schema=parquet_schema(source) if record_format(source) == "parquet" else None)
+    return open_writer(target, parquet_schema(source) if record_format(source) == "parquet" else None)
 
 
-def write_chunk(writer: RecordWriter, result: ChunkResult) -> None:
+def open_writer(target: Path, schema: Any = None) -> Writer:
+    """A writer of records to ``target``: a file, or standard output for ``-``."""
+    return StandardOutputWriter() if str(target) == STANDARD_STREAM else RecordWriter(target, schema=schema)
+
+
+def write_chunk(writer: Writer, result: ChunkResult) -> None:
     """Append one chunk's records to the output file."""
-    if result.table is not None:
+    if isinstance(writer, StandardOutputWriter):  # JSONL only (see `plan_outputs`)
+        writer.write_jsonl(result.data, result.records)
+    elif result.table is not None:
         writer.write_table(result.table)
     elif result.gzipped:
         writer.write_gzip_member(result.data, result.records)

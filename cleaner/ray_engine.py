@@ -33,6 +33,7 @@ from cleaner.corpus import (
 from cleaner.errors import DocumentError
 from cleaner.pipeline import Cleaner
 from cleaner.records import (
+    STANDARD_STREAM,
     RecordWriter,
     compression,
     gzip_member,
@@ -153,6 +154,10 @@ def clean_corpus_ray(
 ) -> CorpusStats:
     """Clean every record of ``inputs`` into ``output`` on Ray; see the module's docstring."""
     options = options if options is not None else CorpusOptions()
+    if STANDARD_STREAM in {str(path) for path in [*inputs, output]}:
+        raise DocumentError(
+            "--engine ray reads and writes files: name them instead of - (standard input or output)"
+        )
     pairs = plan_outputs(inputs, output)
     formats = {record_format(source) for source, _ in pairs}
     if len(formats) > 1:

@@ -21,11 +21,14 @@ no value is altered. Compressed JSONL needs ``zstandard`` for ``.zst``; Parquet 
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import gzip
 import importlib
 import io
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -39,6 +42,7 @@ from cleaner.io import sync_folder, temporary_prefix
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz", ".ndjson.zst")
 PARQUET_SUFFIXES = (".parquet",)
+STANDARD_STREAM = "-"  # the name of standard input or output, which carry JSONL
 PARQUET_BATCH_ROWS = 1024
 GZIP_LEVEL = 6
 GZIP_MEMBER_BYTES = 4 * 1024 * 1024
@@ -47,12 +51,13 @@ BIG_FLOAT = float(2**63)
 
 def record_format(path: Path | str) -> str:
     """``"jsonl"`` or ``"parquet"``, from the file name; `DocumentError` for anything else.
+    ``-`` (standard input or output) is JSONL.
 
-    >>> record_format("shard-0001.jsonl.zst"), record_format("x.parquet")
-    ('jsonl', 'parquet')
+    >>> record_format("shard-0001.jsonl.zst"), record_format("x.parquet"), record_format("-")
+    ('jsonl', 'parquet', 'jsonl')
     """
     name = str(path).lower()
-    if name.endswith(JSONL_SUFFIXES):
+    if name == STANDARD_STREAM or name.endswith(JSONL_SUFFIXES):
         return "jsonl"
     if name.endswith(PARQUET_SUFFIXES):
         return "parquet"
@@ -343,6 +348,55 @@ class RecordWriter:
             self.abort()
 
 
+class StandardOutputWriter:
+    """Write JSON lines to standard output as they come (the output named ``-``).
+
+    A stream cannot be renamed into place when it is complete: a run that fails or is
+    interrupted leaves there what it wrote before, and its exit status says so. When
+    the reader goes away (``| head``), the run stops with a `DocumentError`.
+    """
+
+    def __init__(self, stream: IO[bytes] | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stdout.buffer
+        self.count = 0
+
+    def write_jsonl(self, data: bytes, count: int) -> None:
+        """Append ``count`` records already serialized as JSON lines."""
+        self.count += count
+        self.guard(lambda: write_all(self.stream, data))
+
+    def close(self) -> None:
+        """Flush what is written."""
+        self.guard(self.stream.flush)
+
+    def abort(self) -> None:
+        """Flush what is written: it cannot be taken back."""
+        with contextlib.suppress(OSError, ValueError):
+            self.stream.flush()
+
+    def guard(self, action: Callable[[], Any]) -> None:
+        """Run a write action; a closed or failing stream raises `DocumentError`."""
+        try:
+            action()
+        except BrokenPipeError:
+            # Python would report the unflushed rest again at exit: send it nowhere.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())
+            raise DocumentError("standard output: closed by the program reading it") from None
+        except OSError as error:
+            raise DocumentError(f"standard output: cannot write: {error.strerror or error}") from None
+
+
+def write_all(stream: IO[bytes], data: bytes) -> None:
+    """Write all of ``data``: unbuffered (``python -u``), a pipe can take part of it."""
+    view = memoryview(data)
+    while view:
+        written = stream.write(view)
+        if written is None:  # a non-blocking stream that is full
+            raise BlockingIOError(errno.EAGAIN, "the stream takes no more for now (non-blocking)")
+        view = view[written:]
+
+
 def sync_file(path: Path) -> None:
     """fsync a closed file's data (an fsync on any descriptor of the file will do)."""
     descriptor = os.open(path, os.O_RDONLY)
@@ -377,10 +431,11 @@ class GzipMembers:
     """A gzip file written as a series of members, each compressed on its own.
 
     A gzip file may hold several members one after another (RFC 1952), and gzip readers
-    (the gzip tool, zcat, Python's gzip module) read them as one stream. So members compressed apart, in worker processes,
-    can be written one after another (`write_member`); what is written with `write` is
-    gathered into members of about `GZIP_MEMBER_BYTES`. A file with no data still gets
-    one empty member: a valid gzip file.
+    (the gzip tool, zcat, Python's gzip module) read them as one stream. So members
+    compressed apart, in worker processes, can be written one after another
+    (`write_member`); what is written with `write` is gathered into members of about
+    `GZIP_MEMBER_BYTES`. A file with no data still gets one empty member: a valid gzip
+    file.
     """
 
     def __init__(self, raw: IO[bytes]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import subprocess
 import sys
 import zlib
@@ -12,8 +13,7 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
-from cleaner import Cleaner, clean_batch, load_rules
-from cleaner import corpus
+from cleaner import Cleaner, clean_batch, corpus, load_rules
 from cleaner.cli import app
 from cleaner.corpus import CorpusOptions, clean_corpus
 from cleaner.errors import DocumentError
@@ -285,3 +285,75 @@ def test_corpus_follows_the_configuration_file(tmp_path: Path):
     assert [r["text"] for _, r in read_records(tmp_path / "out.jsonl")][1] == CLEAN.replace(
         "harbour", "harbour 1"
     )
+
+
+def run_corpus(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    """``cleaner corpus`` in a real process, with real standard streams."""
+    command = [sys.executable, "-m", "cleaner", "corpus", *args]
+    return subprocess.run(command, input=stdin, capture_output=True, cwd=cwd, timeout=120, check=False)
+
+
+def test_standard_input_and_output_carry_the_records_a_file_would(tmp_path: Path):
+    write_records(tmp_path / "in.jsonl", make_records(300))
+    data = (tmp_path / "in.jsonl").read_bytes()
+    assert run_corpus("in.jsonl", "-o", "file.jsonl", "--workers", "1", cwd=tmp_path).returncode == 0
+    expected = (tmp_path / "file.jsonl").read_bytes()
+    for stdin in (data, gzip.compress(data)):  # compressed input is told from its first bytes
+        run = run_corpus(
+            "-", "-o", "-", "--workers", "2", "--removed-output", "audit.jsonl", stdin=stdin, cwd=tmp_path
+        )
+        assert run.returncode == 0, run.stderr
+        assert run.stdout == expected  # the records only: the statistics go to standard error
+        assert b"ADS001" in run.stderr
+        assert (tmp_path / "audit.jsonl").read_bytes().count(b"\n") == 200
+    run = run_corpus("in.jsonl", "-o", "-", "--workers", "2", cwd=tmp_path)
+    assert run.returncode == 0 and run.stdout == expected
+
+
+def test_a_bad_record_on_standard_input_is_named_by_its_line():
+    result = CliRunner().invoke(app, ["corpus", "-", "-o", "-"], input=b'{"text": "Fine.\\n"}\n{oops\n')
+    assert result.exit_code == 2
+    assert "<stdin>:2: malformed JSON" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-", "in.jsonl", "-o", "out"], "standard input must be the only input"),
+        (["folder", "-o", "-"], "standard output takes the records of one input file"),
+        (["in.jsonl", "-o", "-", "--removed-output", "-"], "cannot both go to standard output"),
+        (["in.parquet", "-o", "-"], "must have the format of its input"),
+        (["-", "-o", "folder"], "name the output file for standard input"),
+    ],
+)
+def test_standard_streams_are_refused_where_they_cannot_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    write_records(tmp_path / "in.jsonl", make_records(3))
+    write_records(tmp_path / "folder" / "a.jsonl", make_records(3))
+    (tmp_path / "in.parquet").write_bytes(b"PAR1")  # refused before it is read
+    result = CliRunner().invoke(app, ["corpus", *args], input=b"")
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("unbuffered", ["", "1"], ids=["buffered", "python -u"])
+def test_a_reader_that_stops_early_ends_the_run_with_a_message(tmp_path: Path, unbuffered: str):
+    # Unbuffered, a write to a pipe whose reader left takes part of the data and says
+    # nothing; only the next write fails, so the writer must go on until all is written.
+    write_records(tmp_path / "in.jsonl", make_records(3000))  # far more than a pipe holds
+    command = [sys.executable, "-m", "cleaner", "corpus", "in.jsonl", "-o", "-", "--workers", "2"]
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    env["PYTHONUNBUFFERED"] = unbuffered  # empty: not set
+    with subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(100)  # like `| head -c 100`
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        assert process.wait(timeout=60) == 2
+    assert "standard output: closed by the program reading it" in stderr
+    assert "Traceback" not in stderr

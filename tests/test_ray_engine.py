@@ -11,6 +11,7 @@ import pytest
 
 from cleaner import Cleaner
 from cleaner.corpus import CorpusOptions, Job, clean_corpus
+from cleaner.errors import DocumentError
 from cleaner.records import read_records, write_records
 
 ray = pytest.importorskip(
@@ -74,3 +75,9 @@ def test_the_cluster_compresses_the_records_of_a_gzip_output():
     packed = jsonl_batch_cleaner(job, frozenset({"/in/a.jsonl"}))(batch)
     assert plain["data"][0].count(b"\n") == 12
     assert gzip.decompress(packed["data"][0]) == plain["data"][0]
+
+
+@pytest.mark.parametrize(("inputs", "output"), [(["-"], "out.jsonl"), (["in.jsonl"], "-")])
+def test_the_ray_engine_refuses_standard_streams(inputs: list[str], output: str):
+    with pytest.raises(DocumentError, match="--engine ray reads and writes files"):
+        clean_corpus_ray([Path(name) for name in inputs], Path(output), Cleaner())
