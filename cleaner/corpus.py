@@ -618,9 +618,10 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
     if terminate is not None:
         terminate()
         return
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
-    # and its manager thread too; left running, it may close its wake-up pipe while the
-    # interpreter's exit writes to it, which prints a traceback.
+    # shutdown() forgets the processes and the pool's thread. The thread must be joined:
+    # left running, it may close its wake-up pipe while Python's exit hook writes to
+    # it, which prints a traceback.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
