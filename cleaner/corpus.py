@@ -736,13 +736,17 @@ def clean_batch(
     Returns the same columns with ``text_field`` cleaned, plus ``cleaner_removals`` (how
     many stretches were removed from each text) and ``cleaner_removed_chars``. A value that is not a
     string (None, say) is left as it is with zero removals. ``cleaner`` overrides
-    ``profile`` with rules of your own.
+    ``profile`` with rules of your own. Besides a dict of lists (or of NumPy arrays, or a
+    pandas DataFrame), an Arrow table is taken (Ray's ``batch_format="pyarrow"``); the
+    columns then come back as lists.
 
     >>> out = clean_batch({"id": [1, 2], "text": ["Advertisement\\nNews.\\n", "News."]})
     >>> out["text"], out["cleaner_removals"], out["cleaner_removed_chars"]
     (['News.\\n', 'News.'], [1, 0], [14, 0])
     """
     cleaner = cleaner if cleaner is not None else default_cleaner(profile)
+    if hasattr(batch, "column_names") and hasattr(batch, "to_pydict"):  # an Arrow table or record batch
+        batch = batch.to_pydict()
     if text_field not in batch:
         raise DocumentError(f"batch: no column {text_field!r}; columns are {', '.join(map(str, batch))}")
     texts: list[Any] = []

@@ -264,6 +264,17 @@ def test_clean_batch_cleans_a_column_and_counts_removals():
     assert out["cleaner_removed_chars"] == [len("Advertisement\n\n"), 0, 0]
 
 
+def test_clean_batch_takes_an_arrow_table():
+    pyarrow = pytest.importorskip("pyarrow")
+    out = clean_batch(pyarrow.table({"id": [1, 2], "text": [ARTICLE, None]}))
+    assert out == {
+        "id": [1, 2],
+        "text": [CLEAN, None],
+        "cleaner_removals": [1, 0],
+        "cleaner_removed_chars": [15, 0],
+    }
+
+
 def test_cli_engine_regex_gives_the_same_output(tmp_path: Path):
     write_records(tmp_path / "in.jsonl", make_records(30))
     runner = CliRunner()

@@ -9,7 +9,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from cleaner import Cleaner
+from cleaner import Cleaner, clean_batch
 from cleaner.corpus import CorpusOptions, Job, clean_corpus
 from cleaner.errors import DocumentError
 from cleaner.records import read_records, write_records
@@ -81,3 +81,13 @@ def test_the_cluster_compresses_the_records_of_a_gzip_output():
 def test_the_ray_engine_refuses_standard_streams(inputs: list[str], output: str):
     with pytest.raises(DocumentError, match="--engine ray reads and writes files"):
         clean_corpus_ray([Path(name) for name in inputs], Path(output), Cleaner())
+
+
+@pytest.mark.parametrize("batch_format", ["default", "numpy", "pandas", "pyarrow"])
+def test_clean_batch_serves_ray_map_batches_in_every_batch_format(local_ray, batch_format: str):
+    items = [{"id": n, "text": text} for n, text in enumerate([ARTICLE, "Plain.\n", ARTICLE])]
+    rows = ray.data.from_items(items).map_batches(clean_batch, batch_format=batch_format).take_all()
+    expected = [Cleaner().clean(item["text"]) for item in items]
+    assert [row["text"] for row in rows] == [result.text for result in expected]
+    assert [row["cleaner_removals"] for row in rows] == [len(result.removals) for result in expected]
+    assert [row["id"] for row in rows] == [0, 1, 2]
