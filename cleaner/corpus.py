@@ -405,9 +405,9 @@ def plan_jsonl(index: int, path: Path, chunk_bytes: int) -> Iterator[Task]:
         if from_stdin:
             yield from plan_blocks(index, name, standard_input(), chunk_bytes, ranges=False, raw=None)
             return
-        with open(path, "rb") as raw, decompress(compression(path), raw, path) as handle:
-            plain = compression(path) is None
-            yield from plan_blocks(index, name, handle, chunk_bytes, ranges=plain, raw=raw)
+        kind = compression(path)
+        with open(path, "rb") as raw, decompress(kind, raw, path) as handle:
+            yield from plan_blocks(index, name, handle, chunk_bytes, ranges=kind is None, raw=raw)
     except OSError as error:
         raise DocumentError(f"{name}: cannot read: {error.strerror or error}") from None
     except ValueError as error:  # a corrupt zstd stream
