@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from itertools import chain
+from operator import itemgetter, methodcaller
 
 import regex
 from rapidfuzz import fuzz, process
@@ -34,6 +35,11 @@ DATA_NUMBERS = 3
 LIST_MARKS = "-–—•*·"  # noqa: RUF001 (the dashes are the point)
 KEY_LENGTH = 12
 END_CHARS = 32  # characters folded at each end of a line for its keys
+HEAD = itemgetter(slice(None, END_CHARS))
+TAIL = itemgetter(slice(-END_CHARS, None))
+NO_SPACES = methodcaller("replace", " ", "")
+HEAD_KEY = itemgetter(slice(None, KEY_LENGTH))
+TAIL_KEY = itemgetter(slice(-KEY_LENGTH, None))
 
 
 def fold(content: str) -> str:
@@ -111,7 +117,7 @@ def lines_that_may_repeat(rule: Rule, view: View) -> frozenset[int]:
 
     Found once per document, on the first view (the whole document) and kept in its
     cache: a later view holds fewer lines, so no other line can come to share a key.
-    Keys come cheaply from a line's ends (`end_keys`); a line past `LONG_LINE`
+    The keys of the lines found are kept in the cache too. A line past `LONG_LINE`
     characters counts when another line is the same.
     """
     found = view.cache.may_repeat.get(rule.id)
@@ -119,27 +125,60 @@ def lines_that_may_repeat(rule: Rule, view: View) -> frozenset[int]:
         return found
     min_words = rule.min_words if rule.min_words is not None else 6
     shortest = 2 * min_words - 1  # a shorter line cannot hold min_words words
-    keyed: dict[int, tuple[str, str]] = {}
+    contents = view.contents
+    keyable = [
+        position
+        for position, content in enumerate(contents)
+        if shortest <= len(content) <= LONG_LINE and content[:1] not in LIST_MARKS
+    ]
     long_lines: dict[str, list[int]] = {}
-    for position, content in enumerate(view.contents):
-        if len(content) < shortest or content[:1] in LIST_MARKS:
-            continue
-        line = view.index[position]
-        if len(content) > LONG_LINE:
-            long_lines.setdefault(content, []).append(line)
-            continue
-        if line not in view.cache.keys:
-            view.cache.keys[line] = line_keys_of(content)
-        pair = view.cache.keys[line]
-        if pair is not None:
-            keyed[line] = pair
-    counts = Counter(chain.from_iterable(keyed.values()))
-    found = frozenset(
-        [line for line, pair in keyed.items() if counts[pair[0]] > 1 or counts[pair[1]] > 1]
-        + [line for same in long_lines.values() if len(same) > 1 for line in same]
-    )
+    if contents and max(map(len, contents)) > LONG_LINE:
+        for position, content in enumerate(contents):
+            if len(content) > LONG_LINE and content[:1] not in LIST_MARKS:
+                long_lines.setdefault(content, []).append(view.index[position])
+    heads, tails = keys_of_lines([contents[position] for position in keyable])
+    head_counts = Counter(heads)
+    tail_counts = Counter(tails)
+    sharing: list[int] = []
+    if len(head_counts) < len(heads) or len(tail_counts) < len(tails):  # most documents: no line shares a key
+        for position, head, tail in zip(keyable, heads, tails, strict=True):
+            if head is not None and tail is not None and (head_counts[head] > 1 or tail_counts[tail] > 1):
+                line = view.index[position]
+                view.cache.keys[line] = ("<" + head, ">" + tail)
+                sharing.append(line)
+    found = frozenset(sharing + [line for same in long_lines.values() if len(same) > 1 for line in same])
     view.cache.may_repeat[rule.id] = found
     return found
+
+
+def keys_of_lines(contents: list[str]) -> tuple[list[str | None], list[str | None]]:
+    """The head and tail blocking keys (see `keys`, without their marks) of each line, None for a
+    line that folds to nothing.
+
+    Keys are made of letters and digits only, and `default_process` maps each character
+    on its own, so the letters of a line's first `END_CHARS` characters start the
+    letters of its fold, and likewise at the end. The keys of most lines thus come from
+    folding their ends alone, in loops that run in C; a long line with too few letters
+    at an end is folded whole.
+
+    >>> line = "Photo: Reuters / AP -- the mayor speaks at the harbour on Tuesday"
+    >>> heads, tails = keys_of_lines([line])
+    >>> ("<" + heads[0], ">" + tails[0]) == keys(fold(line))
+    True
+    """
+    heads: list[str | None] = list(map(HEAD_KEY, map(NO_SPACES, map(default_process, map(HEAD, contents)))))
+    tails: list[str | None] = list(map(TAIL_KEY, map(NO_SPACES, map(default_process, map(TAIL, contents)))))
+    for number, content in enumerate(contents):
+        head, tail = heads[number], tails[number]
+        if head is None or tail is None or (len(head) >= KEY_LENGTH and len(tail) >= KEY_LENGTH):
+            continue
+        if len(content) > END_CHARS:  # the ends held too few letters: fold the whole line
+            letters = fold(content).replace(" ", "")
+            head, tail = letters[:KEY_LENGTH], letters[-KEY_LENGTH:]
+        if not head:  # the line folds to nothing
+            head = tail = None
+        heads[number], tails[number] = head, tail
+    return heads, tails
 
 
 def has_words(content: str, count: int) -> bool:
@@ -196,33 +235,6 @@ def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]])
         first_seen[folded] = position
         for key in pair:
             buckets.setdefault(key, []).append(position)
-
-
-def line_keys_of(content: str) -> tuple[str, str] | None:
-    """The blocking keys of a line (see `keys`), or None when it folds to nothing."""
-    found = end_keys(content)
-    if found is None:
-        folded = fold(content)
-        found = keys(folded) if folded else None
-    return found
-
-
-def end_keys(content: str) -> tuple[str, str] | None:
-    """The blocking keys of a line from its folded ends alone, or None when an end is too short.
-
-    Keys are made of letters and digits only, and `default_process` maps each character
-    on its own, so the letters of a line's first characters start the letters of its
-    fold, and likewise at the end: these are the keys `keys` gives for the folded line.
-
-    >>> line = "Photo: Reuters / AP -- the mayor speaks at the harbour on Tuesday"
-    >>> end_keys(line) == keys(fold(line))
-    True
-    """
-    head = default_process(content[:END_CHARS]).replace(" ", "")
-    tail = default_process(content[-END_CHARS:]).replace(" ", "")
-    if len(head) < KEY_LENGTH or len(tail) < KEY_LENGTH:
-        return None
-    return "<" + head[:KEY_LENGTH], ">" + tail[-KEY_LENGTH:]
 
 
 def same_numbers(folded: str, other: str) -> bool:

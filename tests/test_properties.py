@@ -12,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner, RuleSet, clean, find_removals, restore
+from cleaner.dedup import fold, keys, keys_of_lines
 from cleaner.io import decode_document
 from cleaner.matchers import split_lines
 
@@ -113,3 +114,20 @@ def test_duplicates_keep_the_first_copy(sentences: list[str]) -> None:
         if sentences.count(sentence) <= rule.max_copies
     )
     assert len(removals) == expected
+
+
+LINE_CHARACTERS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(LINE_CHARACTERS, max_size=80), max_size=8))
+@example(["Photo: Reuters / AP -- the mayor speaks at the harbour on Tuesday"])
+@example(["... --- !!! ??? *** ... --- !!! ??? *** a short end", "Ab", "  !!  "])
+def test_blocking_keys_of_many_lines_are_those_of_each_line_folded_whole(lines: list[str]) -> None:
+    # The deduplicator keys lines in bulk from their ends; a near copy is only found when
+    # its keys are those of the folded line, so the two must never differ.
+    heads, tails = keys_of_lines(lines)
+    for line, head, tail in zip(lines, heads, tails, strict=True):
+        folded = fold(line)
+        expected = keys(folded) if folded else None
+        assert (None if head is None else ("<" + head, ">" + tail)) == expected
