@@ -40,7 +40,7 @@ from cleaner.matchers import LineScanner, View
 from cleaner.rules import Rule, fingerprint_rules
 from cleaner.skeleton import skeleton, skeleton_exactness
 
-CACHE_FORMAT = "11"  # bump when `skeleton` changes: the cache holds compiled skeletons
+CACHE_FORMAT = "12"  # bump when `skeleton` changes: the cache holds compiled skeletons
 
 
 def hyperscan_available() -> bool:

@@ -205,7 +205,7 @@ CodePoints = tuple[tuple[int, int], ...]
 UNICODE = ((0, 0x10FFFF),)
 SURROGATES = ((0xD800, 0xDFFF),)
 ASCII = ((0, 0x7F),)
-# A class with more non-ASCII ranges than this takes in all of non-ASCII: \s (8 ranges)
+# A class with more non-ASCII ranges than this is widened to this many: \s (8 ranges)
 # and classes built on it stay exact; \d (69 ranges) would add a second to each compile.
 MAX_EXACT_NON_ASCII_RANGES = 16
 NOT_ON_A_LINE = ((0x0A, 0x0A), *SURROGATES)  # a scanned line is valid UTF-8 without \n
@@ -324,20 +324,44 @@ def spell_class(members: CodePoints, negated: bool) -> tuple[str, bool]:
 
     ``\\n`` and surrogates are left out of the set: a scanned line holds neither, and
     leaving ``\\n`` out keeps a match on its line, as ``.`` does. A set with many
-    scattered non-ASCII ranges (``\\d``) takes in all non-ASCII characters, which is
-    wider and much faster to compile. A set holding most of Unicode is spelled as the
+    scattered non-ASCII ranges (``\\d``) is widened to fewer ranges (`coarsened`),
+    which is much faster to compile. A set holding most of Unicode is spelled as the
     complement of the rest.
     """
     matched = complement(members) if negated else members
-    exact = len(subtract(matched, ASCII)) <= MAX_EXACT_NON_ASCII_RANGES
+    beyond_ascii = subtract(matched, ASCII)
+    exact = len(beyond_ascii) <= MAX_EXACT_NON_ASCII_RANGES
     if not exact:
-        matched = merged([*matched, *complement(ASCII)])
+        within_ascii = subtract(matched, complement(ASCII))
+        matched = merged([*within_ascii, *coarsened(beyond_ascii, MAX_EXACT_NON_ASCII_RANGES)])
     on_a_line = subtract(matched, NOT_ON_A_LINE)
     if not on_a_line:  # only [\n]: kept, and a match with it spans two lines
         return "[" + spell_members(matched) + "]", False
     if count(on_a_line) > count(UNICODE) // 2:
         return "[^" + spell_members(subtract(complement(on_a_line), SURROGATES)) + "]", exact
     return "[" + spell_members(on_a_line) + "]", exact
+
+
+def coarsened(members: CodePoints, limit: int) -> CodePoints:
+    """``members`` widened to at most ``limit`` ranges by filling the narrowest gaps between them.
+
+    The widest gaps stay out: for ``\\d``, whole scripts without digits (Cyrillic, the
+    CJK ideographs, Hangul), whose lines would otherwise all be candidates.
+
+    >>> coarsened(((1, 2), (4, 5), (100, 101)), 2)
+    ((1, 5), (100, 101))
+    """
+    if len(members) <= limit:
+        return members
+    gap_after = sorted(range(len(members) - 1), key=lambda i: members[i + 1][0] - members[i][1])
+    open_gaps = set(gap_after[len(members) - limit :])  # the limit - 1 widest
+    out = [members[0]]
+    for i in range(1, len(members)):
+        if i - 1 in open_gaps:
+            out.append(members[i])
+        else:
+            out[-1] = (out[-1][0], members[i][1])
+    return tuple(out)
 
 
 def spell_members(members: CodePoints) -> str:
