@@ -16,6 +16,10 @@ whole.
 Hyperscan does not get the patterns as written but their `cleaner.skeleton`: wider
 patterns it compiles in seconds, which never miss a line the pattern matches.
 
+A pattern that any character satisfies (``^\\S``, "every line of the page's head and
+tail") is not scanned: hyperscan would report every line of the text, one Python call
+each. Its candidates are the non-blank lines.
+
 Compiling a database takes a second or more, so it is cached on disk, keyed by the
 rules' fingerprint and the hyperscan version, and loaded in a few milliseconds next
 time; a scanner also keeps the databases it built, so each worker process builds or
@@ -30,6 +34,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +46,8 @@ from cleaner.rules import Rule, fingerprint_rules
 from cleaner.skeleton import skeleton, skeleton_exactness
 
 CACHE_FORMAT = "12"  # bump when `skeleton` changes: the cache holds compiled skeletons
+# Patterns that match a line as soon as it holds a character (lines are stripped).
+ANY_CHARACTER_PATTERNS = frozenset({r"^\S", r"\S", r"^.", r"."})
 
 
 def hyperscan_available() -> bool:
@@ -70,7 +77,8 @@ class Compiled:
     """One database and the rules it holds; ``regex_rules`` are those hyperscan refused.
 
     ``exact_ids`` are the rules whose skeleton is exact: a line where hyperscan finds
-    one is a line where the rule's pattern matches.
+    one is a line where the rule's pattern matches. ``non_blank_ids`` are the rules
+    left out of the database, whose candidates are the non-blank lines.
     """
 
     rules: tuple[Rule, ...]
@@ -78,6 +86,7 @@ class Compiled:
     ids: tuple[str, ...] = ()
     regex_rules: tuple[Rule, ...] = field(default=())
     exact_ids: frozenset[str] = frozenset()
+    non_blank_ids: tuple[str, ...] = ()
 
 
 class HyperscanScanner:
@@ -115,6 +124,10 @@ class HyperscanScanner:
         if len(data) != len(text) and holds_risky(text):
             return self.fallback.candidate_lines(rules, view)
         found: dict[str, list[int]] = {rule_id: [] for rule_id in compiled.ids}
+        if compiled.non_blank_ids:
+            non_blank = list(compress(range(len(view)), view.contents))
+            for rule_id in compiled.non_blank_ids:
+                found[rule_id] = non_blank.copy()
         if compiled.database is not None and data:
             line = 0
             previous = 0
@@ -136,7 +149,8 @@ class HyperscanScanner:
         compiled = self.compiled.get(key)
         if compiled is None:
             pattern_rules = tuple(rule for rule in rules if rule.pattern is not None)
-            compiled = self.load_or_build(pattern_rules)
+            compiled = self.load_or_build(tuple(rule for rule in pattern_rules if not matches_any_line(rule)))
+            compiled.non_blank_ids = tuple(rule.id for rule in pattern_rules if matches_any_line(rule))
             self.compiled[key] = compiled
         return compiled
 
@@ -217,6 +231,16 @@ class HyperscanScanner:
         version = getattr(self.hyperscan, "__version__", "?")
         key = f"{CACHE_FORMAT}:{version}:{sys.platform}:{fingerprint_rules(rules)}"
         return self.cache_dir / f"hyperscan-{hashlib.sha256(key.encode()).hexdigest()[:24]}.db"
+
+
+def matches_any_line(rule: Rule) -> bool:
+    """Whether the rule's pattern matches every line that holds a character.
+
+    >>> from cleaner.rules import Rule
+    >>> matches_any_line(Rule("X001", "x.any", "line", "x", "r", "f:1", pattern=regex.compile(r"^\\S")))
+    True
+    """
+    return rule.pattern is not None and rule.pattern.pattern in ANY_CHARACTER_PATTERNS
 
 
 def has_exact_skeleton(rule: Rule) -> bool:

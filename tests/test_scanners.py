@@ -245,6 +245,16 @@ def test_hyperscan_remembers_the_matches_of_exact_rules(hyperscan_scanner):
     assert view.cache.matches[("ADS001", 1)] is True  # confirm_line will not run regex on it
 
 
+@needs_hyperscan
+def test_a_rule_matching_any_line_is_not_scanned_and_proposes_every_non_blank_line(hyperscan_scanner):
+    # PGE001's "^\\S" would make hyperscan report every line of a page, one Python call each.
+    rules = [rule for rule in PROFILE_RULES["page"] if rule.pattern is not None]
+    assert [rule.pattern.pattern for rule in rules if rule.id == "PGE001"] == [r"^\S"]
+    view = View(tuple(range(4)), ("Home", "", "The council met on Tuesday.", "Contact"))
+    assert hyperscan_scanner.candidate_lines(rules, view)["PGE001"] == [0, 2, 3]
+    assert "PGE001" not in hyperscan_scanner.database_for(rules).ids
+
+
 MENU = "Forum\nFacebook\nTwitter\nInstagram\nYouTube\nThe council met on Tuesday.\n"
 SEEN_MISSED = ["Subscribe to Newsletter", "Share this article:"]  # by hyperscan's caseless mode
 
