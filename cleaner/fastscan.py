@@ -45,7 +45,7 @@ from cleaner.matchers import LineScanner, View
 from cleaner.rules import Rule, fingerprint_rules
 from cleaner.skeleton import skeleton, skeleton_exactness
 
-CACHE_FORMAT = "12"  # bump when `skeleton` changes: the cache holds compiled skeletons
+CACHE_FORMAT = "13"  # bump when `skeleton` changes: the cache holds compiled skeletons
 # Patterns that match a line as soon as it holds a character (lines are stripped).
 ANY_CHARACTER_PATTERNS = frozenset({r"^\S", r"\S", r"^.", r"."})
 

@@ -42,7 +42,8 @@ def skeleton(pattern: str, caseless: bool) -> str | None:
     ``{m,n}`` becomes ``*``, ``+`` or, for m up to `KEPT_LOWER_BOUND`, ``{m,}``, and
     zero-width assertions (``\\b``, lookarounds) are dropped. On a single line (no
     ``\\n``), the wider pattern matches wherever the original does, ending at the same
-    place, so it never proposes too few lines.
+    place, so it never proposes too few lines. A leading "anything from the start of
+    the line" is dropped (`without_line_prefix`): it changes neither.
     Constructs it cannot widen safely (back references, inline flags, nested sets) give
     None, and the rule is left to regex.
 
@@ -88,7 +89,24 @@ def skeleton_exactness(pattern: str, caseless: bool) -> tuple[str, bool] | None:
             out.append(atom)
     except Unwidenable:
         return None
-    return "".join(out), exact
+    return without_line_prefix("".join(out)), exact
+
+
+# "Anything from the start of the line": a line holds a match of ``^[^\n]*X`` where
+# it holds one of ``X``, ending at the same place, and hyperscan scans ``X`` faster.
+LINE_PREFIX = "^[^\\n]*"
+
+
+def without_line_prefix(skeleton_text: str) -> str:
+    """The skeleton without a leading `LINE_PREFIX`, when what follows stands on its own.
+
+    >>> print(without_line_prefix(r"^[^\\n]*\\(Photo\\)$"))
+    \\(Photo\\)$
+    """
+    rest = skeleton_text.removeprefix(LINE_PREFIX)
+    if rest == skeleton_text or not rest or rest[0] in "*+?{|)$":
+        return skeleton_text
+    return rest
 
 
 # A piece of a skeleton: its text, where the next piece of the pattern starts, and

@@ -131,6 +131,14 @@ def test_skeleton_keeps_classes_hyperscan_can_spell():
     assert skeleton(r"^[\w\d]$", False) == "^.$"  # \w is not spelled
 
 
+def test_a_leading_anything_from_the_start_of_the_line_is_dropped():
+    # ^[^\n]*X holds a match on the lines where X does, ending at the same place, and
+    # hyperscan scans X alone faster (a fifth of the scan of article text, in a trial).
+    assert skeleton(r"^[^\n]{0,300}\(Photo\)$", False) == r"\(Photo\)$"
+    assert skeleton(r"^[^\n]*(?:a|b)c", False) == "(?:a|b)c"
+    assert skeleton(r"^[^\n]*$", False) == r"^[^\n]*$"  # nothing left to stand on its own
+
+
 def test_digit_skeleton_is_widened_to_few_ranges_that_leave_scripts_without_digits_out():
     # regex's \d is some 70 ranges of Unicode digits: too many for hyperscan to compile
     # fast, so the skeleton fills the narrow gaps between them; the wide ones stay out,
@@ -187,7 +195,7 @@ EXACT_PIECES = [
 @st.composite
 def pieces_patterns(draw: st.DrawFn) -> str:
     body = "".join(draw(st.lists(st.sampled_from(EXACT_PIECES), min_size=1, max_size=4)))
-    return draw(st.sampled_from(["^", ""])) + body + draw(st.sampled_from(["$", ""]))
+    return draw(st.sampled_from(["^", "", r"^[^\n]*"])) + body + draw(st.sampled_from(["$", ""]))
 
 
 @needs_hyperscan
