@@ -85,6 +85,7 @@ def reference_output(source: Path, folder: Path) -> bytes:
     return target.read_bytes()
 
 
+@pytest.mark.usefixtures("default_interrupt")
 @pytest.mark.parametrize(
     ("signum", "whole_group"),
     [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],
@@ -132,6 +133,7 @@ def test_interrupted_corpus_leaves_output_absent_or_complete(tmp_path, signum, w
         assert (output / "clean.jsonl").read_bytes() == reference_output(source, tmp_path)
 
 
+@pytest.mark.usefixtures("default_interrupt")
 def test_interrupted_corpus_of_several_files_finishes_each_or_leaves_it_absent(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -155,6 +157,28 @@ def test_interrupted_corpus_of_several_files_finishes_each_or_leaves_it_absent(t
         assert (output / name).read_bytes() == reference_output(inputs / name, tmp_path), (
             f"{name} is not whole"
         )
+
+
+def test_a_run_started_with_ctrl_c_ignored_keeps_ignoring_it(tmp_path):
+    # As under nohup, or a shell's background job: Ctrl-C is not meant for this run.
+    source = tmp_path / "in.jsonl"
+    write_corpus(source, 2_000, repeat=10)
+    output = tmp_path / "out"
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the child inherits it
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cleaner", "corpus", str(source), "-o", str(output / "clean.jsonl")],
+            env=STRICT_ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    wait_for_file(output, ".tmp", process, timeout=60)
+    process.send_signal(signal.SIGINT)
+    stderr = process.communicate(timeout=60)[1].decode()
+    assert process.returncode == 0, stderr
+    assert (output / "clean.jsonl").read_bytes() == reference_output(source, tmp_path)
 
 
 def write_runaway_corpus(tmp_path: Path) -> bytes:

@@ -40,6 +40,7 @@ def wait_for_fixes(process: subprocess.Popen[bytes], count: int, timeout: float)
     return lines
 
 
+@pytest.mark.usefixtures("default_interrupt")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupted_fix_leaves_every_file_whole(tmp_path, signum):
     originals = {variant: template(variant).encode() for variant in range(10)}
