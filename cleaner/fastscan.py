@@ -123,7 +123,7 @@ class HyperscanScanner:
             return self.fallback.candidate_lines(rules, view)
         if len(data) != len(text) and holds_risky(text):
             return self.fallback.candidate_lines(rules, view)
-        found: dict[str, list[int]] = {rule_id: [] for rule_id in compiled.ids}
+        found: dict[str, list[int]] = {}  # most rules have no candidate in most texts
         if compiled.non_blank_ids:
             non_blank = list(compress(range(len(view)), view.contents))
             for rule_id in compiled.non_blank_ids:
@@ -135,8 +135,10 @@ class HyperscanScanner:
             for end, number in match_ends(compiled.database, data):
                 line += data.count(b"\n", previous, end)
                 previous = end
-                lines = found[ids[number]]
-                if not lines or lines[-1] != line:
+                lines = found.get(ids[number])
+                if lines is None:
+                    found[ids[number]] = [line]
+                elif lines[-1] != line:
                     lines.append(line)
             remember_matches(view, compiled.exact_ids, found)
         if compiled.regex_rules:
@@ -258,9 +260,10 @@ def remember_matches(view: View, exact_ids: frozenset[str], found: dict[str, lis
     """
     matches = view.cache.matches
     index = view.index
-    for rule_id in exact_ids:
-        for position in found.get(rule_id, ()):
-            matches[(rule_id, index[position])] = True
+    for rule_id, positions in found.items():
+        if rule_id in exact_ids:
+            for position in positions:
+                matches[(rule_id, index[position])] = True
 
 
 # Hyperscan 5.4 misses some matches that end in the last bytes of the buffer it scans

@@ -142,7 +142,7 @@ class Scanner(Protocol):
     """
 
     def candidate_lines(self, rules: Sequence[Rule], view: View) -> dict[str, list[int]]:
-        """Candidate positions by rule id."""
+        """Candidate positions by rule id; a rule with none may be left out."""
         ...
 
 

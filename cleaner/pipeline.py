@@ -81,12 +81,13 @@ class Plan:
         )
 
     def proposed(self, candidates: dict[str, list[int]]) -> Plan:
-        """This plan without the pattern rules that have no candidate line in a document."""
+        """This plan without the pattern rules that have no candidate line in a document
+        (``candidates`` may leave such a rule out)."""
         return Plan(
             self.pattern_rules,
-            tuple(rule for rule in self.plain if candidates[rule.id]),
+            tuple(rule for rule in self.plain if candidates.get(rule.id)),
             self.duplicate,
-            tuple(rule for rule in self.guarded if candidates[rule.id]),
+            tuple(rule for rule in self.guarded if candidates.get(rule.id)),
         )
 
 

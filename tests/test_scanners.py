@@ -282,7 +282,23 @@ def test_hyperscan_proposes_every_example_line_after_other_lines(hyperscan_scann
                 contents = tuple((MENU + line.strip()).split("\n"))
                 view = View(tuple(range(len(contents))), contents)
                 found = hyperscan_scanner.candidate_lines(rules, view)
-                assert len(contents) - 1 in found[rule.id], (rule.id, line)
+                assert len(contents) - 1 in found.get(rule.id, []), (rule.id, line)
+
+
+class OnlyProposingScanner(RegexScanner):
+    """A scanner that leaves out the rules without a candidate, as the Scanner protocol allows."""
+
+    def candidate_lines(self, rules, view):  # type: ignore[no-untyped-def]
+        return {rule_id: lines for rule_id, lines in super().candidate_lines(rules, view).items() if lines}
+
+
+@pytest.mark.parametrize("profile", ["article", "page"])
+def test_a_scanner_may_leave_out_the_rules_without_candidates(profile: str):
+    text = (SAMPLES / "gzero-article.txt").read_text(encoding="utf-8")
+    rules = Cleaner(profile=profile).rules
+    expected = find_removals(text, rules, scanner=RegexScanner())
+    assert expected
+    assert find_removals(text, rules, scanner=OnlyProposingScanner()) == expected
 
 
 @needs_hyperscan
