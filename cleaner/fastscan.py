@@ -18,7 +18,8 @@ patterns it compiles in seconds, which never miss a line the pattern matches.
 
 A pattern that any character satisfies (``^\\S``, "every line of the page's head and
 tail") is not scanned: hyperscan would report every line of the text, one Python call
-each. Its candidates are the non-blank lines.
+each. Its candidates are the non-blank lines, and each is a match: a stripped line
+starts with a character regex does not call white space.
 
 Compiling a database takes a second or more, so it is cached on disk, keyed by the
 rules' fingerprint and the hyperscan version, and loaded in a few milliseconds next
@@ -34,7 +35,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any
 
@@ -126,8 +127,11 @@ class HyperscanScanner:
         found: dict[str, list[int]] = {}  # most rules have no candidate in most texts
         if compiled.non_blank_ids:
             non_blank = list(compress(range(len(view)), view.contents))
+            lines = list(map(view.index.__getitem__, non_blank))
             for rule_id in compiled.non_blank_ids:
                 found[rule_id] = non_blank.copy()
+                # Each is a match (see the module docstring): confirm_line need not ask regex.
+                view.cache.matches.update(zip(zip(repeat(rule_id), lines), repeat(True)))
         if compiled.database is not None and data:
             line = 0
             previous = 0

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner, RuleSet, find_removals, load_rules
-from cleaner.fastscan import HyperscanScanner, hyperscan_available, match_ends
+from cleaner.fastscan import ANY_CHARACTER_PATTERNS, HyperscanScanner, hyperscan_available, match_ends
 from cleaner.matchers import LineScanner, RegexScanner, View
+from cleaner.pipeline import line_content
 from cleaner.skeleton import skeleton, skeleton_exactness
 
 from .conftest import SAMPLES
@@ -261,6 +262,7 @@ def test_a_rule_matching_any_line_is_not_scanned_and_proposes_every_non_blank_li
     view = View(tuple(range(4)), ("Home", "", "The council met on Tuesday.", "Contact"))
     assert hyperscan_scanner.candidate_lines(rules, view)["PGE001"] == [0, 2, 3]
     assert "PGE001" not in hyperscan_scanner.database_for(rules).ids
+    assert all(view.cache.matches[("PGE001", line)] for line in (0, 2, 3))  # no regex to confirm them
 
 
 MENU = "Forum\nFacebook\nTwitter\nInstagram\nYouTube\nThe council met on Tuesday.\n"
@@ -283,6 +285,17 @@ def test_hyperscan_proposes_every_example_line_after_other_lines(hyperscan_scann
                 view = View(tuple(range(len(contents))), contents)
                 found = hyperscan_scanner.candidate_lines(rules, view)
                 assert len(contents) - 1 in found.get(rule.id, []), (rule.id, line)
+
+
+def test_every_stripped_line_that_holds_a_character_matches_the_any_character_patterns():
+    # The hyperscan scanner records these matches without asking regex. That holds because
+    # str.strip takes away every character regex calls white space (and more).
+    regex_space = [chr(code) for code in range(0x110000) if regex.match(r"\s", chr(code))]
+    assert all(character.isspace() for character in regex_space)
+    for content in ["x", "\u200b", "\x1c x", "* x", "o Ab", "· Home", "*"]:
+        stripped = line_content(content)
+        assert stripped
+        assert all(regex.search(pattern, stripped) for pattern in ANY_CHARACTER_PATTERNS), content
 
 
 class OnlyProposingScanner(RegexScanner):
