@@ -175,6 +175,17 @@ def dedup_cost_per_line() -> tuple[float, float]:
     return costs[0], costs[1]
 
 
+def keep_bytecode(folder: Path) -> None:
+    """Let every run below read compiled bytecode, as an installed package does.
+
+    pip compiles a package's modules when it installs it; a machine that sets
+    PYTHONDONTWRITEBYTECODE would make each run compile cleaner's modules from source
+    again (about 50 ms of start-up here). The first run writes the bytecode to ``folder``.
+    """
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(folder)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -192,6 +203,7 @@ def main() -> None:
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="cleaner-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    keep_bytecode(work / "pycache")
     corpora = {
         "article": work / "article.jsonl",
         "page": work / "page.jsonl",
