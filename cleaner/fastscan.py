@@ -127,11 +127,11 @@ class HyperscanScanner:
         found: dict[str, list[int]] = {}  # most rules have no candidate in most texts
         if compiled.non_blank_ids:
             non_blank = list(compress(range(len(view)), view.contents))
-            lines = list(map(view.index.__getitem__, non_blank))
+            original_lines = list(map(view.index.__getitem__, non_blank))
             for rule_id in compiled.non_blank_ids:
                 found[rule_id] = non_blank.copy()
                 # Each is a match (see the module docstring): confirm_line need not ask regex.
-                view.cache.matches.update(zip(zip(repeat(rule_id), lines), repeat(True)))
+                view.cache.matches.update(zip(zip(repeat(rule_id), original_lines), repeat(True)))
         if compiled.database is not None and data:
             line = 0
             previous = 0
@@ -155,8 +155,9 @@ class HyperscanScanner:
         compiled = self.compiled.get(key)
         if compiled is None:
             pattern_rules = tuple(rule for rule in rules if rule.pattern is not None)
-            compiled = self.load_or_build(tuple(rule for rule in pattern_rules if not matches_any_line(rule)))
-            compiled.non_blank_ids = tuple(rule.id for rule in pattern_rules if matches_any_line(rule))
+            scanned = tuple(rule for rule in pattern_rules if not matches_any_line(rule))
+            compiled = self.load_or_build(scanned)
+            compiled.non_blank_ids = tuple(rule.id for rule in pattern_rules if rule not in scanned)
             self.compiled[key] = compiled
         return compiled
 
