@@ -180,7 +180,7 @@ def keep_bytecode(folder: Path) -> None:
 
     pip compiles a package's modules when it installs it; a machine that sets
     PYTHONDONTWRITEBYTECODE would make each run compile cleaner's modules from source
-    again (about 50 ms of start-up here). The first run writes the bytecode to ``folder``.
+    again (about 35 ms of start-up here). The first run writes the bytecode to ``folder``.
     """
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = str(folder)
