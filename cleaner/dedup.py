@@ -144,7 +144,7 @@ def lines_that_may_repeat(rule: Rule, view: View) -> frozenset[int]:
         for position, head, tail in zip(keyable, heads, tails, strict=True):
             if head is not None and tail is not None and (head_counts[head] > 1 or tail_counts[tail] > 1):
                 line = view.index[position]
-                view.cache.keys[line] = ("<" + head, ">" + tail)
+                view.cache.keys[line] = ("<" + head, ">" + tail)  # marked: a head never meets a tail
                 sharing.append(line)
     found = frozenset(sharing + [line for same in long_lines.values() if len(same) > 1 for line in same])
     view.cache.may_repeat[rule.id] = found
@@ -152,8 +152,8 @@ def lines_that_may_repeat(rule: Rule, view: View) -> frozenset[int]:
 
 
 def keys_of_lines(contents: list[str]) -> tuple[list[str | None], list[str | None]]:
-    """The head and tail blocking keys (see `keys`, without their marks) of each line, None for a
-    line that folds to nothing.
+    """The head and the tail blocking keys (see `keys`) of each line, None for a line that
+    folds to nothing.
 
     Keys are made of letters and digits only, and `default_process` maps each character
     on its own, so the letters of a line's first `END_CHARS` characters start the
@@ -163,7 +163,7 @@ def keys_of_lines(contents: list[str]) -> tuple[list[str | None], list[str | Non
 
     >>> line = "Photo: Reuters / AP -- the mayor speaks at the harbour on Tuesday"
     >>> heads, tails = keys_of_lines([line])
-    >>> ("<" + heads[0], ">" + tails[0]) == keys(fold(line))
+    >>> (heads[0], tails[0]) == keys(fold(line))
     True
     """
     heads: list[str | None] = list(map(HEAD_KEY, map(NO_SPACES, map(default_process, map(HEAD, contents)))))
@@ -173,8 +173,7 @@ def keys_of_lines(contents: list[str]) -> tuple[list[str | None], list[str | Non
         if head is None or tail is None or (len(head) >= KEY_LENGTH and len(tail) >= KEY_LENGTH):
             continue
         if len(content) > END_CHARS:  # the ends held too few letters: fold the whole line
-            letters = fold(content).replace(" ", "")
-            head, tail = letters[:KEY_LENGTH], letters[-KEY_LENGTH:]
+            head, tail = keys(fold(content))
         if not head:  # the line folds to nothing
             head = tail = None
         heads[number], tails[number] = head, tail
@@ -247,9 +246,12 @@ def same_numbers(folded: str, other: str) -> bool:
 
 
 def keys(folded: str) -> tuple[str, str]:
-    """Blocking keys: near copies almost always share their first or their last letters and digits."""
+    """The blocking keys of a folded line: its first and its last letters and digits.
+
+    Near copies almost always share one of them.
+    """
     letters = folded.replace(" ", "")
-    return "<" + letters[:KEY_LENGTH], ">" + letters[-KEY_LENGTH:]
+    return letters[:KEY_LENGTH], letters[-KEY_LENGTH:]
 
 
 def find_near_copy(

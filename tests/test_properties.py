@@ -130,4 +130,4 @@ def test_blocking_keys_of_many_lines_are_those_of_each_line_folded_whole(lines: 
     for line, head, tail in zip(lines, heads, tails, strict=True):
         folded = fold(line)
         expected = keys(folded) if folded else None
-        assert (None if head is None else ("<" + head, ">" + tail)) == expected
+        assert (None if head is None else (head, tail)) == expected
