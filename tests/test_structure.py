@@ -107,6 +107,24 @@ def test_duplicate_guards_keep_recurring_lines_list_items_and_data():
     assert [r.rule_id for r in clean(twice).removals] == ["DUP001"]
 
 
+def test_lines_too_short_to_be_judged_make_no_line_a_candidate_copy():
+    # The deduplicator compares only lines of min_words words or more: a menu item that
+    # shares its first letters with a sentence must not send the sentence to be compared.
+    from cleaner.dedup import lines_that_may_repeat  # noqa: PLC0415
+    from cleaner.matchers import View  # noqa: PLC0415
+
+    rule = next(rule for rule in load_rules(check_examples=False) if rule.id == "DUP001")
+    contents = (
+        "Share this story",
+        "Share this story with a friend who follows the harbour works",
+        "The harbour wall will be finished before the winter storms",
+        "The harbour wall will be finished before the winter storms",
+    )
+    view = View(tuple(range(len(contents))), contents)
+    assert lines_that_may_repeat(rule, view) == frozenset({2, 3})
+    assert set(view.cache.keys) == {2, 3}
+
+
 FRAGMENTS = [
     "Home", "World", "Sport", "Contact us", "Privacy Policy | Terms of Use", "13 hours ago",
     "Share on Facebook", "* Tweet", "By Jane Doe", "Related Stories", "Top Rated Comments",
