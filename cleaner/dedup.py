@@ -34,6 +34,7 @@ NUMBER = regex.compile(r"\d+")
 DATA_NUMBERS = 3
 LIST_MARKS = "-–—•*·"  # noqa: RUF001 (the dashes are the point)
 KEY_LENGTH = 12
+WORDY_CHARS = 10  # characters per word above which a line is keyed without counting its words
 END_CHARS = 32  # characters folded at each end of a line for its keys
 HEAD = itemgetter(slice(None, END_CHARS))
 TAIL = itemgetter(slice(-END_CHARS, None))
@@ -117,24 +118,27 @@ def lines_that_may_repeat(rule: Rule, view: View) -> frozenset[int]:
 
     Found once per document, on the first view (the whole document) and kept in its
     cache: a later view holds fewer lines, so no other line can come to share a key.
-    The keys of the lines found are kept in the cache too. Only lines that
-    `find_copies` may judge are keyed: a line of fewer than ``rule.min_words`` words,
-    or one that opens with a list mark, is never compared, so its key could only make
-    others look shared (on whole pages, most lines are menu items of a few words). A
-    line past `LONG_LINE` characters counts when another line is the same.
+    The keys of the lines found are kept in the cache too. A line that `find_copies`
+    never judges (one that opens with a list mark, or holds fewer than
+    ``rule.min_words`` words) is not keyed: its key could only make others look shared,
+    and on whole pages most lines are menu items of a few words. Words are counted only
+    in lines short enough to be in doubt; keying a long line of few words changes
+    nothing but the time. A line past `LONG_LINE` characters counts when another line
+    is the same.
     """
     found = view.cache.may_repeat.get(rule.id)
     if found is not None:
         return found
     min_words = rule.min_words if rule.min_words is not None else 6
     shortest = 2 * min_words - 1  # a shorter line cannot hold min_words words: no need to count them
+    wordy = WORDY_CHARS * min_words  # a longer line nearly always does: counting would cost more
     contents = view.contents
     keyable = [
         position
         for position, content in enumerate(contents)
         if shortest <= len(content) <= LONG_LINE
         and content[:1] not in LIST_MARKS
-        and has_words(content, min_words)
+        and (len(content) > wordy or has_words(content, min_words))
     ]
     long_lines: dict[str, list[int]] = {}
     if contents and max(map(len, contents)) > LONG_LINE:
