@@ -387,18 +387,25 @@ def run_worker_task(task: Task) -> ChunkResult:
 # --- Planning chunks (runs in the parent) -----------------------------------------------
 
 
-def plan_tasks(files: Sequence[Path], chunk_bytes: int = CHUNK_BYTES) -> Iterator[Task]:
-    """The chunks of every input file, in order; each file gives at least one task."""
+def plan_tasks(
+    files: Sequence[Path], chunk_bytes: int = CHUNK_BYTES, *, workers_read: bool = True
+) -> Iterator[Task]:
+    """The chunks of every input file, in order; each file gives at least one task.
+
+    With ``workers_read``, a chunk of a plain JSONL file is a byte range that the worker
+    reads itself; without (one worker, in this process), it carries the bytes the
+    planner read anyway, so they are not read twice.
+    """
     for index, path in enumerate(files):
         if record_format(path) == "parquet":
             yield from plan_parquet(index, path)
         else:
-            yield from plan_jsonl(index, path, chunk_bytes)
+            yield from plan_jsonl(index, path, chunk_bytes, workers_read=workers_read)
 
 
-def plan_jsonl(index: int, path: Path, chunk_bytes: int) -> Iterator[Task]:
-    """Blocks of whole lines: byte ranges for plain files, decompressed bytes for
-    compressed ones and for standard input (``-``)."""
+def plan_jsonl(index: int, path: Path, chunk_bytes: int, *, workers_read: bool = True) -> Iterator[Task]:
+    """Blocks of whole lines: byte ranges for plain files that the workers read, else
+    bytes (compressed files, standard input (``-``), or cleaning in this process)."""
     from_stdin = str(path) == STANDARD_STREAM
     name = STANDARD_INPUT if from_stdin else str(path)
     try:
@@ -407,7 +414,8 @@ def plan_jsonl(index: int, path: Path, chunk_bytes: int) -> Iterator[Task]:
             return
         kind = compression(path)
         with open(path, "rb") as raw, decompress(kind, raw, path) as handle:
-            yield from plan_blocks(index, name, handle, chunk_bytes, ranges=kind is None, raw=raw)
+            ranges = kind is None and workers_read
+            yield from plan_blocks(index, name, handle, chunk_bytes, ranges=ranges, raw=raw)
     except OSError as error:
         raise DocumentError(f"{name}: cannot read: {error.strerror or error}") from None
     except ValueError as error:  # a corrupt zstd stream
@@ -668,7 +676,8 @@ def clean_corpus(
     done_bytes = 0
     audit = open_writer(removed_output) if removed_output is not None else None
     try:  # from here on, an interruption removes the temporary files
-        for result in run_tasks(job, plan_tasks(sources, chunk_bytes), workers, start_method):
+        tasks = plan_tasks(sources, chunk_bytes, workers_read=workers > 1)
+        for result in run_tasks(job, tasks, workers, start_method):
             if result.error is not None:
                 raise DocumentError(result.error)
             while current < result.file_index:  # the next file: finish this one, start that one

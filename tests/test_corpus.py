@@ -70,6 +70,22 @@ def test_output_is_identical_whatever_the_number_of_workers_and_chunks(
     assert all(output == outputs[0] for output in outputs[1:])
 
 
+def test_one_worker_reads_each_chunk_of_a_plain_file_once(
+    tmp_path: Path, cleaner: Cleaner, monkeypatch: pytest.MonkeyPatch
+):
+    # The planner reads every block to find whole lines; cleaning in this process, the
+    # chunk keeps those bytes instead of being read again from its byte range.
+    write_records(tmp_path / "in.jsonl", make_records(100))
+
+    def read_again(path: str, start: int, end: int) -> bytes:
+        raise AssertionError(f"{path}: bytes {start}-{end} read twice")
+
+    monkeypatch.setattr(corpus, "read_range", read_again)
+    clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner, chunk_bytes=2000)
+    expected = [{**r, "text": cleaner.clean(str(r["text"])).text} for r in make_records(100)]
+    assert [record for _, record in read_records(tmp_path / "out.jsonl")] == expected
+
+
 WHICH_START = """
 import sys, threading
 from pathlib import Path
