@@ -177,18 +177,43 @@ def is_read_only(path: Path, status: os.stat_result) -> bool:
     return not os.access(path, os.W_OK) or not status.st_mode & 0o222
 
 
+HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 @contextmanager
 def held_signals() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back (on POSIX, in the main thread) until the block ends."""
+    """Hold SIGINT and SIGTERM back (on POSIX, in the main thread) until the block ends.
+
+    Blocking them in this thread is not enough: the system hands a signal to any thread
+    that does not block it (Arrow's thread pools, a caller's own threads), and Python
+    then runs the handler in the main thread at once. So the handlers are swapped too,
+    for one that only notes the signal; the noted signals are raised again at the end,
+    to the handlers in place before. The block stays too: a process forked inside the
+    hold starts with both signals held until it sets its own handlers.
+    """
     can_hold = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
     if not can_hold:
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    arrived: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        arrived.append(signum)
+
+    # A handler set outside Python reads as None and cannot be put back: leave it alone.
+    handlers = {signum: signal.getsignal(signum) for signum in HELD_SIGNALS}
+    swapped = {signum: handler for signum, handler in handlers.items() if handler is not None}
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    for signum in swapped:
+        signal.signal(signum, note)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in swapped.items():
+            signal.signal(signum, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
+        for number in dict.fromkeys(arrived):  # each signal once, as the system keeps one pending
+            signal.raise_signal(number)
 
 
 def new_file_mode() -> int:

@@ -11,6 +11,7 @@ import errno
 import os
 import signal
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -123,9 +124,17 @@ def test_interruption_mid_write_removes_the_temporary_file(tmp_path, monkeypatch
     assert path.read_bytes() == OLD and os.listdir(tmp_path) == ["doc.txt"]
 
 
+@pytest.mark.parametrize("other_thread", [False, True], ids=["alone", "beside-a-thread"])
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_a_real_signal_during_the_write_waits_for_the_rename(tmp_path, monkeypatch, signum):
-    """The signal arrives between write and fsync; it is delivered once the file is whole."""
+def test_a_real_signal_during_the_write_waits_for_the_rename(tmp_path, monkeypatch, signum, other_thread):
+    """The signal arrives between write and fsync; it is delivered once the file is whole.
+
+    With another thread in the process (Arrow's thread pools, a caller's own), the system
+    may hand the signal to that thread; it must wait all the same.
+    """
+    done = threading.Event()
+    if other_thread:
+        threading.Thread(target=done.wait, daemon=True).start()
     path = tmp_path / "doc.txt"
     path.write_bytes(OLD)
     real_fsync = os.fsync
@@ -144,6 +153,7 @@ def test_a_real_signal_during_the_write_waits_for_the_rename(tmp_path, monkeypat
             write_atomically(path, NEW)
     finally:
         signal.signal(signum, previous)
+        done.set()
     assert path.read_bytes() == NEW, "the file is fully written before the interruption lands"
     assert os.listdir(tmp_path) == ["doc.txt"]
 
