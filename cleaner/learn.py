@@ -56,6 +56,7 @@ from cleaner.matchers import split_lines
 from cleaner.pipeline import load_rules
 from cleaner.records import JSONL_SUFFIXES, PARQUET_SUFFIXES, read_records
 from cleaner.rules import builtin_rules_dir
+from cleaner.smallfiles import SettingsFileError, parse_nested, read_settings_text
 
 SPACES = re.compile(r"\s+")
 DIGITS = re.compile(r"\d+")
@@ -747,8 +748,8 @@ def next_free_number(folder: Path, prefix: str, replaced: Iterable[Path]) -> int
         if path.resolve() in skip:
             continue
         try:
-            tables = tomllib.loads(path.read_text(encoding="utf-8")).get("rule", [])
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            tables = parse_nested(tomllib.loads, read_settings_text(path), path).get("rule", [])
+        except (SettingsFileError, tomllib.TOMLDecodeError):
             continue  # loading the folder reports it; it holds no id we could clash with
         for table in tables if isinstance(tables, list) else []:
             rule_id = table.get("id") if isinstance(table, dict) else None
