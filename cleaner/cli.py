@@ -608,6 +608,10 @@ def learn(
     if explain:
         for candidate in result.candidates:
             out.print(candidate.explain(), markup=False, highlight=False)
+    left_out = [note for plan in plans for note in plan.left_out]
+    for note in left_out:
+        err.print(note, markup=False, highlight=False, style="yellow")
+    plans = [plan for plan in plans if plan.rules]
     for plan in plans if len(plans) <= 20 else []:  # a broad crawl's thousands of sites: the total only
         err.print(
             f"{plan.site}: {plan.rules} line(s) learned from {result.group_docs[plan.group]} documents "
@@ -617,7 +621,9 @@ def learn(
         )
     err.print(
         f"{sum(p.rules for p in plans)} line(s) learned for {len(plans)} of {len(result.groups())} site(s) "
-        f"from {sum(result.group_docs.values())} documents; review the files before use",
+        f"from {sum(result.group_docs.values())} documents"
+        + (f"; {len(left_out)} left out (see above)" if left_out else "")
+        + "; review the files before use",
         markup=False,
     )
 

@@ -46,6 +46,8 @@ from cleaner.records import (
     RecordWriter,
     StandardOutputWriter,
     compression,
+    decoding_errors,
+    describe_read_error,
     dump_json_line,
     gzip_member,
     import_optional,
@@ -284,14 +286,16 @@ def clean_table(job: Job, path: str, table: Any, first_number: int) -> ChunkResu
             return ChunkResult(0, stats, error=problem)
         stats.skipped.extend(f"{path}:{first_number + n}: {problem}" for n in range(table.num_rows))
         return ChunkResult(0, stats, table=table.slice(0, 0))
-    texts = table.column(options.text_field).to_pylist()
-    ids = table.column(options.id_field).to_pylist() if options.id_field in names else None
+    texts = column_values(table.column(options.text_field))
+    ids = column_values(table.column(options.id_field)) if options.id_field in names else None
     cleaned: list[Any] = []
     keep: list[bool] = []
     audit: list[bytes] = []
     for offset, text in enumerate(texts):
         where = f"{path}:{first_number + offset}"
         try:
+            if isinstance(text, UnreadableValue):
+                raise RecordProblem(f"{where}: field {options.text_field!r}: {text.problem}")
             if not isinstance(text, str):
                 raise RecordProblem(
                     f"{where}: field {options.text_field!r} is {type(text).__name__}, not a string"
@@ -301,14 +305,15 @@ def clean_table(job: Job, path: str, table: Any, first_number: int) -> ChunkResu
             if options.on_error != "skip":
                 return ChunkResult(0, stats, error=str(problem))
             stats.skipped.append(str(problem))
-            cleaned.append(text)
+            cleaned.append(None if isinstance(text, UnreadableValue) else text)
             keep.append(False)
             continue
         except RuleTimeout as error:
             return ChunkResult(0, stats, error=str(error))
         kept = text if result is None else result.text
         if result is not None and result.changed and options.audit:
-            audit.append(audit_line(ids[offset] if ids is not None else where, result))
+            record_id = ids[offset] if ids is not None else where
+            audit.append(audit_line(where if isinstance(record_id, UnreadableValue) else record_id, result))
         dropped = options.drop_empty and not kept.strip()
         stats.dropped_empty += dropped
         cleaned.append(kept)
@@ -320,6 +325,29 @@ def clean_table(job: Job, path: str, table: Any, first_number: int) -> ChunkResu
         table = table.filter(pyarrow.array(keep))
     stats.written = table.num_rows
     return ChunkResult(0, stats, table=table, audit=b"".join(audit), records=table.num_rows)
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadableValue:
+    """A value of a Parquet column that cannot be read (text that is not UTF-8), and why."""
+
+    problem: str
+
+
+def column_values(column: Any) -> list[Any]:
+    """The values of an Arrow column as Python objects; a value that cannot be converted
+    (a string column holding bytes that are not UTF-8) becomes an `UnreadableValue`."""
+    try:
+        return column.to_pylist()  # type: ignore[no-any-return]
+    except (UnicodeDecodeError, ValueError):
+        pass
+    values: list[Any] = []
+    for scalar in column:  # the slow way, only for a column that holds a bad value
+        try:
+            values.append(scalar.as_py())
+        except (UnicodeDecodeError, ValueError) as error:
+            values.append(UnreadableValue(f"cannot read: {error}"))
+    return values
 
 
 def run_task(job: Job, task: Task) -> ChunkResult:
@@ -416,10 +444,8 @@ def plan_jsonl(index: int, path: Path, chunk_bytes: int, *, workers_read: bool =
         with open(path, "rb") as raw, decompress(kind, raw, path) as handle:
             ranges = kind is None and workers_read
             yield from plan_blocks(index, name, handle, chunk_bytes, ranges=ranges, raw=raw)
-    except OSError as error:
-        raise DocumentError(f"{name}: cannot read: {error.strerror or error}") from None
-    except ValueError as error:  # a corrupt zstd stream
-        raise DocumentError(f"{name}: cannot read: {error}") from None
+    except decoding_errors() as error:  # opening, or a damaged stream found at its start
+        raise DocumentError(f"{name}: {describe_read_error(error)}") from None
 
 
 def plan_blocks(
@@ -433,9 +459,13 @@ def plan_blocks(
     offset = 0
     disk_offset = 0
     while True:
-        block = handle.read(chunk_bytes)
-        if block and not block.endswith(b"\n"):
-            block += handle.readline()  # finish the last line
+        try:
+            block = handle.read(chunk_bytes)
+            if block and not block.endswith(b"\n"):
+                block += handle.readline()  # finish the last line
+        except decoding_errors() as error:  # a damaged compressed stream
+            where = f"from line {number} on" if number > 1 else "from its start"
+            raise DocumentError(f"{name}: {describe_read_error(error)} ({where})") from None
         if not block and number > 1:
             return
         end = offset + len(block)
