@@ -21,16 +21,19 @@ stops the run, or under ``skip`` leaves that text unchanged and lists it.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gzip
 import io
 import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -389,19 +392,54 @@ def read_range(path: str, start: int, end: int) -> bytes:
 WORKER_JOB: list[Job] = []
 
 
-def start_worker(job: Job) -> None:
-    """Process-pool initializer: keep this process's Job, and leave interruptions to the parent.
+def start_worker(job: Job, parent: int) -> None:
+    """Process-pool initializer: keep this process's Job, leave interruptions to the parent,
+    and die with the parent (process ``parent``).
 
     Workers start with SIGINT and SIGTERM held (the parent holds them while it starts
     them). Ctrl-C reaches the whole process group, but only the parent acts on it: it
     terminates the workers (SIGTERM), so a worker ignores SIGINT and lets SIGTERM through.
     A forked worker inherits the parent's handlers, so SIGTERM gets its default back.
+    A parent killed outright (SIGKILL) cannot stop its workers: see `die_with_parent`.
     """
     WORKER_JOB[:] = [job]
+    die_with_parent(parent)
     if hasattr(signal, "pthread_sigmask"):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+PARENT_CHECK_SECONDS = 1.0
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process when process ``parent`` (which started it) ends, however it ends.
+
+    Left alone, a worker whose parent was killed would wait forever on the pipe of tasks,
+    under PID 1. On Linux the kernel sends SIGKILL when the parent dies (``prctl``'s
+    parent-death signal); elsewhere a watchdog thread checks every second whether the
+    parent is gone (the worker is then handed to another parent).
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+        if armed:
+            if os.getppid() != parent:  # the parent died before the signal was set
+                os._exit(1)
+            return
+    threading.Thread(target=watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def watch_parent(parent: int) -> None:
+    """Exit the process as soon as its parent is no longer ``parent``."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def run_worker_task(task: Task) -> ChunkResult:
@@ -629,18 +667,20 @@ def run_tasks(
         return
     context = multiprocessing.get_context(start_method)
     with held_signals():  # an interruption inside multiprocessing's set-up leaves debris and noise
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker, initargs=(job,))
-    pending: deque[Future[ChunkResult]] = deque()
+        pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=start_worker, initargs=(job, os.getpid())
+        )
+    pending: deque[tuple[Task, Future[ChunkResult]]] = deque()
     try:
         for task in tasks:
             # submit() may start a worker; a signal in mid-start would leave it half-born,
             # printing a traceback, so signals wait until it is up.
             with held_signals():
-                pending.append(pool.submit(run_worker_task, task))
+                pending.append((task, pool.submit(run_worker_task, task)))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                yield pending.popleft().result()
+                yield chunk_result(pool, *pending.popleft())
         while pending:
-            yield pending.popleft().result()
+            yield chunk_result(pool, *pending.popleft())
     except BaseException:
         # Interrupted (or the run failed): the chunks still in the workers would be thrown
         # away, so stop the workers now instead of waiting up to two chunks each.
@@ -648,6 +688,37 @@ def run_tasks(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def chunk_result(pool: ProcessPoolExecutor, task: Task, future: Future[ChunkResult]) -> ChunkResult:
+    """The result of a chunk sent to the pool; `DocumentError` naming the chunk if a worker died."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        codes = [process.exitcode for process in processes if process.exitcode not in (None, 0)]
+        killed = [code for code in codes if code != -signal.SIGTERM] or codes  # the pool ends the others
+        how = describe_exit(killed[0]) if killed else "it ended abruptly"
+        raise DocumentError(
+            f"{task.path}: a worker process died while cleaning the records from "
+            f"{'row' if task.row_group is not None else 'line'} {task.first_number} on ({how}); "
+            "nothing more was written. A record too big for memory? Try fewer --workers"
+        ) from None
+
+
+def describe_exit(code: int) -> str:
+    """How a process ended, from its exit code (negative: the signal that killed it).
+
+    >>> describe_exit(-9), describe_exit(3)
+    ('killed by SIGKILL, as the out-of-memory killer does', 'it exited with status 3')
+    """
+    if code >= 0:
+        return f"it exited with status {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    return f"killed by {name}" + (", as the out-of-memory killer does" if -code == signal.SIGKILL else "")
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
