@@ -671,16 +671,21 @@ def run_tasks(
             workers, mp_context=context, initializer=start_worker, initargs=(job, os.getpid())
         )
     pending: deque[tuple[Task, Future[ChunkResult]]] = deque()
+    started: dict[int, Any] = {}  # the worker processes by pid, to tell how one ended
     try:
         for task in tasks:
             # submit() may start a worker; a signal in mid-start would leave it half-born,
             # printing a traceback, so signals wait until it is up.
             with held_signals():
-                pending.append((task, pool.submit(run_worker_task, task)))
+                try:
+                    pending.append((task, pool.submit(run_worker_task, task)))
+                except BrokenProcessPool:  # a worker died: the chunk it held is among those pending
+                    raise worker_died(started, pending[0][0] if pending else task) from None
+            started.update(getattr(pool, "_processes", None) or {})
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                yield chunk_result(pool, *pending.popleft())
+                yield chunk_result(started, *pending.popleft())
         while pending:
-            yield chunk_result(pool, *pending.popleft())
+            yield chunk_result(started, *pending.popleft())
     except BaseException:
         # Interrupted (or the run failed): the chunks still in the workers would be thrown
         # away, so stop the workers now instead of waiting up to two chunks each.
@@ -690,20 +695,27 @@ def run_tasks(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def chunk_result(pool: ProcessPoolExecutor, task: Task, future: Future[ChunkResult]) -> ChunkResult:
-    """The result of a chunk sent to the pool; `DocumentError` naming the chunk if a worker died."""
+def chunk_result(started: dict[int, Any], task: Task, future: Future[ChunkResult]) -> ChunkResult:
+    """The result of a chunk sent to the pool; `DocumentError` naming the chunk if a worker
+    died (``started``: the pool's worker processes)."""
     try:
         return future.result()
     except BrokenProcessPool:
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        codes = [process.exitcode for process in processes if process.exitcode not in (None, 0)]
-        killed = [code for code in codes if code != -signal.SIGTERM] or codes  # the pool ends the others
-        how = describe_exit(killed[0]) if killed else "it ended abruptly"
-        raise DocumentError(
-            f"{task.path}: a worker process died while cleaning the records from "
-            f"{'row' if task.row_group is not None else 'line'} {task.first_number} on ({how}); "
-            "nothing more was written. A record too big for memory? Try fewer --workers"
-        ) from None
+        raise worker_died(started, task) from None
+
+
+def worker_died(started: dict[int, Any], task: Task) -> DocumentError:
+    """The error for a pool whose worker died, naming the first chunk that was not done."""
+    for process in started.values():
+        process.join(timeout=1)  # the pool is ending them: wait for their exit codes
+    codes = [process.exitcode for process in started.values() if process.exitcode not in (None, 0)]
+    killed = [code for code in codes if code != -signal.SIGTERM] or codes  # the pool ends the others
+    how = describe_exit(killed[0]) if killed else "it ended abruptly"
+    return DocumentError(
+        f"{task.path}: a worker process died while cleaning the records from "
+        f"{'row' if task.row_group is not None else 'line'} {task.first_number} on ({how}); "
+        "nothing more was written. A record too big for memory? Try fewer --workers"
+    )
 
 
 def describe_exit(code: int) -> str:
