@@ -362,12 +362,14 @@ def check_rule_examples(rules: Iterable[Rule]) -> list[str]:
             if not removals or (one_line and removals[0].text != text):
                 what = "does not remove" if removals else "removes nothing from"
                 problems.append(
-                    f"{rule.source}: {rule.id}.examples.remove[{number}]: the rule {what} {text[:60]!r}"
+                    f"{rule.where('examples.remove')}: {rule.id}.examples.remove[{number}]: "
+                    f"the rule {what} {text[:60]!r}"
                 )
         for number, text in enumerate(rule.examples.keep, 1):
             if find_removals(text, alone):
                 problems.append(
-                    f"{rule.source}: {rule.id}.examples.keep[{number}]: the rule removes something from {text[:60]!r}"
+                    f"{rule.where('examples.keep')}: {rule.id}.examples.keep[{number}]: "
+                    f"the rule removes something from {text[:60]!r}"
                 )
     return problems
 

@@ -116,10 +116,22 @@ class Rule:
     max_copies: int = 2
     timeout: float = DEFAULT_TIMEOUT
     examples: Examples = field(default_factory=Examples)
+    field_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
 
     def names(self) -> tuple[str, ...]:
         """The id, the aliases and the name: everything --select can refer to it by."""
         return (self.id, *self.aliases, self.name)
+
+    def where(self, field_name: str) -> str:
+        """``file:line`` of a field of the rule (of the rule itself when the line is not known).
+
+        >>> Rule("X001", "x.y", "line", "c", "r", "a.toml:3", field_lines=(("pattern", 9),)).where("pattern")
+        'a.toml:9'
+        """
+        line = line_of(dict(self.field_lines), field_name)
+        if line is None:
+            return self.source
+        return f"{self.source.rsplit(':', 1)[0]}:{line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,6 +461,7 @@ def build_rule(table: Any, path: Path, lines: dict[str, int], number: int, probl
         reason=table["reason"].strip(),
         description=table.get("description", "").strip(),
         source=source,
+        field_lines=tuple((key, line) for key, line in lines.items() if key.startswith("examples")),
         **values,
     )
 

@@ -47,7 +47,8 @@ def read_settings_text(path: Path, *, limit: int = MAX_SETTINGS_BYTES) -> str:
         except OSError as error:
             raise SettingsFileError(f"{path}: cannot read: {error.strerror or error}") from None
     if len(data) > limit:
-        raise SettingsFileError(f"{path}: larger than {limit // (1024 * 1024)} MiB; is it the right file?")
+        size = f"{limit // 2**20} MiB" if limit % 2**20 == 0 else f"{limit:,} bytes"
+        raise SettingsFileError(f"{path}: larger than {size}; is it the right file?")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
