@@ -107,7 +107,7 @@ def find_removals(
     plan = plan or Plan.of(rules)
     owners: dict[int, Claim] = {}
     contents = line_contents(lines)
-    whole = View(tuple(range(len(lines))), contents, name)
+    whole = View(range(len(lines)), contents, name)
     # Proposals depend on each line alone (see `Scanner`): one scan serves every pass.
     candidates = (scanner or LineScanner()).candidate_lines(plan.pattern_rules, whole)
     plan = plan.proposed(candidates)  # most rules have no candidate in most documents
