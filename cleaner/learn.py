@@ -50,6 +50,7 @@ from urllib.parse import urlsplit
 
 import regex
 
+from cleaner.about import install_hint
 from cleaner.errors import CleanerError, ConfigError, DocumentError
 from cleaner.io import discover, read_document, write_atomically
 from cleaner.matchers import split_lines
@@ -497,7 +498,7 @@ def learn_with_ray(
     address: str | None = None,
     num_cpus: int | None = None,
 ) -> LearnResult:
-    """The same as `learn`, with each shard's pass run as a Ray task (extra ``cleaner[ray]``).
+    """The same as `learn`, with each shard's pass run as a Ray task (the ``ray`` extra).
 
     Connects to the cluster at ``address`` (a local instance when None, with ``num_cpus``)
     unless Ray is already initialised. Results are merged in shard order, so they equal
@@ -508,7 +509,7 @@ def learn_with_ray(
     try:
         import ray  # noqa: PLC0415 (optional extra)
     except ImportError:
-        raise ConfigError("--engine ray needs Ray: pip install 'cleaner[ray]'") from None
+        raise ConfigError(f"--engine ray needs Ray: {install_hint('ray')}") from None
     if not ray.is_initialized():
         ray.init(address=address, num_cpus=num_cpus, include_dashboard=False, log_to_driver=False)
     census_task = ray.remote(census_shard)

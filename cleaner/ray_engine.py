@@ -1,6 +1,6 @@
 """Run the corpus cleaner on a Ray cluster: Ray Data reads, ``map_batches`` cleans, we write.
 
-Install with ``pip install 'cleaner[ray]'``. JSONL is read with ``ray.data.read_text``
+Needs the ``ray`` extra (``pip install 'boilerplate-cleaner[ray]'``). JSONL is read with ``ray.data.read_text``
 (one row per line) and Parquet with ``ray.data.read_parquet``; each batch is cleaned on
 the cluster by the same functions the local engine uses (`clean_jsonl_lines` and
 `clean_table`), so records come out the same; the driver streams the results, in input

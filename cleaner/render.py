@@ -11,7 +11,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +19,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from cleaner.about import version
 from cleaner.baseline import content_hash
 from cleaner.corpus import CorpusStats
 from cleaner.matchers import split_lines
@@ -401,14 +401,6 @@ def to_json(value: Any, *, indent: int | None = None) -> str:
     return LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
-def tool_version() -> str:
-    """The installed version of cleaner (for SARIF), or ``0+unknown`` in a bare checkout."""
-    try:
-        return metadata.version("cleaner")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
-
-
 class FindingsRenderer:
     """Render documents' removals in one output format, one document at a time.
 
@@ -461,7 +453,7 @@ class FindingsRenderer:
         """The whole SARIF 2.1.0 log: one run, the rules in use, every result."""
         driver = {
             "name": "cleaner",
-            "version": tool_version(),
+            "version": version(),
             "rules": [sarif_rule(rule) for rule in self.rules],
         }
         return {
