@@ -14,15 +14,16 @@ from contextlib import contextmanager
 from enum import Enum
 from functools import partial
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
+from cleaner.about import version
 from cleaner.baseline import BaselineCleaner, read_baseline
 from cleaner.config import Options, Settings, resolve_settings
-from cleaner.corpus import CorpusOptions, CorpusStats, clean_corpus, default_workers, dumps_stats
 from cleaner.errors import CleanerError, ConfigError, DocumentError, RuleFileError
 from cleaner.files import FileOutcome, TextCleaner, clean_files, write_copy
+from cleaner.helptext import App, choice_parser
 from cleaner.io import decode_document, write_atomically
 from cleaner.matchers import LineScanner
 from cleaner.model import CleanResult
@@ -38,7 +39,10 @@ from cleaner.render import (
 )
 from cleaner.rules import PROFILES, RuleSet
 
-app = typer.Typer(
+if TYPE_CHECKING:
+    from cleaner.corpus import CorpusStats  # the corpus machinery loads only for `cleaner corpus`
+
+app = App(
     help="Strip boilerplate from scraped text, and show what was stripped and why.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals would be private corpus text
@@ -47,6 +51,23 @@ app = typer.Typer(
 T = TypeVar("T")
 out = make_console()
 err = make_console(stderr=True)
+
+
+def print_version(requested: bool) -> None:
+    """Print ``cleaner VERSION`` and stop, for ``--version``."""
+    if requested:
+        write(f"cleaner {version()}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=print_version, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Strip boilerplate from scraped text, and show what was stripped and why."""
 
 
 class OutputFormat(str, Enum):
@@ -60,25 +81,68 @@ class OutputFormat(str, Enum):
     sarif = "sarif"
 
 
-PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (walked in sorted order).")]
+RULES, FILES, BASELINE = "Rule selection", "Files and configuration", "Baseline"  # sections of the help
+PathsArg = Annotated[
+    list[Path], typer.Argument(metavar="PATHS", help="Files or folders (walked in sorted order).")
+]
 ProfileOpt = Annotated[
-    str | None, typer.Option(help=f"Rule profile: {', '.join(PROFILES)} (default: article).")
+    str | None,
+    typer.Option(
+        metavar="PROFILE",
+        help=f"Rule profile: {' or '.join(PROFILES)} (default: article).",
+        rich_help_panel=RULES,
+    ),
 ]
-SelectOpt = Annotated[list[str], typer.Option("--select", help="Only these rules (id, id prefix or name).")]
+SelectOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--select",
+        metavar="RULE",
+        help="Only these rules: id, id prefix or name (repeatable, or comma-separated).",
+        rich_help_panel=RULES,
+    ),
+]
 IgnoreOpt = Annotated[
-    list[str], typer.Option("--ignore", help="Leave out these rules (id, id prefix or name).")
+    list[str],
+    typer.Option(
+        "--ignore", metavar="RULE", help="Leave out these rules (as --select).", rich_help_panel=RULES
+    ),
 ]
-ExtendOpt = Annotated[list[str], typer.Option("--extend-select", help="Add these rules to the profile's.")]
-RulesOpt = Annotated[list[Path], typer.Option("--rules", help="Extra rule file or folder (repeatable).")]
-NoDefaultOpt = Annotated[bool, typer.Option("--no-default-rules", help="Do not load the built-in rules.")]
+ExtendOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--extend-select",
+        metavar="RULE",
+        help="Add these rules to the profile's (as --select).",
+        rich_help_panel=RULES,
+    ),
+]
+RulesOpt = Annotated[
+    list[Path],
+    typer.Option("--rules", help="Your own rule file or folder (repeatable).", rich_help_panel=RULES),
+]
+NoDefaultOpt = Annotated[
+    bool, typer.Option("--no-default-rules", help="Do not load the built-in rules.", rich_help_panel=RULES)
+]
 ConfigOpt = Annotated[
     Path | None,
-    typer.Option("--config", help="Use this configuration file (a cleaner.toml or a pyproject.toml)."),
+    typer.Option(
+        "--config",
+        help="Use this configuration file (a cleaner.toml or a pyproject.toml).",
+        rich_help_panel=FILES,
+    ),
 ]
-IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")]
+IsolatedOpt = Annotated[
+    bool, typer.Option("--isolated", help="Ignore all configuration files.", rich_help_panel=FILES)
+]
 ExcludeOpt = Annotated[
     list[str],
-    typer.Option("--exclude", help="Leave out files matching this glob (repeatable; replaces the file's)."),
+    typer.Option(
+        "--exclude",
+        metavar="GLOB",
+        help="Leave out files matching this glob (repeatable; replaces the configuration's).",
+        rich_help_panel=FILES,
+    ),
 ]
 
 
@@ -152,7 +216,12 @@ def check(
     diff: Annotated[bool, typer.Option("--diff", help="Print a plain unified diff instead.")] = False,
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--output-format", help="full, concise, json, json-lines, github or sarif."),
+        typer.Option(
+            "--output-format",
+            metavar="FORMAT",
+            parser=choice_parser(OutputFormat),
+            help="How to report removals.",
+        ),
     ] = OutputFormat.full,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Print removals per rule instead of each removal.")
@@ -168,14 +237,23 @@ def check(
     ] = False,
     baseline: Annotated[
         Path | None,
-        typer.Option("--baseline", help="Baseline file (default: cleaner-baseline.json by the config)."),
+        typer.Option(
+            "--baseline",
+            help="Baseline file (default: cleaner-baseline.json by the configuration file).",
+            rich_help_panel=BASELINE,
+        ),
     ] = None,
     no_baseline: Annotated[
-        bool, typer.Option("--no-baseline", help="Report everything, baseline or not.")
+        bool,
+        typer.Option("--no-baseline", help="Report everything, baseline or not.", rich_help_panel=BASELINE),
     ] = False,
     write_baseline: Annotated[
         bool,
-        typer.Option("--write-baseline", help="Accept every current removal: record them in the baseline."),
+        typer.Option(
+            "--write-baseline",
+            help="Accept every current removal: record them in the baseline.",
+            rich_help_panel=BASELINE,
+        ),
     ] = False,
     profile: ProfileOpt = None,
     select: SelectOpt = [],  # noqa: B006 (typer reads defaults, never mutates them)
@@ -325,7 +403,9 @@ def diff(
 
 @app.command()
 def clean(
-    path: Annotated[str, typer.Argument(help="A file, a folder (with -o), or - for standard input.")],
+    path: Annotated[
+        str, typer.Argument(metavar="PATH", help="A file, a folder (with -o), or - for standard input.")
+    ],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write cleaned copies into this folder.")
     ] = None,
@@ -383,7 +463,9 @@ def clean_stdin(cleaner: TextCleaner) -> None:
 
 @app.command(name="rules")
 def list_rules(
-    profile: Annotated[str | None, typer.Option(help="Only rules of this profile.")] = None,
+    profile: Annotated[
+        str | None, typer.Option(metavar="PROFILE", help="Only rules of this profile.")
+    ] = None,
     rules: RulesOpt = [],  # noqa: B006
     no_default_rules: NoDefaultOpt = False,
     config: ConfigOpt = None,
@@ -413,7 +495,7 @@ def list_rules(
 
 @app.command(name="rule")
 def explain_rule(
-    key: Annotated[str, typer.Argument(help="A rule id, alias or name.")],
+    key: Annotated[str, typer.Argument(metavar="RULE", help="A rule id, alias or name.")],
     rules: RulesOpt = [],  # noqa: B006
     no_default_rules: NoDefaultOpt = False,
     config: ConfigOpt = None,
@@ -457,8 +539,9 @@ def corpus(
     inputs: Annotated[
         list[Path],
         typer.Argument(
+            metavar="INPUTS",
             help="JSONL (.jsonl, .jsonl.gz, .jsonl.zst) or Parquet files, or folders of them;"
-            " - reads JSONL from standard input."
+            " - reads JSONL from standard input.",
         ),
     ],
     output: Annotated[
@@ -469,8 +552,12 @@ def corpus(
             help="Output file, or folder for several inputs or a folder; - writes JSONL to standard output.",
         ),
     ],
-    text_field: Annotated[str, typer.Option(help="The field holding the text to clean.")] = "text",
-    id_field: Annotated[str, typer.Option(help="The field naming a record in the audit trail.")] = "id",
+    text_field: Annotated[
+        str, typer.Option(metavar="FIELD", help="The field holding the text to clean.")
+    ] = "text",
+    id_field: Annotated[
+        str, typer.Option(metavar="FIELD", help="The field naming a record in the audit trail.")
+    ] = "id",
     drop_empty: Annotated[
         bool, typer.Option("--drop-empty", help="Leave out records whose cleaned text is blank.")
     ] = False,
@@ -482,16 +569,26 @@ def corpus(
         Path | None, typer.Option(help="Write the statistics as JSON to this file.")
     ] = None,
     on_error: Annotated[
-        OnError, typer.Option(help="stop, or skip (and list) records that cannot be cleaned.")
+        OnError,
+        typer.Option(
+            metavar="ACTION",
+            parser=choice_parser(OnError),
+            help="stop, or skip (and list) records that cannot be cleaned.",
+        ),
     ] = OnError.stop,
     engine: Annotated[
-        Engine, typer.Option(help="local processes, or ray (pip install 'cleaner\\[ray]').")
+        Engine,
+        typer.Option(
+            metavar="ENGINE",
+            parser=choice_parser(Engine),
+            help="local processes, or ray (the ray extra: pip install 'boilerplate-cleaner[ray]').",
+        ),
     ] = Engine.local,
     address: Annotated[str | None, typer.Option(help="Ray cluster address (with --engine ray).")] = None,
     engine_regex: Annotated[
         bool, typer.Option("--engine-regex", help="Pure regex matching, no hyperscan.")
     ] = False,
-    profile: ProfileOpt = "article",
+    profile: ProfileOpt = None,
     select: SelectOpt = [],  # noqa: B006
     ignore: IgnoreOpt = [],  # noqa: B006
     extend_select: ExtendOpt = [],  # noqa: B006
@@ -501,6 +598,8 @@ def corpus(
     isolated: IsolatedOpt = False,
 ) -> None:
     """Clean the text field of every record of JSONL or Parquet files, on all cores."""
+    from cleaner.corpus import CorpusOptions, clean_corpus, default_workers, dumps_stats  # noqa: PLC0415 (heavy)
+
     settings = make_cleaner(
         profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated
     )
@@ -564,14 +663,18 @@ def corpus_progress() -> Iterator[Callable[[CorpusStats, int, int], None] | None
 @app.command()
 def learn(
     paths: Annotated[
-        list[Path], typer.Argument(help="Text files (one document each), JSONL or Parquet, or folders.")
+        list[Path],
+        typer.Argument(metavar="PATHS", help="Text files (one document each), JSONL or Parquet, or folders."),
     ],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="A .toml file (one site), or a folder: one file per site.")
     ],
     group_by: Annotated[
         str | None,
-        typer.Option(help="Record field naming the site (default: the host of 'url'; \"\" for one group)."),
+        typer.Option(
+            metavar="FIELD",
+            help="Record field naming the site (default: the host of 'url'; \"\" for one group).",
+        ),
     ] = None,
     min_docs: Annotated[
         int, typer.Option(help="Learn a line found in at least this many documents of a site...")
@@ -580,14 +683,23 @@ def learn(
     explain: Annotated[
         bool, typer.Option("--explain", help="Print why each candidate line was learned or rejected.")
     ] = False,
-    text_field: Annotated[str, typer.Option(help="Record field holding the text.")] = "text",
-    id_field: Annotated[str, typer.Option(help="Record field naming the document in descriptions.")] = "id",
-    id_prefix: Annotated[str, typer.Option(help="Letters of the learned rule ids.")] = "LRN",
+    text_field: Annotated[str, typer.Option(metavar="FIELD", help="Record field holding the text.")] = "text",
+    id_field: Annotated[
+        str, typer.Option(metavar="FIELD", help="Record field naming the document in descriptions.")
+    ] = "id",
+    id_prefix: Annotated[
+        str, typer.Option(metavar="LETTERS", help="Letters of the learned rule ids.")
+    ] = "LRN",
     id_start: Annotated[
         int | None, typer.Option(help="First id number (default: after the ids already in the folder).")
     ] = None,
     engine: Annotated[
-        Engine, typer.Option(help="local, or ray (pip install 'cleaner\\[ray]').")
+        Engine,
+        typer.Option(
+            metavar="ENGINE",
+            parser=choice_parser(Engine),
+            help="local, or ray (the ray extra: pip install 'boilerplate-cleaner[ray]').",
+        ),
     ] = Engine.local,
     address: Annotated[
         str | None, typer.Option(help="Ray cluster address (default: a local instance).")
