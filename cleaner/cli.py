@@ -19,28 +19,19 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 import typer
 
 from cleaner.about import version
-from cleaner.baseline import BaselineCleaner, read_baseline
-from cleaner.config import Options, Settings, resolve_settings
 from cleaner.errors import CleanerError, ConfigError, DocumentError, RuleFileError
-from cleaner.files import FileOutcome, TextCleaner, clean_files, write_copy
 from cleaner.helptext import App, choice_parser
-from cleaner.io import decode_document, write_atomically
-from cleaner.matchers import LineScanner
-from cleaner.model import CleanResult
-from cleaner.pipeline import Cleaner
-from cleaner.render import (
-    FindingsRenderer,
-    Tally,
-    make_console,
-    render_corpus_stats,
-    render_rich_diff,
-    render_statistics,
-    render_unified_diff,
-)
-from cleaner.rules import PROFILES, RuleSet
 
+# Start-up: `cleaner --help` loads only the above; each command imports the library
+# modules it uses (the rules engine, rich, the corpus machinery) when it runs.
 if TYPE_CHECKING:
-    from cleaner.corpus import CorpusStats  # the corpus machinery loads only for `cleaner corpus`
+    from rich.console import Console
+
+    from cleaner.config import Settings
+    from cleaner.corpus import CorpusStats
+    from cleaner.files import FileOutcome, TextCleaner
+    from cleaner.model import CleanResult
+    from cleaner.rules import RuleSet
 
 app = App(
     help="Strip boilerplate from scraped text, and show what was stripped and why.",
@@ -49,8 +40,25 @@ app = App(
     add_completion=False,
 )
 T = TypeVar("T")
-out = make_console()
-err = make_console(stderr=True)
+
+
+class LazyConsole:
+    """A rich console made on first use (rich's console takes a while to import)."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self.stderr = stderr
+        self.console: Console | None = None
+
+    def __getattr__(self, name: str) -> object:
+        if self.console is None:
+            from cleaner.render import make_console  # noqa: PLC0415 (see the imports)
+
+            self.console = make_console(stderr=self.stderr)
+        return getattr(self.console, name)
+
+
+out: Console = LazyConsole(stderr=False)  # type: ignore[assignment]  # results
+err: Console = LazyConsole(stderr=True)  # type: ignore[assignment]  # diagnostics
 
 
 def print_version(requested: bool) -> None:
@@ -89,7 +97,7 @@ ProfileOpt = Annotated[
     str | None,
     typer.Option(
         metavar="PROFILE",
-        help=f"Rule profile: {' or '.join(PROFILES)} (default: article).",
+        help="Rule profile: article or page (default: article).",
         rich_help_panel=RULES,
     ),
 ]
@@ -170,6 +178,8 @@ def make_cleaner(
     behave the same everywhere. The result cleans like a `Cleaner` (``.clean``), picks
     the files to visit (``.discover``) and holds the selected ``rules``.
     """
+    from cleaner.config import Options, resolve_settings  # noqa: PLC0415 (see the imports)
+
     options = Options(
         profile=profile,
         select=tuple(select),
@@ -266,6 +276,10 @@ def check(
     isolated: IsolatedOpt = False,
 ) -> None:
     """Report what would be removed; --fix rewrites the files (and prints Fixing <file>)."""
+    from cleaner.baseline import BaselineCleaner, read_baseline  # noqa: PLC0415 (see the imports)
+    from cleaner.files import clean_files  # noqa: PLC0415
+    from cleaner.render import FindingsRenderer, Tally, render_statistics, render_unified_diff  # noqa: PLC0415
+
     settings = make_cleaner(
         profile,
         select,
@@ -316,6 +330,9 @@ def check(
 
 def record_baseline(paths: list[Path], settings: Settings, path: Path) -> NoReturn:
     """Record every current removal under ``paths`` in the baseline at ``path`` (others' entries kept), and exit."""
+    from cleaner.baseline import read_baseline  # noqa: PLC0415 (see the imports)
+    from cleaner.files import clean_files  # noqa: PLC0415
+
     old = guarded(lambda: read_baseline(path))
     problems = []
 
@@ -377,6 +394,9 @@ def diff(
     isolated: IsolatedOpt = False,
 ) -> None:
     """Show, per document, each line that would be removed, in context, with its rule and reason."""
+    from cleaner.files import clean_files  # noqa: PLC0415 (see the imports)
+    from cleaner.render import Tally, render_rich_diff  # noqa: PLC0415
+
     cleaner = make_cleaner(
         profile,
         select,
@@ -420,6 +440,8 @@ def clean(
     isolated: IsolatedOpt = False,
 ) -> None:
     """Print the cleaned text (for pipes), or write cleaned copies with -o DIR."""
+    from cleaner.files import FileOutcome, clean_files, write_copy  # noqa: PLC0415 (see the imports)
+
     cleaner = make_cleaner(
         profile,
         select,
@@ -455,6 +477,8 @@ def clean(
 
 def clean_stdin(cleaner: TextCleaner) -> None:
     """Clean standard input to standard output, byte for byte outside removed lines."""
+    from cleaner.io import decode_document  # noqa: PLC0415 (see the imports)
+
     document = decode_document(sys.stdin.buffer.read(), "<stdin>")
     result = cleaner.clean(document.text, name="<stdin>")
     sys.stdout.buffer.write(document.encode(result.text))
@@ -598,7 +622,11 @@ def corpus(
     isolated: IsolatedOpt = False,
 ) -> None:
     """Clean the text field of every record of JSONL or Parquet files, on all cores."""
-    from cleaner.corpus import CorpusOptions, clean_corpus, default_workers, dumps_stats  # noqa: PLC0415 (heavy)
+    from cleaner.corpus import CorpusOptions, clean_corpus, default_workers, dumps_stats  # noqa: PLC0415
+    from cleaner.io import write_atomically  # noqa: PLC0415 (see the imports)
+    from cleaner.matchers import LineScanner  # noqa: PLC0415
+    from cleaner.pipeline import Cleaner  # noqa: PLC0415
+    from cleaner.render import render_corpus_stats  # noqa: PLC0415
 
     settings = make_cleaner(
         profile, select, ignore, extend_select, rules, no_default_rules, config=config, isolated=isolated

@@ -19,15 +19,17 @@ import difflib
 import inspect
 import shutil
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, get_args, get_origin, get_type_hints
+from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 from typer.models import ArgumentInfo, ParameterInfo
 
+F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_SECTION = "Options"
 HELP_OPTION = "Show this help and exit."
 MAX_WIDTH = 100
@@ -221,7 +223,23 @@ def summary(function: Any) -> str:
     return " ".join(inspect.cleandoc(inspect.getdoc(function) or "").split("\n\n")[0].split())
 
 
-class HelpCommand(TyperCommand):
+class QuickHelpOption:
+    """Give ``--help`` a plain ``False`` default when it is not given.
+
+    Typer 0.29 checks the value of every option through pydantic, but passes a ``bool``
+    through; an absent ``--help`` was None, and checking it imported pydantic (tens of
+    milliseconds) on every run.
+    """
+
+    def get_help_option(self, ctx: Any) -> Any:
+        """Click's help option, with False for its default."""
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None and option.default is None:
+            option.default = False
+        return option
+
+
+class HelpCommand(QuickHelpOption, TyperCommand):
     """A Typer command whose help and usage line cleaner writes (see the module docstring)."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
@@ -234,7 +252,7 @@ class HelpCommand(TyperCommand):
         return ["[OPTIONS]", *(param.usage for param in arguments)]
 
 
-class HelpGroup(TyperGroup):
+class HelpGroup(QuickHelpOption, TyperGroup):
     """The top-level command, with cleaner's help (see the module docstring)."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
@@ -264,7 +282,7 @@ class App(typer.Typer):
     def __init__(self, **options: Any) -> None:
         super().__init__(cls=HelpGroup, rich_markup_mode=None, **options)
 
-    def command(self, *args: Any, **options: Any) -> Any:
+    def command(self, *args: Any, **options: Any) -> Callable[[F], F]:
         """Register a command, with cleaner's help unless another class is given."""
         options.setdefault("cls", HelpCommand)
         return super().command(*args, **options)

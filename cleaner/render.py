@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from rich.console import Console, Group, RenderableType
@@ -21,10 +21,12 @@ from rich.text import Text
 
 from cleaner.about import version
 from cleaner.baseline import content_hash
-from cleaner.corpus import CorpusStats
 from cleaner.matchers import split_lines
 from cleaner.model import CleanResult, Removal
 from cleaner.rules import Rule
+
+if TYPE_CHECKING:
+    from cleaner.corpus import CorpusStats
 
 JSON_SCHEMA_VERSION = 1
 CONTEXT_LINES = 3

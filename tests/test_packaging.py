@@ -51,3 +51,14 @@ def test_a_missing_extra_names_its_install_command(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(records.importlib, "import_module", refuse)
     with pytest.raises(DocumentError, match=re.escape("x.jsonl.zst: needs zstandard: pip install '.[zstd]'")):
         records.import_optional("zstandard", "zstd", "x.jsonl.zst")
+
+
+def test_every_public_name_resolves_and_none_is_loaded_before_use() -> None:
+    import cleaner  # noqa: PLC0415
+
+    assert sorted(cleaner.__all__) == sorted(cleaner.PUBLIC)
+    for name in cleaner.__all__:
+        assert getattr(cleaner, name).__name__ == name
+    with pytest.raises(AttributeError):
+        cleaner.no_such_name  # noqa: B018
+
