@@ -1,12 +1,18 @@
 """The ``cleaner`` command line: the only module that prints, reads argv or picks exit codes.
 
-Exit codes: 0 nothing to remove (or all fixed), 1 removals found, 2 usage, config,
-rule-file or file error.
+Exit codes: 0 nothing to remove (or all fixed; ``diff`` and the other views always),
+1 ``check`` found removals, 2 usage, config, rule-file or file error.
+
+Streams: stdout carries what was asked for (findings, the diff view, cleaned text,
+the list of rules); stderr carries everything about the run (progress, notes, errors,
+``Fixing <file>``, the per-rule table and the one-line summary), so a pipe gets only
+results.
 """
 
 from __future__ import annotations
 
 import io
+import shlex
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +37,7 @@ if TYPE_CHECKING:
     from cleaner.corpus import CorpusStats
     from cleaner.files import FileOutcome, TextCleaner
     from cleaner.model import CleanResult
+    from cleaner.render import Tally
     from cleaner.rules import RuleSet
 
 app = App(
@@ -179,12 +186,14 @@ def make_cleaner(
     the files to visit (``.discover``) and holds the selected ``rules``.
     """
     from cleaner.config import Options, resolve_settings  # noqa: PLC0415 (see the imports)
+    from cleaner.render import plural  # noqa: PLC0415
+    from cleaner.rules import missing_examples  # noqa: PLC0415
 
     options = Options(
         profile=profile,
-        select=tuple(select),
-        ignore=tuple(ignore),
-        extend_select=tuple(extend_select),
+        select=split_commas(select),
+        ignore=split_commas(ignore),
+        extend_select=split_commas(extend_select),
         rules=tuple(rules),
         no_default_rules=no_default,
         exclude=tuple(exclude or ()),
@@ -192,14 +201,26 @@ def make_cleaner(
         isolated=isolated,
     )
     try:
-        return resolve_settings(options, Path.cwd())
+        settings = resolve_settings(options, Path.cwd())
     except RuleFileError as error:
         fail(
             "\n".join(error.problems)
-            + f"\n{len(error.problems)} problem(s) in rule files; nothing was cleaned"
+            + f"\n{plural(len(error.problems), 'problem')} in rule files; nothing was cleaned"
         )
     except ConfigError as error:
         fail(str(error))
+    for warning in filter(None, map(missing_examples, settings.all_rules)):
+        err.print(warning, markup=False, highlight=False, style="yellow")
+    return settings
+
+
+def split_commas(values: list[str]) -> tuple[str, ...]:
+    """Selectors given repeatedly or comma-separated, as ruff takes them.
+
+    >>> split_commas(["CRD001,ADS001", "promo", " SHR , "])
+    ('CRD001', 'ADS001', 'promo', 'SHR')
+    """
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
 def load_all_rules(
@@ -318,20 +339,34 @@ def check(
     write(
         render_statistics(reported, output_format.value) if statistics else "" if diff else renderer.finish()
     )
-    if (
-        output_format in (OutputFormat.full, OutputFormat.concise)
-        and not (statistics or diff)
-        and reported.counts
-    ):
-        err.print(reported.table())
+    if output_format in (OutputFormat.full, OutputFormat.concise) and not (statistics or diff):
+        report_totals(reported, paths, fixed=fix)
     remaining = reported.changed - (fixed if show_fixes else 0)
     raise typer.Exit(check_exit_code(errors, remaining, fixed, exit_zero, exit_non_zero_on_fix))
+
+
+def report_totals(tally: Tally, paths: list[Path], *, fixed: bool) -> None:
+    """The end of a report on stderr: the per-rule table, a one-line summary, and the next step.
+
+    Under pre-commit the table is left out: the hook's log should stay short.
+    """
+    from cleaner.render import under_pre_commit  # noqa: PLC0415 (see the imports)
+
+    if tally.counts and not under_pre_commit():
+        err.print(tally.table())
+    summary = tally.summary()
+    if tally.counts and not fixed:
+        named = shlex.join(str(path) for path in paths)
+        target = named if len(named) <= 60 else "FILE..."
+        summary += f". To remove them: cleaner check --fix {target} (review first: cleaner diff {target})"
+    err.print(summary, markup=False, highlight=False)
 
 
 def record_baseline(paths: list[Path], settings: Settings, path: Path) -> NoReturn:
     """Record every current removal under ``paths`` in the baseline at ``path`` (others' entries kept), and exit."""
     from cleaner.baseline import read_baseline  # noqa: PLC0415 (see the imports)
     from cleaner.files import clean_files  # noqa: PLC0415
+    from cleaner.render import plural  # noqa: PLC0415
 
     old = guarded(lambda: read_baseline(path))
     problems = []
@@ -345,10 +380,12 @@ def record_baseline(paths: list[Path], settings: Settings, path: Path) -> NoRetu
 
     new = old.record(results())
     if problems:
-        fail(f"{path}: not written: {len(problems)} file(s) could not be read")
+        fail(f"{path}: not written: {plural(len(problems), 'file')} could not be read")
     guarded(lambda: new.write(path))
     err.print(
-        f"Wrote {sum(new.entries.values())} accepted removal(s) to {path}", markup=False, highlight=False
+        f"Wrote {plural(sum(new.entries.values()), 'accepted removal')} to {path}",
+        markup=False,
+        highlight=False,
     )
     raise typer.Exit(0)
 
@@ -393,7 +430,11 @@ def diff(
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,
 ) -> None:
-    """Show, per document, each line that would be removed, in context, with its rule and reason."""
+    """Show, per document, each line that would be removed, in context, with its rule and reason.
+
+    A view for people: it exits 0 whatever it shows (`check` exits 1 when something
+    would be removed).
+    """
     from cleaner.files import clean_files  # noqa: PLC0415 (see the imports)
     from cleaner.render import Tally, render_rich_diff  # noqa: PLC0415
 
@@ -414,11 +455,12 @@ def diff(
         errors |= report_problem(outcome)
         if outcome.result is not None:
             tally.add(outcome.result)
-            out.print(render_rich_diff(str(outcome.path), outcome.result))
+            out.print(render_rich_diff(str(outcome.path), outcome.result, wrap=out.is_terminal))
             out.print()
-    if tally.documents:
-        out.print(tally.table())
-    raise typer.Exit(2 if errors else 1 if tally.changed else 0)
+    if tally.counts:
+        err.print(tally.table())
+    err.print(tally.summary(), markup=False, highlight=False)
+    raise typer.Exit(2 if errors else 0)  # a view: what it shows is not a failure
 
 
 @app.command()
@@ -496,25 +538,22 @@ def list_rules(
     isolated: IsolatedOpt = False,
 ) -> None:
     """List the rules: id, name, category, profiles, and whether they are on by default."""
-    from rich.table import Table  # noqa: PLC0415 (only this command needs it)
-    from rich.text import Text  # noqa: PLC0415
+    from cleaner.render import render_columns  # noqa: PLC0415 (see the imports)
 
-    table = Table()
-    for column in ("id", "name", "kind", "category", "profiles", "default", "reason"):
-        table.add_column(column)
-    for rule in load_all_rules(rules, no_default_rules, config=config, isolated=isolated):
-        if profile is None or profile in rule.profiles:
-            cells = (
-                rule.id,
-                rule.name,
-                rule.kind,
-                rule.category,
-                ",".join(rule.profiles),
-                "on" if rule.enabled else "opt-in",
-                rule.reason,
-            )
-            table.add_row(*(Text(cell) for cell in cells))  # Text: a reason may hold [brackets]
-    out.print(table)
+    rows = [
+        (
+            rule.id,
+            rule.name,
+            rule.kind,
+            rule.category,
+            ",".join(rule.profiles),
+            "on" if rule.enabled else "opt-in",
+            rule.reason,
+        )
+        for rule in load_all_rules(rules, no_default_rules, config=config, isolated=isolated)
+        if profile is None or profile in rule.profiles
+    ]
+    write(render_columns(("id", "name", "kind", "category", "profiles", "default", "reason"), rows))
 
 
 @app.command(name="rule")
@@ -666,15 +705,27 @@ def corpus(
 @contextmanager
 def corpus_progress() -> Iterator[Callable[[CorpusStats, int, int], None] | None]:
     """A progress callback drawing a rich bar on a terminal; None elsewhere."""
-    if not err.is_terminal:
+    from cleaner.render import show_progress  # noqa: PLC0415 (see the imports)
+
+    if not show_progress(err):
         yield None
         return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn  # noqa: PLC0415
+    from rich.progress import (  # noqa: PLC0415 (only this command needs it)
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
 
     columns = (
         TextColumn("{task.fields[documents]:,} documents"),
         BarColumn(),
+        DownloadColumn(),  # bytes read of the input's total size, when it is known
         TransferSpeedColumn(),
+        TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
     # Redrawn after each chunk rather than by rich's refresh thread: with no thread
@@ -683,7 +734,8 @@ def corpus_progress() -> Iterator[Callable[[CorpusStats, int, int], None] | None
         task = bar.add_task("corpus", total=None, documents=0)
 
         def update(stats: CorpusStats, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, documents=stats.documents, refresh=True)
+            # A stream has no size (total 0): the bar then shows activity, not a share.
+            bar.update(task, completed=done, total=total or None, documents=stats.documents, refresh=True)
 
         yield update
 
@@ -735,6 +787,7 @@ def learn(
 ) -> None:
     """Learn the lines each site repeats on its pages, and write them as rule files to review."""
     from cleaner import learn as learning  # noqa: PLC0415 (only this command needs it)
+    from cleaner.render import plural  # noqa: PLC0415
 
     settings = learning.LearnSettings(min_docs=min_docs, min_share=min_share)
     try:
@@ -750,14 +803,15 @@ def learn(
             out.print(candidate.explain(), markup=False, highlight=False)
     for plan in plans if len(plans) <= 20 else []:  # a broad crawl's thousands of sites: the total only
         err.print(
-            f"{plan.site}: {plan.rules} line(s) learned from {result.group_docs[plan.group]} documents "
+            f"{plan.site}: {plural(plan.rules, 'line')} learned from {plural(result.group_docs[plan.group], 'document')} "
             f"-> {plan.path}",
             markup=False,
             highlight=False,
         )
     err.print(
-        f"{sum(p.rules for p in plans)} line(s) learned for {len(plans)} of {len(result.groups())} site(s) "
-        f"from {sum(result.group_docs.values())} documents; review the files before use",
+        f"{plural(sum(p.rules for p in plans), 'line')} learned for {len(plans)} of "
+        f"{plural(len(result.groups()), 'site')} from {plural(sum(result.group_docs.values()), 'document')}; "
+        "review the files before use",
         markup=False,
     )
 

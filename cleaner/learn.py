@@ -347,7 +347,19 @@ class Candidate:
         sites = f"{self.sites}{'+' if self.sites >= SITES_NOTED else ''} site{'s' if self.sites > 1 else ''}"
         figures = f"in {self.count} of {self.group_docs} documents ({self.share:.0%}), on {sites}"
         verdict = f"rejected: {self.rejected}" if self.rejected else "learned"
-        return f"{self.group or '(all)'}: {verdict}: {figures}: {self.text[:80]!r}"
+        return f"{self.group or '(all)'}: {verdict}: {figures}: {shorten(self.text)!r}"
+
+
+def shorten(text: str, width: int = 100) -> str:
+    """The text, or its start cut at a space (never inside a word) and ended with ``…``.
+
+    >>> shorten("Subscribe to our newsletter for the latest news", 30)
+    'Subscribe to our newsletter…'
+    """
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text[: cut if cut > 0 else width].rstrip() + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,7 +410,7 @@ def rejection(candidate: Candidate, settings: LearnSettings) -> str | None:
         return (
             f"looks like syndicated article prose: {words} words, also found in documents of "
             f"{'at least ' if candidate.sites == SITES_NOTED else ''}"
-            f"{candidate.sites - 1} other site(s)"
+            f"{candidate.sites - 1} other site{'s' if candidate.sites > 2 else ''}"
         )
     if SURROGATE.search(candidate.text):
         return "holds bytes that are not valid UTF-8; a rule file cannot spell it"

@@ -385,7 +385,7 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
         values["pattern"] = compile_pattern(table["pattern"], table.get("ignore_case", False), fail)
     if "ignore_case" in table and not isinstance(table["ignore_case"], bool):
         fail("ignore_case", "must be true or false")
-    values["examples"] = read_examples(table.get("examples", {}), fail)
+    values["examples"] = read_examples(table.get("examples", {}), fail, required=is_builtin(path))
 
     if problems[before:]:
         return None
@@ -438,8 +438,12 @@ def compile_pattern(source: str, ignore_case: Any, fail: Any) -> regex.Pattern[s
         return None
 
 
-def read_examples(value: Any, fail: Any) -> Examples:
-    """Read ``examples = { remove = [...], keep = [...] }``; both lists are required."""
+def read_examples(value: Any, fail: Any, *, required: bool) -> Examples:
+    """Read ``examples = { remove = [...], keep = [...] }``.
+
+    Both lists are required of a built-in rule; a user's rule may leave either out
+    (the command line warns about it: see `missing_examples`).
+    """
     if not isinstance(value, dict):
         fail("examples", "must be a table with 'remove' and 'keep' lists")
         return Examples()
@@ -448,8 +452,31 @@ def read_examples(value: Any, fail: Any) -> Examples:
     lists = {}
     for name in ("remove", "keep"):
         items = value.get(name)
-        if not isinstance(items, list) or not items or not all(isinstance(item, str) for item in items):
+        if items is None and not required:
+            items = []
+        elif not isinstance(items, list) or not items or not all(isinstance(item, str) for item in items):
             fail(f"examples.{name}", "must be a non-empty list of strings")
             items = []
         lists[name] = tuple(items)
     return Examples(remove=lists["remove"], keep=lists["keep"])
+
+
+def is_builtin(path: Path) -> bool:
+    """Whether a rule file is one of the built-in ones (which must have examples)."""
+    return path.resolve().parent == builtin_rules_dir().resolve()
+
+
+def missing_examples(rule: Rule) -> str | None:
+    """A warning for a rule without examples of both kinds, or None.
+
+    >>> missing_examples(Rule("MY001", "my.rule", "line", "ad", "r", "my.toml:3")).split(";")[0]
+    'my.toml:3: MY001: warning: no examples.remove and no examples.keep'
+    """
+    missing = [f"examples.{name}" for name in ("remove", "keep") if not getattr(rule.examples, name)]
+    if not missing:
+        return None
+    return (
+        f"{rule.source}: {rule.id}: warning: no {' and no '.join(missing)}; "
+        "examples are checked each time the file loads, so a pattern that misses its lines "
+        "or takes real text is caught before it cleans anything"
+    )
