@@ -330,8 +330,8 @@ def check(
             err.print(f"Fixing {outcome.path}", markup=False, highlight=False)
         if outcome.fixed and not show_fixes:
             continue
-        reported.add(outcome.result)
         name = str(outcome.path)
+        reported.add(outcome.result, name)
         if not statistics:
             write(
                 render_unified_diff(name, outcome.result) if diff else renderer.document(name, outcome.result)
@@ -356,10 +356,22 @@ def report_totals(tally: Tally, paths: list[Path], *, fixed: bool) -> None:
         err.print(tally.table())
     summary = tally.summary()
     if tally.counts and not fixed:
-        named = shlex.join(str(path) for path in paths)
-        target = named if len(named) <= 60 else "FILE..."
+        target = command_paths(tally.changed_names, [str(path) for path in paths])
         summary += f". To remove them: cleaner check --fix {target} (review first: cleaner diff {target})"
     err.print(summary, markup=False, highlight=False)
+
+
+def command_paths(changed: list[str], given: list[str], limit: int = 60) -> str:
+    """The paths to paste after a command: the changed files, else what was given, if short.
+
+    >>> command_paths(["a.txt", "--odd.txt"], ["."]), command_paths(["x" * 70], ["docs"])
+    ('-- a.txt --odd.txt', 'docs')
+    """
+    for names in (changed, given):
+        joined = shlex.join(names)
+        if len(joined) <= limit:
+            return f"-- {joined}" if any(name.startswith("-") for name in names) else joined
+    return "FILE..."
 
 
 def record_baseline(paths: list[Path], settings: Settings, path: Path) -> NoReturn:

@@ -255,11 +255,14 @@ class Tally:
         self.reasons: dict[str, str] = {}
         self.documents = 0
         self.changed = 0
+        self.changed_names: list[str] = []
 
-    def add(self, result: CleanResult) -> None:
-        """Count one document's removals."""
+    def add(self, result: CleanResult, name: str | None = None) -> None:
+        """Count one document's removals (and remember its name if it changed)."""
         self.documents += 1
         self.changed += result.changed
+        if result.changed and name is not None:
+            self.changed_names.append(name)
         for removal in result.removals:
             self.counts[removal.rule_id] += 1
             self.chars[removal.rule_id] += removal.end - removal.start

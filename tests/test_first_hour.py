@@ -59,9 +59,8 @@ def test_nothing_found_still_says_so_in_one_line() -> None:
 def test_a_report_ends_with_a_summary_and_the_command_that_fixes() -> None:
     result = run("check", "--output-format", "concise", str(SEED))
     last = result.stderr.splitlines()[-1]
-    assert last == (
-        f"3 removals in 1 of 1 file. To remove them: cleaner check --fix {SEED} (review first: cleaner diff {SEED})"
-    )
+    fix, review = f"cleaner check --fix {SEED}", f"cleaner diff {SEED}"
+    assert last == f"3 removals in 1 of 1 file. To remove them: {fix} (review first: {review})"
 
 
 def test_results_go_to_stdout_and_everything_about_the_run_to_stderr() -> None:
@@ -116,11 +115,13 @@ def test_a_users_rule_may_leave_out_examples_with_a_warning(tmp_path: Path) -> N
     rules = tmp_path / "mine.toml"
     rules.write_text(
         '[[rule]]\nid = "MY001"\nname = "mine.sponsor"\nkind = "line"\ncategory = "ad"\n'
-        'reason = "Sponsor line"\npattern = \'^Sponsored by .+$\'\n'
+        "reason = \"Sponsor line\"\npattern = '^Sponsored by .+$'\n"
     )
     document = tmp_path / "doc.txt"
     document.write_text("Story.\nSponsored by Acme\n")
-    result = run("check", "--rules", str(rules), "--select", "MY001", "--output-format", "concise", str(document))
+    result = run(
+        "check", "--rules", str(rules), "--select", "MY001", "--output-format", "concise", str(document)
+    )
     assert result.exit_code == 1
     assert "MY001 Sponsor line" in result.stdout
     assert f"{rules}:2: MY001: warning: no examples.remove and no examples.keep;" in result.stderr
@@ -136,7 +137,7 @@ def test_a_built_in_rule_without_examples_is_refused(tmp_path: Path, monkeypatch
         "reason = \"Ad label\"\npattern = '^Advertisement$'\n"
     )
     monkeypatch.setattr(rules, "builtin_rules_dir", lambda: folder)
-    with pytest.raises(rules.RuleFileError, match="examples.remove: must be a non-empty list"):
+    with pytest.raises(rules.RuleFileError, match=r"examples\.remove: must be a non-empty list"):
         rules.read_rules()
 
 

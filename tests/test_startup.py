@@ -24,7 +24,9 @@ except SystemExit:
     pass
 sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)))
 """
-CORPUS_MACHINERY = {"cleaner.corpus", "cleaner.records", "cleaner.ray_engine", "cleaner.learn", "multiprocessing"}
+CORPUS_MACHINERY = {
+    "cleaner.corpus", "cleaner.records", "cleaner.ray_engine", "cleaner.learn", "multiprocessing",
+}  # fmt: skip
 OPTIONAL = {"ray", "pyarrow", "zstandard"}
 
 
