@@ -17,7 +17,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
@@ -85,7 +85,7 @@ def main_options(
     """Strip boilerplate from scraped text, and show what was stripped and why."""
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How ``check`` reports removals."""
 
     full = "full"
@@ -595,14 +595,14 @@ def explain_rule(
     out.print("\n".join(lines), markup=False, highlight=False)
 
 
-class OnError(str, Enum):
+class OnError(StrEnum):
     """What ``corpus`` does with a record it cannot clean."""
 
     stop = "stop"
     skip = "skip"
 
 
-class Engine(str, Enum):
+class Engine(StrEnum):
     """Where ``corpus`` runs: processes on this machine, or a Ray cluster."""
 
     local = "local"

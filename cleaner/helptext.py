@@ -292,7 +292,8 @@ def choice_parser(kind: type[Enum]) -> Any:
     """A Typer ``parser`` for an Enum option, with one plain message for a wrong value.
 
     Typer 0.29 reports a wrong choice through pydantic (``Value error, 'text' is not one
-    of ...``); a parser runs before that, under every Typer.
+    of ...``); a parser runs before that, under every Typer. Use it with a ``StrEnum``:
+    Typer 0.15 looks the parser's result up again by ``str()``, which must be the value.
     """
     values = [str(member.value) for member in kind]
 

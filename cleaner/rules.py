@@ -472,7 +472,8 @@ def missing_examples(rule: Rule) -> str | None:
     >>> missing_examples(Rule("MY001", "my.rule", "line", "ad", "r", "my.toml:3")).split(";")[0]
     'my.toml:3: MY001: warning: no examples.remove and no examples.keep'
     """
-    missing = [f"examples.{name}" for name in ("remove", "keep") if not getattr(rule.examples, name)]
+    lists = {"remove": rule.examples.remove, "keep": rule.examples.keep}
+    missing = [f"examples.{name}" for name, examples in lists.items() if not examples]
     if not missing:
         return None
     return (
