@@ -8,9 +8,9 @@ installed package does.
 
     python bench/startup.py [--runs 20] [--source OTHER-CHECKOUT]
 
-``--source`` times ``python -m cleaner`` from another checkout's source (an older
-commit, say: ``git worktree add /tmp/old COMMIT``) instead of the installed script, to
-compare two versions in one run.
+``--source`` also times ``python -m cleaner`` from another checkout's source (an older
+commit, say: ``git worktree add /tmp/old COMMIT``), in the same rounds, to compare two
+versions under the same load.
 """
 
 from __future__ import annotations
@@ -30,22 +30,31 @@ PYDANTIC = "import typer\ntry:\n    import typer._adapters\nexcept ImportError:\
 
 
 def commands(source: Path | None) -> dict[str, list[str]]:
-    """What is timed, by label."""
-    script = (
-        [str(Path(sys.executable).with_name("cleaner"))]
-        if source is None
-        else [sys.executable, "-m", "cleaner"]
-    )
-    return {
+    """What is timed, by label; with ``source``, that checkout's commands too."""
+    script = [str(Path(sys.executable).with_name("cleaner"))]
+    timed = {
         "python -c pass (floor)": [sys.executable, "-c", "pass"],
         "python -c 'import typer'": [sys.executable, "-c", "import typer"],
         # Typer 0.29 and later check option values with pydantic: this is what that costs.
         "python -c 'import typer._adapters' (pydantic)": [sys.executable, "-c", PYDANTIC],
-        "cleaner --version": [*script, "--version"],
-        "cleaner --help": [*script, "--help"],
-        "cleaner check --help": [*script, "check", "--help"],
-        f"cleaner check samples/{SAMPLE.name}": [*script, "check", str(SAMPLE)],
     }
+    versions = {"": script}
+    if source is not None:  # python -m cleaner, with the other checkout first on the path
+        versions[f"[{source.name}] "] = [
+            "env",
+            f"PYTHONPATH={source.resolve()}",
+            sys.executable,
+            "-m",
+            "cleaner",
+        ]
+    for prefix, command in versions.items():
+        timed |= {
+            f"{prefix}cleaner --version": [*command, "--version"],
+            f"{prefix}cleaner --help": [*command, "--help"],
+            f"{prefix}cleaner check --help": [*command, "check", "--help"],
+            f"{prefix}cleaner check samples/{SAMPLE.name}": [*command, "check", str(SAMPLE)],
+        }
+    return timed
 
 
 def time_once(command: list[str], folder: str) -> float:
@@ -58,13 +67,11 @@ def time_once(command: list[str], folder: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20, help="rounds (default 20)")
-    parser.add_argument("--source", type=Path, help="time python -m cleaner from this checkout instead")
+    parser.add_argument("--source", type=Path, help="also time python -m cleaner from this checkout")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as cache:
         os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
         os.environ["PYTHONPYCACHEPREFIX"] = cache
-        if args.source is not None:
-            os.environ["PYTHONPATH"] = str(args.source.resolve())
         timed = commands(args.source)
         for command in timed.values():  # the first run of each writes its bytecode
             time_once(command, cache)
@@ -73,11 +80,11 @@ def main() -> None:
             for label, command in timed.items():
                 runs[label].append(time_once(command, cache))
     floor = min(runs["python -c pass (floor)"])
-    print(f"{'command':48} {'fastest':>9} {'median':>9} {'fastest - floor':>16}")
+    print(f"{'command':58} {'fastest':>9} {'median':>9} {'fastest - floor':>16}")
     for label, seconds in runs.items():
         fastest = min(seconds)
         print(
-            f"{label:48} {fastest * 1000:7.0f} ms {statistics.median(seconds) * 1000:6.0f} ms"
+            f"{label:58} {fastest * 1000:7.0f} ms {statistics.median(seconds) * 1000:6.0f} ms"
             f" {(fastest - floor) * 1000:13.0f} ms"
         )
 
