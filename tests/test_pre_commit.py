@@ -1,8 +1,9 @@
 """The hooks in ``.pre-commit-hooks.yaml`` work under the real ``pre-commit try-repo``.
 
-pre-commit builds a virtual environment and pip-installs this project into it, so this
-test takes a while: about ten seconds for each of its three try-repo runs, since
-try-repo installs into a fresh store every time.
+pre-commit builds a virtual environment and pip-installs this project into it, so these
+tests take a while: about ten seconds for each try-repo run (try-repo installs into a
+fresh store every time) and for the release-tag run. The README's ``repo: local`` form
+runs the installed ``cleaner`` and needs no install.
 """
 
 from __future__ import annotations
@@ -188,3 +189,30 @@ def test_the_readmes_local_configuration_works_as_pasted(tmp_path: Path) -> None
     git(docs, "add", "-A")
     passed = run()
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+def test_the_readmes_remote_configuration_works_with_the_release_tag(
+    hook_repo: Path, pre_commit_home: Path, tmp_path: Path
+) -> None:
+    """The README's second form, with its placeholder filled in: the tag it names installs the hooks."""
+    block = re.search(
+        r"^```yaml\n(repos:\n  - repo: REPOSITORY-URL.*?)^```$", README, re.DOTALL | re.MULTILINE
+    )
+    assert block is not None, "the README shows no remote configuration"
+    rev = re.search(r"rev: (\S+)", block.group(1))
+    assert rev is not None
+    git(hook_repo, "tag", "-f", rev.group(1))  # the lead tags the release on main
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / ".pre-commit-config.yaml").write_text(block.group(1).replace("REPOSITORY-URL", str(hook_repo)))
+    (docs / "story.txt").write_text(BOILERPLATE)
+    git(docs, "init", "-q")
+    git(docs, "add", "-A")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home)}
+    env.pop("PRE_COMMIT", None)
+    found = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+        cwd=docs, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert found.returncode == 1, found.stdout + found.stderr
+    assert "story.txt:3-4: ADS001" in found.stdout
