@@ -815,7 +815,8 @@ def learn(
             out.print(candidate.explain(), markup=False, highlight=False)
     for plan in plans if len(plans) <= 20 else []:  # a broad crawl's thousands of sites: the total only
         err.print(
-            f"{plan.site}: {plural(plan.rules, 'line')} learned from {plural(result.group_docs[plan.group], 'document')} "
+            f"{plan.site}: {plural(plan.rules, 'line')} learned from "
+            f"{plural(result.group_docs[plan.group], 'document')} "
             f"-> {plan.path}",
             markup=False,
             highlight=False,

@@ -1,11 +1,11 @@
 """Run the corpus cleaner on a Ray cluster: Ray Data reads, ``map_batches`` cleans, we write.
 
-Needs the ``ray`` extra (``pip install 'boilerplate-cleaner[ray]'``). JSONL is read with ``ray.data.read_text``
-(one row per line) and Parquet with ``ray.data.read_parquet``; each batch is cleaned on
-the cluster by the same functions the local engine uses (`clean_jsonl_lines` and
-`clean_table`), so records come out the same; the driver streams the results, in input
-order, into the same output files as the local engine (temporary names, renamed when
-complete), with the same audit trail and statistics.
+Needs the ``ray`` extra (``pip install 'boilerplate-cleaner[ray]'``). JSONL is read with
+``ray.data.read_text`` (one row per line) and Parquet with ``ray.data.read_parquet``; each
+batch is cleaned on the cluster by the same functions the local engine uses
+(`clean_jsonl_lines` and `clean_table`), so records come out the same; the driver streams
+the results, in input order, into the same output files as the local engine (temporary
+names, renamed when complete), with the same audit trail and statistics.
 
 Two differences from the local engine: Ray Data does not tell which line of a file a
 record came from, so problems are reported as ``file:?`` with the record's position in

@@ -587,9 +587,10 @@ def render_corpus_stats(stats: CorpusStats) -> Table:
     seconds = max(stats.seconds, 1e-9)
     table = Table(
         title=(
-            f"{plural(stats.documents, 'document')} in {plural(stats.files, 'file')}, {stats.changed:,} changed, "
-            f"{stats.written:,} written, {stats.dropped_empty:,} dropped empty, {len(stats.skipped):,} skipped, "
-            f"{len(stats.timeouts):,} timed out; text {stats.bytes_in:,} -> {plural(stats.bytes_out, 'byte')} "
+            f"{plural(stats.documents, 'document')} in {plural(stats.files, 'file')}, "
+            f"{stats.changed:,} changed, {stats.written:,} written, {stats.dropped_empty:,} dropped empty, "
+            f"{len(stats.skipped):,} skipped, {len(stats.timeouts):,} timed out; "
+            f"text {stats.bytes_in:,} -> {plural(stats.bytes_out, 'byte')} "
             f"in {format_duration(stats.seconds)} ({stats.bytes_in / seconds / 1e6:.1f} MB/s)"
         ),
         title_justify="left",

@@ -445,7 +445,7 @@ def test_folding_a_whole_text_equals_folding_each_line(text):
 
 
 def test_parquet_records_and_text_files_are_read_too(corpus, tmp_path):
-    pytest.importorskip("pyarrow", reason="Parquet needs pyarrow (pip install 'boilerplate-cleaner[parquet]')")
+    pytest.importorskip("pyarrow", reason="Parquet needs pyarrow: pip install 'boilerplate-cleaner[parquet]'")
     write_jsonl(corpus, tmp_path / "pages.jsonl")
     write_records(
         tmp_path / "pages.parquet", [record for _, record in read_records(tmp_path / "pages.jsonl")]

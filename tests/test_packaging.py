@@ -61,4 +61,3 @@ def test_every_public_name_resolves_and_none_is_loaded_before_use() -> None:
         assert getattr(cleaner, name).__name__ == name
     with pytest.raises(AttributeError):
         cleaner.no_such_name  # noqa: B018
-

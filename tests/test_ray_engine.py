@@ -1,4 +1,4 @@
-"""The Ray engine gives the same records as the local engine (needs ``pip install 'boilerplate-cleaner[ray]'``)."""
+"""The Ray engine gives the same records as the local engine (needs the ``ray`` extra)."""
 
 from __future__ import annotations
 
