@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from cleaner.rules import Rule
 
 PADDING = (" ", "\t", "\u00a0", "\u3000")  # space, tab, no-break space, ideographic space
-RUNS = (1_000, 10_000)
+RUNS = (40, 150, 1_000, 10_000)  # within a short-line guard, and past it
 TAILS = ("x", "1", "|", ".", "Home", "2019")  # what the next column may start with
 SCRIPTS = "Кириллица 中文字符 عربي ελληνικά "
 
@@ -47,6 +47,9 @@ def shaped_lines(rule: Rule) -> Iterator[tuple[str, str]]:
                 if len(words) > 1:
                     yield f"{name}:spread", gap.join(words)
                     yield f"{name}:spread-then-x", gap.join(words) + gap + "x"
+        for cut in sorted({1, 2, len(seed) // 2}):  # the start of a line that then runs on
+            for character in "a0. ":
+                yield f"{number}:cut-{cut}-{character!r}", seed[:cut] + character * 10_000 + "!"
         yield f"{number}:repeated", " ".join([seed] * 500)
         yield f"{number}:joined", seed.replace(" ", "") * (10_000 // max(len(seed), 1) + 1)
         yield f"{number}:scripts", (seed + " " + SCRIPTS) * 40
