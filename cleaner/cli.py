@@ -18,6 +18,7 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
+from cleaner.backtracking import describe_backtracking
 from cleaner.baseline import BaselineCleaner, read_baseline
 from cleaner.config import Options, Settings, resolve_settings
 from cleaner.corpus import CorpusOptions, CorpusStats, clean_corpus, default_workers, dumps_stats
@@ -26,7 +27,7 @@ from cleaner.files import FileOutcome, TextCleaner, clean_files, write_copy
 from cleaner.io import decode_document, write_atomically
 from cleaner.matchers import LineScanner
 from cleaner.model import CleanResult
-from cleaner.pipeline import Cleaner
+from cleaner.pipeline import Cleaner, load_rules
 from cleaner.render import (
     FindingsRenderer,
     Tally,
@@ -388,8 +389,22 @@ def list_rules(
     no_default_rules: NoDefaultOpt = False,
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,
+    check: Annotated[
+        list[Path],
+        typer.Option(
+            "--check",
+            help="Check this rule file or folder (repeatable): fields, examples, and patterns that may backtrack badly.",
+        ),
+    ] = [],  # noqa: B006
 ) -> None:
-    """List the rules: id, name, category, profiles, and whether they are on by default."""
+    """List the rules: id, name, category, profiles, and whether they are on by default.
+
+    With --check FILE, check rule files instead: every field and example, and patterns
+    that may backtrack badly (warned about, not refused).
+    """
+    if check:
+        check_rule_files(check)
+        return
     from rich.table import Table  # noqa: PLC0415 (only this command needs it)
     from rich.text import Text  # noqa: PLC0415
 
@@ -409,6 +424,23 @@ def list_rules(
             )
             table.add_row(*(Text(cell) for cell in cells))  # Text: a reason may hold [brackets]
     out.print(table)
+
+
+def check_rule_files(paths: list[Path]) -> None:
+    """Validate rule files with their examples (exit 2 on a problem) and warn on stderr about
+    patterns that may backtrack badly, naming the rule and the construct."""
+    try:
+        rules = load_rules(paths, check_examples=True)
+    except RuleFileError as error:
+        fail("\n".join(error.problems) + f"\n{len(error.problems)} problem(s) in rule files")
+    warnings = describe_backtracking(rules)
+    for warning in warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False, style="yellow")
+    err.print(
+        f"{len(rules)} rule(s) checked: valid, examples pass; {len(warnings)} backtracking warning(s)",
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command(name="rule")
@@ -433,6 +465,8 @@ def explain_rule(
         lines += ["", rule.description]
     if rule.pattern is not None:
         lines += ["", f"Pattern: {rule.pattern.pattern}"]
+    if rule.backtracking_ok:
+        lines += [f"Backtracking: {rule.backtracking_ok}"]
     lines += ["", "Removed:"] + [f"  {example!r}" for example in rule.examples.remove]
     lines += ["Kept:"] + [f"  {example!r}" for example in rule.examples.keep]
     out.print("\n".join(lines), markup=False, highlight=False)
