@@ -516,8 +516,14 @@ def corpus(
         Path | None, typer.Option(help="Write the statistics as JSON to this file.")
     ] = None,
     on_error: Annotated[
-        OnError, typer.Option(help="stop, or skip (and list) records that cannot be cleaned.")
-    ] = OnError.stop,
+        OnError | None,
+        typer.Option(
+            help="stop (the default), or skip (and list) records that cannot be cleaned. A rule that runs"
+            " past its time limit on a record keeps that record unchanged and lists it, unless --on-error"
+            " stop is given.",
+            show_default=False,
+        ),
+    ] = None,
     engine: Annotated[
         Engine, typer.Option(help="local processes, or ray (pip install 'cleaner\\[ray]').")
     ] = Engine.local,
@@ -541,7 +547,14 @@ def corpus(
     cleaner = settings.cleaner_for("<corpus>")
     if engine_regex:
         cleaner = Cleaner(cleaner.rules, profile=None, select=["ALL"], scanner=LineScanner())
-    options = CorpusOptions(text_field, id_field, drop_empty, on_error.value, removed_output is not None)
+    options = CorpusOptions(
+        text_field,
+        id_field,
+        drop_empty,
+        (on_error or OnError.stop).value,
+        removed_output is not None,
+        on_timeout="stop" if on_error is OnError.stop else "keep",  # only when asked for
+    )
     if engine is Engine.ray:
         from cleaner.ray_engine import clean_corpus_ray  # noqa: PLC0415 (optional, heavy)
 
