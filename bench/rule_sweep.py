@@ -20,7 +20,10 @@ It prints, per rule, the slowest confirmation and the slowest scan in millisecon
 where they happened, and exits 1 when any confirmation took longer than ``--bound``
 milliseconds (a rule's time limit counts as past any bound).
 
-Run from the repository root:  python bench/rule_sweep.py [--unguarded] [--json FILE]
+The bound (`DEFAULT_BOUND_MS`) is the one `tests/hostile/test_backtracking.py` holds every rule
+to on extractor shapes; ``tests/test_bench_rule_sweep.py`` runs this on the shipped samples.
+
+Run from the repository root:  python bench/rule_sweep.py [--unguarded] [--json FILE] [--files F...]
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from cleaner.pipeline import line_contents, load_rules  # noqa: E402
 from cleaner.rules import Rule  # noqa: E402
 
 DATA_SETS = ("aeb-dev/dev.jsonl", "dragnet-dev/dev.jsonl.gz", "trafilatura-eval-dev/dev.jsonl.gz")
-DEFAULT_BOUND_MS = 50.0  # see the README of bench/: a generous bound on a shared 2-core machine
+DEFAULT_BOUND_MS = 50.0  # generous on a shared 2-core machine; a rule that backtracks badly takes seconds
 
 
 def data_folder() -> Path:
@@ -64,17 +67,22 @@ class Document:
     text: str
 
 
-def documents(folder: Path) -> Iterator[Document]:
-    """Every extractor's text of every page of the data sets in ``folder``."""
-    for name in DATA_SETS:
-        path = folder / name
+def documents(paths: list[Path]) -> Iterator[Document]:
+    """Every extractor's text of every record of JSONL files (``outputs``, else ``text``), and
+    the text of any other file (the shipped samples, say)."""
+    for path in paths:
+        if not path.name.endswith((".jsonl", ".jsonl.gz")):
+            yield Document(path.name, path.read_text(encoding="utf-8", errors="replace"))
+            continue
         opener = gzip.open if path.suffix == ".gz" else open
+        label = path.parent.name if path.name.startswith("dev.") else path.name
         with opener(path, "rt", encoding="utf-8") as handle:
             for line in handle:
                 record = json.loads(line)
-                for extractor, text in sorted(record["outputs"].items()):
+                texts = record.get("outputs") or {"text": record.get("text")}
+                for extractor, text in sorted(texts.items()):
                     if isinstance(text, str) and text:
-                        yield Document(f"{name.split('/')[0]}:{str(record['id'])[:12]}:{extractor}", text)
+                        yield Document(f"{label}:{str(record.get('id'))[:12]}:{extractor}", text)
 
 
 KEPT = 5  # the slowest cases kept per rule and stage, timed again at the end
@@ -185,6 +193,7 @@ def shown(case: Case) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=None, help="the folder of the data sets")
+    parser.add_argument("--files", type=Path, nargs="+", help="sweep these files instead (JSONL or text)")
     parser.add_argument("--rules", type=Path, action="append", default=[], help="rule files (default: built-in)")
     parser.add_argument("--unguarded", action="store_true", help="run every pattern on every line")
     parser.add_argument("--no-scan", action="store_true", help="time the confirmations only")
@@ -207,7 +216,8 @@ def main() -> None:
     seen: set[str] = set()
     started = time.perf_counter()
     count = lines = 0
-    for document in documents(args.data or data_folder()):
+    folder = args.data or data_folder()
+    for document in documents(args.files or [folder / name for name in DATA_SETS]):
         count += 1
         contents = line_contents(split_lines(document.text))
         lines += len(contents)
