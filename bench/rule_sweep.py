@@ -108,7 +108,9 @@ class Slowest:
     def note(self, seconds: float, where: str, content: str, *, timed_out: bool = False) -> None:
         """Keep this case if it is among the `KEPT` slowest yet."""
         if len(self.cases) < KEPT or seconds > self.cases[0].seconds or timed_out:
-            heapq.heappush(self.cases, Case(float("inf") if timed_out else seconds, where, content, timed_out))
+            heapq.heappush(
+                self.cases, Case(float("inf") if timed_out else seconds, where, content, timed_out)
+            )
             if len(self.cases) > KEPT:
                 heapq.heappop(self.cases)
 
@@ -151,8 +153,15 @@ def confirm_once(rule: Rule, content: str, where: str, *, unguarded: bool) -> fl
     return time.perf_counter() - started
 
 
-def time_confirmations(rules: list[Rule], view: View, where: str, reports: dict[str, RuleReport],
-                       seen: set[str], *, unguarded: bool) -> None:
+def time_confirmations(
+    rules: list[Rule],
+    view: View,
+    where: str,
+    reports: dict[str, RuleReport],
+    seen: set[str],
+    *,
+    unguarded: bool,
+) -> None:
     """Confirm every rule on every line of ``view`` not seen before; note the slowest."""
     for content in view.contents:
         if content in seen:
@@ -177,8 +186,9 @@ def scan_once(rule: Rule, text: str, where: str, *, unguarded: bool) -> float:
     return time.perf_counter() - started
 
 
-def time_scans(rules: list[Rule], text: str, where: str, reports: dict[str, RuleReport], *,
-               unguarded: bool) -> None:
+def time_scans(
+    rules: list[Rule], text: str, where: str, reports: dict[str, RuleReport], *, unguarded: bool
+) -> None:
     """Scan the document joined, rule by rule; note the slowest."""
     for rule in rules:
         seconds = scan_once(rule, text, where, unguarded=unguarded)
@@ -194,11 +204,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=None, help="the folder of the data sets")
     parser.add_argument("--files", type=Path, nargs="+", help="sweep these files instead (JSONL or text)")
-    parser.add_argument("--rules", type=Path, action="append", default=[], help="rule files (default: built-in)")
+    parser.add_argument(
+        "--rules", type=Path, action="append", default=[], help="rule files (default: built-in)"
+    )
     parser.add_argument("--unguarded", action="store_true", help="run every pattern on every line")
     parser.add_argument("--no-scan", action="store_true", help="time the confirmations only")
-    parser.add_argument("--bound", type=float, default=DEFAULT_BOUND_MS, help="milliseconds (default %(default)s)")
-    parser.add_argument("--timeout", type=float, default=1.0, help="each rule's time limit, s (default %(default)s)")
+    parser.add_argument(
+        "--bound", type=float, default=DEFAULT_BOUND_MS, help="milliseconds (default %(default)s)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=1.0, help="each rule's time limit, s (default %(default)s)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
     args = parser.parse_args()
 
@@ -229,9 +245,11 @@ def main() -> None:
             began = time.perf_counter()
             hyperscan.candidate_lines(rules, View(view.index, view.contents, document.where))
             slowest_hyperscan.note(time.perf_counter() - began, document.where, document.text)
-    print(f"{count} documents, {lines} lines ({len(seen)} distinct), {len(rules)} rules,"
-          f" {'unguarded' if args.unguarded else 'guarded'}, {time.perf_counter() - started:.0f} s;"
-          f" the {KEPT} slowest cases of each rule timed {RETRIES} more times, best time shown")
+    print(
+        f"{count} documents, {lines} lines ({len(seen)} distinct), {len(rules)} rules,"
+        f" {'unguarded' if args.unguarded else 'guarded'}, {time.perf_counter() - started:.0f} s;"
+        f" the {KEPT} slowest cases of each rule timed {RETRIES} more times, best time shown"
+    )
     print(f"{'rule':8} {'confirm ms':>10} {'chars':>6}  {'where':45} {'scan ms':>8}  where")
     worst: dict[str, tuple[Case, Case]] = {}
     for rule_id, report in reports.items():
@@ -244,11 +262,14 @@ def main() -> None:
         )
         worst[rule_id] = confirm, scan
         scan_ms = shown(scan) if scan.where else "-"
-        print(f"{rule_id:8} {shown(confirm):>10} {len(confirm.content):>6}  {confirm.where:45} {scan_ms:>8}  {scan.where}")
+        where = f"{confirm.where:45} {scan_ms:>8}  {scan.where}"
+        print(f"{rule_id:8} {shown(confirm):>10} {len(confirm.content):>6}  {where}")
     slowest_id = max(worst, key=lambda rule_id: worst[rule_id][0].seconds)
     slowest = worst[slowest_id][0]
-    print(f"slowest confirmation: {slowest_id} {shown(slowest)} ms on {slowest.content[:60]!r}"
-          f" ({len(slowest.content)} chars, {slowest.where})")
+    print(
+        f"slowest confirmation: {slowest_id} {shown(slowest)} ms on {slowest.content[:60]!r}"
+        f" ({len(slowest.content)} chars, {slowest.where})"
+    )
     if not args.no_scan:
         scan_id = max(worst, key=lambda rule_id: worst[rule_id][1].seconds)
         print(f"slowest joined scan: {scan_id} {shown(worst[scan_id][1])} ms ({worst[scan_id][1].where})")

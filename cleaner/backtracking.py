@@ -27,7 +27,7 @@ never fail (then nothing backtracks). A rule file explains such a finding with
 >>> for finding in find_backtracking(r"^By \\w+\\s*,?\\s*$", None):
 ...     print(finding)
 quantifiers '\\s*', '\\s*' can share one run of ' ' (about 1e+10 steps on a line of 100,000 characters)
->>> find_backtracking(r"^By \\w+\\s*,?\\s*$", 200)  # max_chars = 200: 200 × 200 ways at most
+>>> find_backtracking(r"^By \\w+\\s*,?\\s*$", 200)  # max_chars = 200: 200 x 200 ways at most
 ()
 >>> sorted({f.kind for f in find_backtracking(r"^(?:a|ab|\\w+)+$", None)})
 ['nested', 'overlapping']
@@ -39,6 +39,7 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import regex
 
@@ -53,7 +54,7 @@ UNROLLED = 8  # a repeat bounded at this or below is read as that many copies, n
 ALPHABET = tuple(
     dict.fromkeys(
         string.printable.replace("\r", "").replace("\n", "").replace("\x0b", "").replace("\x0c", "")
-        + "\u00a0\u2003\u3000éÉßдДα中٣²’”«»·•–—…‹›→←ºª\u200b"
+        + "\u00a0\u2003\u3000éÉßдДα中٣²’”«»·•–—…‹›→←ºª\u200b"  # noqa: RUF001 (quotes, dashes)
     )
 )
 ZERO_WIDTH = "bBAZzGmMK"  # \K too: it moves the match's start, consumes nothing
@@ -95,7 +96,7 @@ class Finding:
 # Nodes are tuples: ("char", source, flags) | ("empty",) | ("anchor",) | ("look", node)
 # | ("seq", nodes) | ("alt", nodes) | ("rep", node, low, high, source) | ("atomic", node).
 
-Node = tuple  # type: ignore[type-arg]
+Node = tuple[Any, ...]
 EMPTY: Node = ("empty",)
 
 
@@ -210,7 +211,9 @@ class Reader:
         elif letter in "pP":
             self.position += 1
         elif letter == "x":
-            self.position = (self.pattern.index("}", self.position) + 1) if self.peek() == "{" else self.position + 2
+            self.position = (
+                (self.pattern.index("}", self.position) + 1) if self.peek() == "{" else self.position + 2
+            )
         elif letter in "uU":
             self.position += 4 if letter == "u" else 8
         elif letter.isdigit() or letter == "g":  # a back reference: some run of the line
@@ -403,8 +406,14 @@ class Follower:
             inner = self.costliest(body.inner, body.tail + loop + body.head)
             return Runs(whole, head, tail, inner, 2, low == 0 or body.empty)
         whole = () if low == 0 or body.empty else None
-        return Runs(whole, body.head, body.tail, self.costliest(body.inner, body.tail + body.head), 0,
-                    low == 0 or body.empty)
+        return Runs(
+            whole,
+            body.head,
+            body.tail,
+            self.costliest(body.inner, body.tail + body.head),
+            0,
+            low == 0 or body.empty,
+        )
 
 
 def anchored(node: Node) -> bool:
@@ -449,7 +458,9 @@ def find_backtracking(pattern: str, max_chars: int | None, flags: int = 0) -> tu
         follower = Follower(character, length, touched)
         runs = follower.runs(tree)
         for source in follower.nested:
-            findings.setdefault(("nested", source), Finding("nested", (source,), character, float("inf"), length))
+            findings.setdefault(
+                ("nested", source), Finding("nested", (source,), character, float("inf"), length)
+            )
         chain = follower.costliest(runs.inner, runs.head, runs.tail, runs.whole)
         steps = follower.cost(chain)
         if steps > STEP_LIMIT:
@@ -460,7 +471,9 @@ def find_backtracking(pattern: str, max_chars: int | None, flags: int = 0) -> tu
     return tuple(findings.values())
 
 
-def touched_characters(node: Node, found: dict[int, tuple[frozenset[str], bool]]) -> tuple[frozenset[str], bool]:
+def touched_characters(
+    node: Node, found: dict[int, tuple[frozenset[str], bool]]
+) -> tuple[frozenset[str], bool]:
     """The characters a node's classes match and whether it matches the empty string, for
     it and each node below it (kept in ``found`` by node identity)."""
     kind = node[0]
@@ -524,7 +537,9 @@ def describe_backtracking(rules: Iterable[Rule]) -> list[str]:
             notes.append(f"{rule.source}: {rule.id}.pattern: not checked for backtracking: {error}")
             continue
         for finding in findings:
-            advice = "add max_chars" if rule.max_chars is None and finding.kind == "overlapping" else "rewrite it"
+            advice = (
+                "add max_chars" if rule.max_chars is None and finding.kind == "overlapping" else "rewrite it"
+            )
             notes.append(
                 f"{rule.source}: {rule.id}.pattern: {finding}; {advice}, or say why it is harmless"
                 " with backtracking_ok"

@@ -393,7 +393,8 @@ def list_rules(
         list[Path],
         typer.Option(
             "--check",
-            help="Check this rule file or folder (repeatable): fields, examples, and patterns that may backtrack badly.",
+            help="Check this rule file or folder (repeatable): fields, examples, and patterns"
+            " that may backtrack badly.",
         ),
     ] = [],  # noqa: B006
 ) -> None:

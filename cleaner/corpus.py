@@ -646,6 +646,14 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
         manager.join(timeout=MANAGER_JOIN_SECONDS)
 
 
+def check_options(options: CorpusOptions) -> None:
+    """Refuse an ``on_error`` or ``on_timeout`` the runner does not know (a ValueError: a caller's bug)."""
+    if options.on_error not in ON_ERROR:
+        raise ValueError(f"on_error must be one of {ON_ERROR}")
+    if options.on_timeout not in ON_TIMEOUT:
+        raise ValueError(f"on_timeout must be one of {ON_TIMEOUT}")
+
+
 def clean_corpus(
     inputs: Sequence[Path],
     output: Path,
@@ -664,10 +672,7 @@ def clean_corpus(
     ``progress`` is called after each chunk with the running statistics, how many bytes
     of the input files (as stored on disk) are done, and how many there are in all.
     """
-    if options.on_error not in ON_ERROR:
-        raise ValueError(f"on_error must be one of {ON_ERROR}")
-    if options.on_timeout not in ON_TIMEOUT:
-        raise ValueError(f"on_timeout must be one of {ON_TIMEOUT}")
+    check_options(options)
     started = time.perf_counter()
     if options.audit is False and removed_output is not None:
         options = replace(options, audit=True)

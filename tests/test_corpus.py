@@ -228,7 +228,9 @@ def test_a_rule_timeout_keeps_the_text_unchanged_and_counts_it_unless_told_to_st
         assert len(stats.timeouts) == 1 and "in.jsonl:2: rule SLW001" in stats.timeouts[0]
         assert stats.to_dict()["timeout_rules"] == {"SLW001": 1}
     with pytest.raises(DocumentError, match=r"in\.jsonl:2: rule SLW001 ran past its time limit"):
-        clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner, CorpusOptions(on_timeout="stop"))
+        clean_corpus(
+            [tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner, CorpusOptions(on_timeout="stop")
+        )
 
 
 def test_audit_trail_names_each_changed_document_and_its_removals(tmp_path: Path, cleaner: Cleaner):
