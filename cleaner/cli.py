@@ -548,8 +548,23 @@ def list_rules(
     no_default_rules: NoDefaultOpt = False,
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,
+    check: Annotated[
+        list[Path],
+        typer.Option(
+            "--check",
+            help="Check this rule file or folder (repeatable): fields, examples, and patterns"
+            " that may backtrack badly.",
+        ),
+    ] = [],  # noqa: B006
 ) -> None:
-    """List the rules: id, name, category, profiles, and whether they are on by default."""
+    """List the rules: id, name, category, profiles, and whether they are on by default.
+
+    With --check FILE, check rule files instead: every field and example, and patterns
+    that may backtrack badly (warned about, not refused).
+    """
+    if check:
+        check_rule_files(check)
+        return
     from cleaner.render import render_columns  # noqa: PLC0415 (see the imports)
 
     rows = [
@@ -566,6 +581,28 @@ def list_rules(
         if profile is None or profile in rule.profiles
     ]
     write(render_columns(("id", "name", "kind", "category", "profiles", "default", "reason"), rows))
+
+
+def check_rule_files(paths: list[Path]) -> None:
+    """Validate rule files with their examples (exit 2 on a problem) and warn on stderr about
+    patterns that may backtrack badly, naming the rule and the construct."""
+    from cleaner.backtracking import describe_backtracking  # noqa: PLC0415 (see the imports)
+    from cleaner.pipeline import load_rules  # noqa: PLC0415
+    from cleaner.render import plural  # noqa: PLC0415
+
+    try:
+        rules = load_rules(paths, check_examples=True)
+    except RuleFileError as error:
+        fail("\n".join(error.problems) + f"\n{plural(len(error.problems), 'problem')} in rule files")
+    warnings = describe_backtracking(rules)
+    for warning in warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False, style="yellow")
+    err.print(
+        f"{plural(len(rules), 'rule')} checked: valid, examples pass; "
+        f"{plural(len(warnings), 'backtracking warning')}",
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command(name="rule")
@@ -590,6 +627,8 @@ def explain_rule(
         lines += ["", rule.description]
     if rule.pattern is not None:
         lines += ["", f"Pattern: {rule.pattern.pattern}"]
+    if rule.backtracking_ok:
+        lines += [f"Backtracking: {rule.backtracking_ok}"]
     lines += ["", "Removed:"] + [f"  {example!r}" for example in rule.examples.remove]
     lines += ["Kept:"] + [f"  {example!r}" for example in rule.examples.keep]
     out.print("\n".join(lines), markup=False, highlight=False)
@@ -644,13 +683,16 @@ def corpus(
         Path | None, typer.Option(help="Write the statistics as JSON to this file.")
     ] = None,
     on_error: Annotated[
-        OnError,
+        OnError | None,
         typer.Option(
             metavar="ACTION",
             parser=choice_parser(OnError),
-            help="stop, or skip (and list) records that cannot be cleaned.",
+            help="stop (the default), or skip (and list) records that cannot be cleaned. A rule that runs"
+            " past its time limit on a record keeps that record unchanged and lists it, unless --on-error"
+            " stop is given.",
+            show_default=False,
         ),
-    ] = OnError.stop,
+    ] = None,
     engine: Annotated[
         Engine,
         typer.Option(
@@ -685,7 +727,14 @@ def corpus(
     cleaner = settings.cleaner_for("<corpus>")
     if engine_regex:
         cleaner = Cleaner(cleaner.rules, profile=None, select=["ALL"], scanner=LineScanner())
-    options = CorpusOptions(text_field, id_field, drop_empty, on_error.value, removed_output is not None)
+    options = CorpusOptions(
+        text_field,
+        id_field,
+        drop_empty,
+        (on_error or OnError.stop).value,
+        removed_output is not None,
+        on_timeout="stop" if on_error is OnError.stop else "keep",  # only when asked for
+    )
     if engine is Engine.ray:
         from cleaner.ray_engine import clean_corpus_ray  # noqa: PLC0415 (optional, heavy)
 

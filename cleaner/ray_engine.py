@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import pickle
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -163,9 +164,7 @@ def clean_corpus_ray(
     if len(formats) > 1:
         raise DocumentError("--engine ray: give inputs of one format (all JSONL or all Parquet)")
     if removed_output is not None:
-        options = CorpusOptions(
-            options.text_field, options.id_field, options.drop_empty, options.on_error, True
-        )
+        options = replace(options, audit=True)
     ray = start_ray(address)
     job = Job(cleaner, options)
     sources = [str(source.resolve()) for source, _ in pairs]

@@ -12,11 +12,12 @@ such line alone is kept, many in a row are a menu or a link list) and ``duplicat
 (lines that repeat an earlier line).
 
 Guards narrow which lines a pattern may claim: ``max_words``, ``min_words``,
-``max_chars``, ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
+``max_chars`` (a rule about short lines says so: its pattern then never runs on a long,
+padded line), ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
 already claimed by one of these categories) and ``outside_text = N``: the line lies
 before the first or after the last line of running text, a line of at least N words
 that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
-footers).
+footers). ``backtracking_ok`` explains a finding of `cleaner.backtracking` that is harmless.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ COMMON_FIELDS = {
 }  # fmt: skip
 GUARD_FIELDS = {
     "pattern", "ignore_case", "max_words", "min_words", "max_chars", "position", "next_to",
-    "outside_text",
+    "outside_text", "backtracking_ok",
 }  # fmt: skip
 FIELDS_BY_KIND = {
     "line": COMMON_FIELDS | GUARD_FIELDS,
@@ -114,6 +115,7 @@ class Rule:
     max_candidates: int = 32
     max_copies: int = 2
     timeout: float = DEFAULT_TIMEOUT
+    backtracking_ok: str = ""  # why a finding of `cleaner.backtracking` is harmless here
     examples: Examples = field(default_factory=Examples)
 
     def names(self) -> tuple[str, ...]:
@@ -323,7 +325,7 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
     for name in required:
         if name not in table:
             fail(name, "missing")
-    for name in ("id", "name", "category", "reason", "description", "pattern"):
+    for name in ("id", "name", "category", "reason", "description", "pattern", "backtracking_ok"):
         if name in table and not isinstance(table[name], str):
             fail(name, "must be a string")
     if problems[before:]:
@@ -335,6 +337,8 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
         fail("name", "must be dotted lower-case words, like credits.agency-suffix")
     if "\n" in table["reason"].strip():
         fail("reason", "must be one line")
+    if "backtracking_ok" in table and not table["backtracking_ok"].strip():
+        fail("backtracking_ok", "must say why the pattern cannot backtrack badly")
 
     values: dict[str, Any] = {}
     values["profiles"] = read_string_list(table, "profiles", fail, allowed=PROFILES) or PROFILES
@@ -396,6 +400,7 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
         category=table["category"],
         reason=table["reason"].strip(),
         description=table.get("description", "").strip(),
+        backtracking_ok=" ".join(table.get("backtracking_ok", "").split()),
         source=source,
         **values,
     )
