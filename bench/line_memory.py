@@ -73,7 +73,9 @@ def peak_of_run(text: str, folder: Path) -> tuple[float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--lines", type=int, default=3_000_000)
     parser.add_argument("--kinds", nargs="+", default=["empty", "short", "prose"])
     args = parser.parse_args()

@@ -64,10 +64,15 @@ def timed(command: list[str], env: dict[str, str]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     args = parser.parse_args()
-    print("| rules | file MB | load s | load µs/rule | check s | check µs/rule | again s | load per rule / smallest |")
+    print(
+        "| rules | file MB | load s | load µs/rule | check s | check µs/rule | again s "
+        "| load per rule / smallest |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     first: float | None = None
     with tempfile.TemporaryDirectory(prefix="cleaner-rule-load-") as scratch:

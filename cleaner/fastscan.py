@@ -161,8 +161,9 @@ class HyperscanScanner:
             scanned = tuple(rule for rule in pattern_rules if not matches_any_line(rule))
             # Hyperscan's compile time grows faster than the number of patterns (1,000 of
             # them: 1.3 s; 4,000: 17 s), so a big rule set gets several databases.
-            parts = [self.load_or_build(scanned[start : start + DATABASE_RULES])
-                     for start in range(0, len(scanned), DATABASE_RULES)] or [self.load_or_build(())]  # fmt: skip
+            starts = range(0, len(scanned), DATABASE_RULES)
+            parts = [self.load_or_build(scanned[start : start + DATABASE_RULES]) for start in starts]
+            parts = parts or [self.load_or_build(())]
             compiled = parts[0]
             compiled.more = tuple(parts[1:])
             compiled.non_blank_ids = tuple(rule.id for rule in pattern_rules if matches_any_line(rule))

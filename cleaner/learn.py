@@ -841,7 +841,10 @@ def plan_rule_files(
 
 
 def check_learned(
-    learned: Sequence[Candidate], ids: Sequence[str], render: Callable[[Sequence[Candidate]], str], draft: Path
+    learned: Sequence[Candidate],
+    ids: Sequence[str],
+    render: Callable[[Sequence[Candidate]], str],
+    draft: Path,
 ) -> tuple[list[Candidate], tuple[str, ...]]:
     """The learned lines whose rule (with id ``ids[n]`` in ``render``'s file) loads and passes
     its own examples, and a note on each other one.

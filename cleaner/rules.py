@@ -361,7 +361,9 @@ def line_of(lines: dict[str, int], field_name: str) -> int | None:
     return lines.get("id", lines.get(""))
 
 
-def build_rule(table: Any, path: Path, lines: dict[str, int], number: int, problems: list[str]) -> Rule | None:
+def build_rule(
+    table: Any, path: Path, lines: dict[str, int], number: int, problems: list[str]
+) -> Rule | None:
     """Validate one ``[[rule]]`` table and build its `Rule`, or record why not.
 
     ``lines`` gives the line of each field (see `field_lines`): a problem is reported

@@ -28,7 +28,8 @@ def corpus_and_learn(tmp_path: Path, name: str) -> list[str]:
         run = run_cleaner(args, tmp_path)
         assert run.code == 2, run.stderr
         messages.append(run.stderr)
-    assert not [path.name for path in tmp_path.iterdir() if path.name.startswith(("out-", ".out-", "learned"))]
+    outputs = ("out-", ".out-", "learned")
+    assert not [path.name for path in tmp_path.iterdir() if path.name.startswith(outputs)]
     return messages
 
 

@@ -18,7 +18,8 @@ def write_pages(path: Path, *, odd_line: str, group: str = "") -> None:
     with path.open("w", encoding="utf-8") as handle:
         for number in range(10):
             text = f"This story is about {TOPICS[number]}.\n{odd_line}\nHome page link\n"
-            handle.write(json.dumps({"url": f"https://a.example/{number}", "g": group or "a", "text": text}) + "\n")
+            page = {"url": f"https://a.example/{number}", "g": group or "a", "text": text}
+            handle.write(json.dumps(page) + "\n")
             text = f"That story tells of {TOPICS[number]}.\nFollow us on the site\n"
             handle.write(json.dumps({"url": f"https://b.example/{number}", "g": "b", "text": text}) + "\n")
 
@@ -40,7 +41,8 @@ def test_a_line_with_a_list_bullet_is_learned_as_rules_see_it(tmp_path):
         "b.example.toml": ["Follow us on the site"],
     }
     (tmp_path / "page.txt").write_text("Story.\n* Subscribe to our newsletter\nMore story.\n")
-    run = run_cleaner(["check", "--isolated", "--no-default-rules", "--rules", "learned", "page.txt"], tmp_path)
+    args = ["check", "--isolated", "--no-default-rules", "--rules", "learned", "page.txt"]
+    run = run_cleaner(args, tmp_path)
     assert run.code == 1 and "page.txt:2: LRN" in run.stdout
 
 

@@ -120,10 +120,16 @@ GOOD = RULE.format(rule_id="USR001", number=1, pattern="^Buy now$", example="Buy
     [
         (GOOD.replace("^Buy now$", "^(Buy now$"), "bad.toml:8: USR001.pattern: missing )"),
         (GOOD.replace('["Not this one."]', '["Buy now"]'), "bad.toml:10: USR001.examples.keep[1]"),
-        (GOOD.replace('reason = "A rule of the test"', "reason = 7"), "bad.toml:7: USR001.reason: must be a string"),
+        (
+            GOOD.replace('reason = "A rule of the test"', "reason = 7"),
+            "bad.toml:7: USR001.reason: must be a string",
+        ),
         (GOOD + GOOD.replace('"USR001"', '"USR002"').replace('kind = "line"', 'kind = "lines"'),
          "bad.toml:15: USR002.kind: must be one of"),
-        (GOOD.replace('kind = "line"', 'kind = "line"\nkind = "block"'), "bad.toml:6: invalid TOML: Cannot overwrite"),
+        (
+            GOOD.replace('kind = "line"', 'kind = "line"\nkind = "block"'),
+            "bad.toml:6: invalid TOML: Cannot overwrite",
+        ),
         (GOOD + 'description = """never closed\n', "bad.toml:11: invalid TOML"),
     ],
     ids=["pattern", "example", "reason", "second-rule", "toml-duplicate-key", "toml-at-the-end"],

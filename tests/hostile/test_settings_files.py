@@ -34,8 +34,8 @@ def project(tmp_path: Path) -> Path:
     ids=["rules-dev-zero", "rules-fifo", "baseline-fifo", "config-fifo"],
 )
 def test_special_files_named_on_the_command_line(project, args, message):
-    run = run_cleaner(["check", "--isolated" if "--config" not in args else "--no-baseline", *args, "doc.txt"],
-                      project, timeout=30)  # fmt: skip
+    isolated = "--no-baseline" if "--config" in args else "--isolated"
+    run = run_cleaner(["check", isolated, *args, "doc.txt"], project, timeout=30)
     assert run.code == 2 and message in run.stderr
 
 
@@ -60,7 +60,8 @@ def test_a_pipe_in_the_folder_learn_writes_to(project):
     learned = project / "learned"
     learned.mkdir()
     os.mkfifo(learned / "old.toml")
-    records = "".join(f'{{"url": "https://a.example/{n}", "text": "Menu line\\nStory {n}.\\n"}}\n' for n in range(6))
+    page = '{{"url": "https://a.example/{n}", "text": "Menu line\\nStory {n}.\\n"}}\n'
+    records = "".join(page.format(n=n) for n in range(6))
     (project / "in.jsonl").write_text(records)
     run = run_cleaner(["learn", "in.jsonl", "-o", "learned"], project, timeout=30)
     assert run.code == 0, run.stderr
