@@ -277,7 +277,13 @@ def clean_jsonl_lines(job: Job, path: str, lines: Sequence[bytes], first_number:
             out.append(line if line.endswith(b"\n") else line + b"\n")
         else:
             record[options.text_field] = kept
-            out.append(dump_json_line(record))
+            try:
+                out.append(dump_json_line(record))
+            except DocumentError as problem:  # nested too deeply to write back
+                if options.on_error != "skip":
+                    return ChunkResult(0, stats, error=f"{where}: {problem}")
+                stats.skipped.append(f"{where}: {problem}")
+                continue
             if options.audit:
                 audit.append(audit_line(record.get(options.id_field, where), result))
         written += 1

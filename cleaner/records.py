@@ -150,8 +150,11 @@ def dump_json_line(record: dict[str, Any]) -> bytes:
     """
     try:
         return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
-    except TypeError:  # lone surrogates, integers beyond 64 bits
-        return (json.dumps(record, separators=(",", ":")) + "\n").encode()
+    except TypeError:  # lone surrogates, integers beyond 64 bits, nesting past 255 levels
+        try:
+            return (json.dumps(record, separators=(",", ":")) + "\n").encode()
+        except RecursionError:
+            raise DocumentError("JSON nested too deeply to write back") from None
 
 
 # --- Reading --------------------------------------------------------------------------
