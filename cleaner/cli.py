@@ -22,8 +22,8 @@ from cleaner.baseline import BaselineCleaner, read_baseline
 from cleaner.config import Options, Settings, resolve_settings
 from cleaner.corpus import CorpusOptions, CorpusStats, clean_corpus, default_workers, dumps_stats
 from cleaner.errors import CleanerError, ConfigError, DocumentError, RuleFileError
-from cleaner.files import FileOutcome, TextCleaner, clean_files, write_copy
-from cleaner.io import decode_document, write_atomically
+from cleaner.files import FileOutcome, TextCleaner, check_copies, clean_files, write_copy
+from cleaner.io import decode_document, discover, write_atomically
 from cleaner.matchers import LineScanner
 from cleaner.model import CleanResult
 from cleaner.pipeline import Cleaner
@@ -37,6 +37,7 @@ from cleaner.render import (
     render_unified_diff,
 )
 from cleaner.rules import PROFILES, RuleSet
+from cleaner.targets import ReadPaths
 
 app = typer.Typer(
     help="Strip boilerplate from scraped text, and show what was stripped and why.",
@@ -203,6 +204,10 @@ def check(
     if write_baseline and (fix or no_baseline):
         fail("--write-baseline records what is there; it cannot be used with --fix or --no-baseline")
     if write_baseline:
+        # Discovery passes over the baseline, so it may sit in a folder being read; but a
+        # file named to be checked is never overwritten with it.
+        named_files = ReadPaths(path for path in paths if not path.is_dir())
+        guarded(lambda: named_files.check([("--baseline", baseline_file)]))
         record_baseline(paths, settings, baseline_file)
     accepted = None if no_baseline else guarded(lambda: read_baseline(baseline_file))
     cleaner = BaselineCleaner(settings, accepted) if accepted and accepted.entries else settings
@@ -352,13 +357,18 @@ def clean(
         exclude=exclude,
     )
     if path == "-":
+        if output is not None:
+            fail(f"-o {output}: standard input is cleaned to standard output; redirect it to a file instead")
         guarded(lambda: clean_stdin(cleaner))
         return
     root = Path(path)
     if root.is_dir() and output is None:
         fail(f"{root}: is a folder; give -o DIR to write cleaned copies")
+    files = list(cleaner.discover([root]))
+    if output is not None:
+        guarded(lambda: check_copies(root, files, output))
     errors = False
-    for outcome in run_guarded(clean_files(cleaner.discover([root]), cleaner)):
+    for outcome in run_guarded(clean_files(files, cleaner)):
         errors |= report_problem(outcome)
         if outcome.result is None or outcome.document is None:
             continue
@@ -508,12 +518,19 @@ def corpus(
     if engine_regex:
         cleaner = Cleaner(cleaner.rules, profile=None, select=["ALL"], scanner=LineScanner())
     options = CorpusOptions(text_field, id_field, drop_empty, on_error.value, removed_output is not None)
+    also_written = [("--stats-json", stats_json)] if stats_json is not None else []
     if engine is Engine.ray:
         from cleaner.ray_engine import clean_corpus_ray  # noqa: PLC0415 (optional, heavy)
 
         stats: CorpusStats = guarded(
             lambda: clean_corpus_ray(
-                inputs, output, cleaner, options, address=address, removed_output=removed_output
+                inputs,
+                output,
+                cleaner,
+                options,
+                address=address,
+                removed_output=removed_output,
+                also_written=also_written,
             )
         )
     else:
@@ -527,6 +544,7 @@ def corpus(
                     workers=workers or default_workers(),
                     removed_output=removed_output,
                     progress=progress,
+                    also_written=also_written,
                 )
             )
     for problem in [*stats.skipped, *stats.timeouts][:20]:
@@ -598,6 +616,8 @@ def learn(
 
     settings = learning.LearnSettings(min_docs=min_docs, min_share=min_share)
     try:
+        reads = ReadPaths([*paths, *discover(paths)])
+        reads.check([("-o", output)])
         shards = learning.plan_shards(paths, text_field=text_field, id_field=id_field, group_by=group_by)
         run = learning.learn if engine is Engine.local else partial(learning.learn_with_ray, address=address)
         result = run(shards, settings)

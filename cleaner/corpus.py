@@ -53,6 +53,7 @@ from cleaner.records import (
     parse_json_line,
     record_format,
 )
+from cleaner.targets import ReadPaths, check_copy_target, check_replaceable
 
 CHUNK_BYTES = 2 * 1024 * 1024
 STANDARD_INPUT = "<stdin>"  # how errors name the input ``-``
@@ -540,13 +541,35 @@ def check_audit_target(output: Path, removed_output: Path | None) -> None:
         raise DocumentError("-: the records and the audit trail cannot both go to standard output")
 
 
+def check_outputs(
+    inputs: Sequence[Path],
+    pairs: Sequence[tuple[Path, Path]],
+    output: Path,
+    removed_output: Path | None,
+    also_written: Sequence[tuple[str, Path]] = (),
+) -> None:
+    """Refuse, before anything is written, any output that is an input, lies inside a
+    folder being read, resolves through a link to either, or is named twice, and any
+    output file that exists but is not a regular file (see `cleaner.targets`).
+    ``also_written`` are other files the caller writes, as ``(option, path)``: the
+    statistics of ``--stats-json``."""
+    reads = ReadPaths([*inputs, *(source for source, _ in pairs)])
+    targets = [target for _, target in pairs]
+    files = [("-o", target) for target in targets]
+    if removed_output is not None:
+        files.append(("--removed-output", removed_output))
+    files += also_written
+    reads.check([("-o", output), *files] if output not in targets else files)
+    check_replaceable(files)
+    if output not in targets:  # a folder of outputs: none is written through a link in it
+        for target in targets:
+            check_copy_target(output, target)
+
+
 def check_pairs(pairs: list[tuple[Path, Path]]) -> None:
-    """Refuse pairs that would overwrite an input, collide, or change the format."""
-    inputs = {source.resolve() for source, _ in pairs if str(source) != STANDARD_STREAM}
+    """Refuse pairs that would collide or change the format (`check_outputs` does the rest)."""
     seen: dict[Path, Path] = {}
     for source, target in pairs:
-        if str(target) != STANDARD_STREAM and target.resolve() in inputs:
-            raise DocumentError(f"{target}: is an input; choose another output")
         if target in seen:
             raise DocumentError(f"{target}: both {seen[target]} and {source} would be written there")
         seen[target] = source
@@ -648,11 +671,14 @@ def clean_corpus(
     removed_output: Path | None = None,
     progress: Callable[[CorpusStats, int, int], None] | None = None,
     chunk_bytes: int = CHUNK_BYTES,
+    also_written: Sequence[tuple[str, Path]] = (),
 ) -> CorpusStats:
     """Clean every record of ``inputs`` into ``output``; return the statistics.
 
     Raises `DocumentError` (bad input, or a bad record under ``on_error="stop"``) or
-    `RuleTimeout`; then no output file of the failed input looks finished.
+    `RuleTimeout`; then no output file of the failed input looks finished. Before
+    anything is written, every output (with ``also_written``, files the caller will
+    write as ``(option, path)``) is checked against the inputs (`check_outputs`).
     ``progress`` is called after each chunk with the running statistics, how many bytes
     of the input files (as stored on disk) are done, and how many there are in all.
     """
@@ -665,6 +691,7 @@ def clean_corpus(
         )
     pairs = plan_outputs(inputs, output)
     check_audit_target(output, removed_output)
+    check_outputs(inputs, pairs, output, removed_output, also_written)
     gzip_files = frozenset(index for index, (_, target) in enumerate(pairs) if compression(target) == "gzip")
     job = Job(cleaner, options, gzip_files)
     stats = CorpusStats(files=len(pairs))

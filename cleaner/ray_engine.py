@@ -26,6 +26,7 @@ from cleaner.corpus import (
     CorpusOptions,
     CorpusStats,
     Job,
+    check_outputs,
     clean_jsonl_lines,
     clean_table,
     plan_outputs,
@@ -151,14 +152,18 @@ def clean_corpus_ray(
     *,
     address: str | None = None,
     removed_output: Path | None = None,
+    also_written: Sequence[tuple[str, Path]] = (),
 ) -> CorpusStats:
-    """Clean every record of ``inputs`` into ``output`` on Ray; see the module's docstring."""
+    """Clean every record of ``inputs`` into ``output`` on Ray; see the module's docstring.
+
+    Outputs are checked against the inputs first, as by `cleaner.corpus.clean_corpus`."""
     options = options if options is not None else CorpusOptions()
     if STANDARD_STREAM in {str(path) for path in [*inputs, output]}:
         raise DocumentError(
             "--engine ray reads and writes files: name them instead of - (standard input or output)"
         )
     pairs = plan_outputs(inputs, output)
+    check_outputs(inputs, pairs, output, removed_output, also_written)
     formats = {record_format(source) for source, _ in pairs}
     if len(formats) > 1:
         raise DocumentError("--engine ray: give inputs of one format (all JSONL or all Parquet)")

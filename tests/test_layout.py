@@ -10,9 +10,9 @@ import cleaner
 PACKAGE = Path(cleaner.__file__).resolve().parent
 # From the bottom up; a module may import only modules earlier in this list.
 LAYERS = [
-    "model", "errors", "rules", "literals", "skeleton", "matchers", "fastscan", "dedup", "pipeline",
-    "io", "records", "files", "baseline", "config", "corpus", "ray_engine", "learn",
-    "render", "cli", "docs",
+    "model", "errors", "rules", "literals", "skeleton", "matchers", "fastscan", "dedup",
+    "pipeline", "io", "targets", "records", "files", "baseline", "config", "corpus",
+    "ray_engine", "learn", "render", "cli", "docs",
 ]  # fmt: skip
 
 
