@@ -9,7 +9,10 @@ is the same whatever the number of workers, and at most two chunks per worker ar
 flight, so memory stays flat whatever the corpus size.
 
 Records keep every field and their order; only the text field changes. A record the
-rules leave alone is written back byte for byte as it was read. Each output file is
+rules leave alone is written back byte for byte as it was read; in a record they change,
+the new text is spliced into the line in place of the old (`cleaner.jsonsplice`), so
+every other byte stays as it was too: numbers beyond a double (``1e400``, 20-digit
+decimals), ``NaN``, duplicate keys, escapes, spacing, a byte-order mark, ``\r\n``. Each output file is
 written to a temporary name and renamed when complete.
 
 Problems with a record (malformed JSON, no text field, a text that is not a string) stop
@@ -39,6 +42,7 @@ import orjson
 
 from cleaner.errors import CleanerError, DocumentError, RuleTimeout
 from cleaner.io import discover, held_signals
+from cleaner.jsonsplice import replace_string_field
 from cleaner.model import CleanResult
 from cleaner.pipeline import Cleaner, default_cleaner
 from cleaner.records import (
@@ -261,13 +265,20 @@ def clean_jsonl_lines(job: Job, path: str, lines: Sequence[bytes], first_number:
         if options.drop_empty and not kept.strip():
             stats.dropped_empty += 1
             continue
-        if result is None or not result.changed:
-            out.append(line if line.endswith(b"\n") else line + b"\n")
-        else:
-            record[options.text_field] = kept
-            out.append(dump_json_line(record))
+        written_line = line
+        if result is not None and result.changed:
+            # Spliced, not serialized again: the other fields keep every byte.
+            spliced = replace_string_field(line, options.text_field, kept)
+            if spliced is None:
+                lost = f"{where}: cannot find {options.text_field!r} in the line to write the cleaned text"
+                if options.on_error != "skip":
+                    return ChunkResult(0, stats, error=lost)
+                stats.skipped.append(lost)
+                continue
+            written_line = spliced
             if options.audit:
                 audit.append(audit_line(record.get(options.id_field, where), result))
+        out.append(written_line if written_line.endswith(b"\n") else written_line + b"\n")
         written += 1
     stats.written = written
     return ChunkResult(0, stats, b"".join(out), audit=b"".join(audit), records=written)

@@ -11,7 +11,7 @@ PACKAGE = Path(cleaner.__file__).resolve().parent
 # From the bottom up; a module may import only modules earlier in this list.
 LAYERS = [
     "model", "errors", "rules", "literals", "skeleton", "matchers", "fastscan", "dedup",
-    "pipeline", "io", "targets", "records", "files", "baseline", "config", "corpus",
+    "pipeline", "io", "targets", "jsonsplice", "records", "files", "baseline", "config", "corpus",
     "ray_engine", "learn", "render", "cli", "docs",
 ]  # fmt: skip
 
