@@ -22,6 +22,7 @@ from cleaner.baseline import BaselineCleaner, read_baseline
 from cleaner.config import Options, Settings, resolve_settings
 from cleaner.corpus import CorpusOptions, CorpusStats, clean_corpus, default_workers, dumps_stats
 from cleaner.errors import CleanerError, ConfigError, DocumentError, RuleFileError
+from cleaner.escaping import escape_unprintable
 from cleaner.files import FileOutcome, TextCleaner, check_copies, clean_files, write_copy
 from cleaner.io import decode_document, discover, write_atomically
 from cleaner.matchers import LineScanner
@@ -84,9 +85,19 @@ ExcludeOpt = Annotated[
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print a diagnostic on stderr and exit."""
-    err.print(message, markup=False)
+    """Print a diagnostic on stderr (each of its lines escaped, see `say`) and exit."""
+    err.print("\n".join(map(escape_unprintable, message.split("\n"))), markup=False)
     raise typer.Exit(code)
+
+
+def say(message: str, **style: str | bool) -> None:
+    """Print a one-line diagnostic on stderr.
+
+    File names and record ids come from outside: control characters and undecodable
+    bytes in them are escaped (`cleaner.escaping`), so a name cannot clear the screen,
+    overwrite a line or forge one.
+    """
+    err.print(escape_unprintable(message), markup=False, **style)  # type: ignore[arg-type]
 
 
 def make_cleaner(
@@ -139,9 +150,9 @@ def load_all_rules(
 def report_problem(outcome: FileOutcome) -> bool:
     """Print a skip or error note for one file on stderr; True if it was an error."""
     if outcome.skipped:
-        err.print(outcome.skipped, markup=False, style="dim")
+        say(outcome.skipped, style="dim")
     if outcome.error:
-        err.print(outcome.error, markup=False, style="red")
+        say(outcome.error, style="red")
         return True
     return False
 
@@ -219,7 +230,7 @@ def check(
             continue
         fixed += outcome.fixed
         if outcome.fixed:
-            err.print(f"Fixing {outcome.path}", markup=False, highlight=False)
+            say(f"Fixing {outcome.path}", highlight=False)
         if outcome.fixed and not show_fixes:
             continue
         reported.add(outcome.result)
@@ -257,9 +268,7 @@ def record_baseline(paths: list[Path], settings: Settings, path: Path) -> NoRetu
     if problems:
         fail(f"{path}: not written: {len(problems)} file(s) could not be read")
     guarded(lambda: new.write(path))
-    err.print(
-        f"Wrote {sum(new.entries.values())} accepted removal(s) to {path}", markup=False, highlight=False
-    )
+    say(f"Wrote {sum(new.entries.values())} accepted removal(s) to {path}", highlight=False)
     raise typer.Exit(0)
 
 
@@ -548,7 +557,7 @@ def corpus(
                 )
             )
     for problem in [*stats.skipped, *stats.timeouts][:20]:
-        err.print(problem, markup=False, style="yellow")
+        say(problem, style="yellow")
     err.print(render_corpus_stats(stats))
     if stats_json is not None:
         guarded(lambda: write_atomically(stats_json, dumps_stats(stats)))
@@ -622,6 +631,7 @@ def learn(
         run = learning.learn if engine is Engine.local else partial(learning.learn_with_ray, address=address)
         result = run(shards, settings)
         plans = learning.plan_rule_files(result, output, prefix=id_prefix, start=id_start)
+        reads.check(("-o", plan.path) for plan in plans)
         learning.write_rule_files(plans)
     except CleanerError as error:
         fail(str(error))
@@ -629,10 +639,9 @@ def learn(
         for candidate in result.candidates:
             out.print(candidate.explain(), markup=False, highlight=False)
     for plan in plans if len(plans) <= 20 else []:  # a broad crawl's thousands of sites: the total only
-        err.print(
+        say(
             f"{plan.site}: {plan.rules} line(s) learned from {result.group_docs[plan.group]} documents "
             f"-> {plan.path}",
-            markup=False,
             highlight=False,
         )
     err.print(

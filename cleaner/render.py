@@ -22,6 +22,7 @@ from rich.text import Text
 
 from cleaner.baseline import content_hash
 from cleaner.corpus import CorpusStats
+from cleaner.escaping import escape_unprintable
 from cleaner.matchers import split_lines
 from cleaner.model import CleanResult, Removal
 from cleaner.rules import Rule
@@ -76,7 +77,8 @@ def render_unified_diff(name: str, result: CleanResult, context: int = CONTEXT_L
         return ""
     lines = split_lines(result.original)
     owners = line_owners(result, len(lines))
-    out = [f"--- a/{name}\n", f"+++ b/{name}\n"]
+    shown = escape_unprintable(name)  # a name is not to drive the terminal
+    out = [f"--- a/{shown}\n", f"+++ b/{shown}\n"]
     removed_before = 0
     position = 0
     for hunk in find_hunks(owners, context):
@@ -134,7 +136,7 @@ def result_to_dict(name: str, result: CleanResult) -> dict[str, Any]:
 
 def render_rich_diff(name: str, result: CleanResult, context: int = CONTEXT_LINES) -> RenderableType:
     """The review view: removed lines in context, labelled with rule and reason, unchanged stretches folded."""
-    parts: list[RenderableType] = [Text(f"━━ {name}", style="bold")]
+    parts: list[RenderableType] = [Text(f"━━ {escape_unprintable(name)}", style="bold")]
     if not result.removals:
         parts.append(Text("   nothing to remove", style="green"))
         return Group(*parts)
@@ -442,11 +444,11 @@ class FindingsRenderer:
         if self.format == "json-lines":
             lines = [to_json(result_to_dict(name, result))]
         elif self.format == "full":
-            lines = render_full(name, result)
+            lines = render_full(escape_unprintable(name), result)
         elif self.format == "github":
-            lines = render_github(name, result)
+            lines = render_github(name, result)  # escaped its own way, which GitHub reads back
         else:
-            lines = render_concise(name, result)
+            lines = render_concise(escape_unprintable(name), result)
         return "".join(line + "\n" for line in lines)
 
     def finish(self) -> str:

@@ -10,7 +10,7 @@ import cleaner
 PACKAGE = Path(cleaner.__file__).resolve().parent
 # From the bottom up; a module may import only modules earlier in this list.
 LAYERS = [
-    "model", "errors", "rules", "literals", "skeleton", "matchers", "fastscan", "dedup",
+    "model", "errors", "escaping", "rules", "literals", "skeleton", "matchers", "fastscan", "dedup",
     "pipeline", "io", "targets", "jsonsplice", "records", "files", "baseline", "config", "corpus",
     "ray_engine", "learn", "render", "cli", "docs",
 ]  # fmt: skip

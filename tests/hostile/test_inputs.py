@@ -91,7 +91,7 @@ CASES = {
         "doc.txt:5: DUP001",
     ),
     "undecodable-file-name": Case(
-        b"Text.\nAdvertisement\n", b"Text.\n", 1, "caf\ufffd.txt:2: ADS001", name="caf\udce9.txt"
+        b"Text.\nAdvertisement\n", b"Text.\n", 1, "caf\\udce9.txt:2: ADS001", name="caf\udce9.txt"
     ),
 }
 
