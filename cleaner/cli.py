@@ -7,6 +7,7 @@ rule-file or file error.
 from __future__ import annotations
 
 import io
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -217,7 +218,7 @@ def check(
     if write_baseline:
         # Discovery passes over the baseline, so it may sit in a folder being read; but a
         # file named to be checked is never overwritten with it.
-        named_files = ReadPaths(path for path in paths if not path.is_dir())
+        named_files = ReadPaths(path for path in paths if not os.path.isdir(path))
         guarded(lambda: named_files.check([("--baseline", baseline_file)]))
         record_baseline(paths, settings, baseline_file)
     accepted = None if no_baseline else guarded(lambda: read_baseline(baseline_file))

@@ -8,6 +8,7 @@ text as they are.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import stat
@@ -204,9 +205,10 @@ def kind_of(mode: int) -> str:
 def keep_extended_attributes(path: Path, temporary: str) -> None:
     """Give the temporary file the original's extended attributes (tags, ACLs, security labels).
 
-    A file system that supports none (or a system without them) is no error; an
-    attribute that can be read but not written back raises `DocumentError`, and the
-    original is left as it was rather than rewritten without it.
+    A file system that supports none (or a system without them) is no error, nor an
+    attribute it will not let anyone set (``ENOTSUP``); any other attribute that can be
+    read but not written back raises `DocumentError`, and the original is left as it
+    was rather than rewritten without it.
     """
     if not hasattr(os, "listxattr"):
         return
@@ -218,6 +220,8 @@ def keep_extended_attributes(path: Path, temporary: str) -> None:
         try:
             os.setxattr(temporary, name, os.getxattr(path, name, follow_symlinks=False))
         except OSError as error:
+            if error.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
+                continue
             raise DocumentError(
                 f"{path}: not rewritten: cannot keep its extended attribute {name}: {error.strerror or error}"
             ) from None

@@ -55,7 +55,7 @@ class ReadPaths:
             if str(path) == STANDARD_STREAM:
                 continue
             real = real_path(path)
-            (self.folders if real.is_dir() else self.files).setdefault(real, path)
+            (self.folders if os.path.isdir(real) else self.files).setdefault(real, path)
 
     def check(self, writes: Iterable[tuple[str, Path]]) -> None:
         """Raise `UnsafeOutput` for the first output that is read, lies in a folder read, or repeats.

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from cleaner.errors import DocumentError
 from cleaner.escaping import escape_unprintable
+from cleaner.io import write_atomically
 from tests.hostile.support import run_cleaner
 
 AD = b"Text.\nAdvertisement\nMore.\n"
@@ -88,3 +90,37 @@ def test_fix_keeps_extended_attributes(tmp_path):
     assert run.code == 0, run.stderr
     assert path.read_bytes() == b"Text.\nMore.\n"
     assert os.getxattr(path, "user.origin") == b"crawl-2024-05"
+
+
+def tagged(tmp_path: Path) -> Path:
+    path = tmp_path / "doc.txt"
+    path.write_bytes(AD)
+    try:
+        os.setxattr(path, "user.origin", b"crawl")
+    except (AttributeError, OSError):
+        pytest.skip("this file system keeps no user extended attributes")
+    return path
+
+
+def test_an_attribute_that_cannot_be_kept_stops_the_rewrite(tmp_path, monkeypatch):
+    path = tagged(tmp_path)
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "setxattr", refuse)
+    with pytest.raises(DocumentError, match=r"cannot keep its extended attribute user\.origin"):
+        write_atomically(path, b"Text.\n")
+    assert path.read_bytes() == AD
+    assert os.listdir(tmp_path) == ["doc.txt"], "no temporary file left"
+
+
+def test_an_attribute_the_file_system_cannot_set_is_passed_over(tmp_path, monkeypatch):
+    path = tagged(tmp_path)
+
+    def unsupported(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOTSUP, os.strerror(errno.ENOTSUP))
+
+    monkeypatch.setattr(os, "setxattr", unsupported)
+    write_atomically(path, b"Text.\n")
+    assert path.read_bytes() == b"Text.\n"
