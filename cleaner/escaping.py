@@ -9,6 +9,8 @@ So ESC shows as ``\\x1b``, a newline as ``\\x0a``, an undecodable byte 0xE9 (kep
 lone surrogate U+DCE9) as ``\\udce9``, a line separator as ``\\u2028``.
 
 Machine-readable output (JSON, SARIF) keeps names as they are: its own escaping is exact.
+Data meant for other programs (the unified diff that ``patch`` applies) escapes only the
+controls (`escape_controls`): a name in Latin-1 must still name its file.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import re
 # C0 and C1 controls and DEL; lone surrogates (undecodable bytes); line and paragraph
 # separators; the bidirectional controls that can make a name read backwards ("Trojan
 # Source"). Everything else, including letters of any script, is shown as it is.
-UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+CONTROLS = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+UNPRINTABLE = re.compile(f"[{CONTROLS}\ud800-\udfff]")
+CONTROL = re.compile(f"[{CONTROLS}]")
 
 
 def escape_unprintable(text: str) -> str:
@@ -32,6 +36,17 @@ def escape_unprintable(text: str) -> str:
     if text.isprintable():  # almost every name: no work beyond one C scan
         return text
     return UNPRINTABLE.sub(escape_character, text)
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with control characters and bidi controls escaped, undecodable bytes left as they are.
+
+    >>> escape_controls("caf\\udce9\\x1b.txt")
+    'caf\\udce9\\\\x1b.txt'
+    """
+    if text.isprintable():
+        return text
+    return CONTROL.sub(escape_character, text)
 
 
 def escape_character(found: re.Match[str]) -> str:

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from cleaner.baseline import content_hash
 from cleaner.corpus import CorpusStats
-from cleaner.escaping import escape_unprintable
+from cleaner.escaping import escape_controls, escape_unprintable
 from cleaner.matchers import split_lines
 from cleaner.model import CleanResult, Removal
 from cleaner.rules import Rule
@@ -77,7 +77,7 @@ def render_unified_diff(name: str, result: CleanResult, context: int = CONTEXT_L
         return ""
     lines = split_lines(result.original)
     owners = line_owners(result, len(lines))
-    shown = escape_unprintable(name)  # a name is not to drive the terminal
+    shown = escape_controls(name)  # a name may not drive the terminal; undecodable bytes stay for patch
     out = [f"--- a/{shown}\n", f"+++ b/{shown}\n"]
     removed_before = 0
     position = 0

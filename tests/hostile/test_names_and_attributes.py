@@ -14,7 +14,9 @@ import os
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from cleaner.cli import app
 from cleaner.errors import DocumentError
 from cleaner.escaping import escape_unprintable
 from cleaner.io import write_atomically
@@ -124,3 +126,13 @@ def test_an_attribute_the_file_system_cannot_set_is_passed_over(tmp_path, monkey
     monkeypatch.setattr(os, "setxattr", unsupported)
     write_atomically(path, b"Text.\n")
     assert path.read_bytes() == b"Text.\n"
+
+
+def test_the_unified_diff_keeps_undecodable_bytes_for_patch(tmp_path, monkeypatch):
+    # A Latin-1 name must still name its file in a patch; only the controls are escaped.
+    name = "caf\udce9\x1b.txt"
+    (tmp_path / name).write_bytes(AD)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["check", "--diff", name])
+    assert result.exit_code == 1
+    assert b"--- a/caf\xe9\\x1b.txt\n" in result.stdout_bytes
