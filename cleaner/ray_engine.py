@@ -1,20 +1,20 @@
 """Run the corpus cleaner on a Ray cluster: Ray Data reads, ``map_batches`` cleans, we write.
 
-Install with ``pip install 'cleaner[ray]'``. JSONL files are read as bytes with
-``ray.data.read_binary_files`` and cut into lines at ``\n`` only (`split_lines`), so
-each line reaches the cleaner with its exact bytes and its line number; Parquet is read
-with ``ray.data.read_parquet``. Each batch is cleaned on the cluster by the same
-functions the local engine uses (`clean_jsonl_lines` and `clean_table`), so records come
-out byte for byte the same (``\r\n``, a BOM, and the other fields of a changed record
-included); the driver streams the results, in input order, into the same output files
-as the local engine (temporary names, renamed when complete), with the same audit trail
-and statistics.
+Needs the ``ray`` extra (``pip install 'boilerplate-cleaner[ray]'``). JSONL files are read
+as bytes with ``ray.data.read_binary_files`` and cut into lines at ``\\n`` only
+(`split_lines`), so each line reaches the cleaner with its exact bytes and its line number;
+Parquet is read with ``ray.data.read_parquet``. Each batch is cleaned on the cluster by
+the same functions the local engine uses (`clean_jsonl_lines` and `clean_table`), so
+records come out byte for byte the same (``\\r\\n``, a BOM, and the other fields of a
+changed record included); the driver streams the results, in input order, into the same
+output files as the local engine (temporary names, renamed when complete), with the same
+audit trail and statistics.
 
 One difference from the local engine: a problem in a Parquet row is reported as
 ``file:?`` with the row's position in its batch (Ray Data does not keep row numbers).
 Ray's text reader is not used: it decodes each file and splits it with
 ``str.splitlines``, which also cuts at U+2028, U+0085 and other separators that JSON
-allows unescaped inside strings, and drops the ``\r`` of ``\r\n``.
+allows unescaped inside strings, and drops the ``\\r`` of ``\\r\\n``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import pickle
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ def start_ray(address: str | None) -> Any:
 
 def split_lines(row: dict[str, Any]) -> list[dict[str, Any]]:
     """The ``flat_map`` function for a JSONL file read whole: one row per line, with its
-    path, 1-based number and exact bytes (without the ``\n``)."""
+    path, 1-based number and exact bytes (without the ``\\n``)."""
     lines = bytes(row["bytes"]).split(b"\n")
     if lines and not lines[-1]:
         lines.pop()
@@ -188,9 +189,7 @@ def clean_corpus_ray(
     if len(formats) > 1:
         raise DocumentError("--engine ray: give inputs of one format (all JSONL or all Parquet)")
     if removed_output is not None:
-        options = CorpusOptions(
-            options.text_field, options.id_field, options.drop_empty, options.on_error, True
-        )
+        options = replace(options, audit=True)
     ray = start_ray(address)
     job = Job(cleaner, options)
     sources = [str(source.resolve()) for source, _ in pairs]
