@@ -152,6 +152,16 @@ ConfigOpt = Annotated[
 IsolatedOpt = Annotated[
     bool, typer.Option("--isolated", help="Ignore all configuration files.", rich_help_panel=FILES)
 ]
+SiteOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--site",
+        metavar="HOST",
+        help="The site of the documents, for rules scoped to sites and learned templates"
+        " (default: each file's folder name).",
+        rich_help_panel=RULES,
+    ),
+]
 ExcludeOpt = Annotated[
     list[str],
     typer.Option(
@@ -190,6 +200,7 @@ def make_cleaner(
     config: Path | None = None,
     isolated: bool = False,
     exclude: list[str] | None = None,
+    site: str | None = None,
 ) -> Settings:
     """Resolve the configuration file and the rule options into the run's `Settings`.
 
@@ -223,6 +234,7 @@ def make_cleaner(
         fail(str(error))
     for warning in filter(None, map(missing_examples, settings.all_rules)):
         say(warning, highlight=False, style="yellow")
+    settings.site = site
     return settings
 
 
@@ -307,6 +319,7 @@ def check(
     exclude: ExcludeOpt = [],  # noqa: B006
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,
+    site: SiteOpt = None,
 ) -> None:
     """Report what would be removed; --fix rewrites the files (and prints Fixing <file>)."""
     from cleaner.baseline import BaselineCleaner, read_baseline  # noqa: PLC0415 (see the imports)
@@ -323,6 +336,7 @@ def check(
         config=config,
         isolated=isolated,
         exclude=exclude,
+        site=site,
     )
     baseline_file = baseline or settings.baseline_path()
     if write_baseline and (fix or no_baseline):
@@ -462,6 +476,7 @@ def diff(
     exclude: ExcludeOpt = [],  # noqa: B006
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,
+    site: SiteOpt = None,
 ) -> None:
     """Show, per document, each line that would be removed, in context, with its rule and reason.
 
@@ -481,6 +496,7 @@ def diff(
         config=config,
         isolated=isolated,
         exclude=exclude,
+        site=site,
     )
     tally = Tally()
     errors = False
@@ -513,6 +529,7 @@ def clean(
     exclude: ExcludeOpt = [],  # noqa: B006
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,
+    site: SiteOpt = None,
 ) -> None:
     """Print the cleaned text (for pipes), or write cleaned copies with -o DIR."""
     from cleaner.files import FileOutcome, check_copies, clean_files, write_copy  # noqa: PLC0415 (see the imports)
@@ -527,6 +544,7 @@ def clean(
         config=config,
         isolated=isolated,
         exclude=exclude,
+        site=site,
     )
     if path == "-":
         if output is not None:
@@ -731,6 +749,14 @@ def corpus(
     engine_regex: Annotated[
         bool, typer.Option("--engine-regex", help="Pure regex matching, no hyperscan.")
     ] = False,
+    group_by: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FIELD",
+            help="Record field naming the site, for rules scoped to sites and learned templates"
+            " (default: the host of 'url').",
+        ),
+    ] = None,
     profile: ProfileOpt = None,
     select: SelectOpt = [],  # noqa: B006
     ignore: IgnoreOpt = [],  # noqa: B006
@@ -760,6 +786,7 @@ def corpus(
         (on_error or OnError.stop).value,
         removed_output is not None,
         on_timeout="stop" if on_error is OnError.stop else "keep",  # only when asked for
+        group_by=group_by,
     )
     also_written = [("--stats-json", stats_json)] if stats_json is not None else []
     if engine is Engine.ray:

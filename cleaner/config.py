@@ -36,12 +36,12 @@ from cleaner.pipeline import Cleaner, load_rules
 from cleaner.smallfiles import SettingsFileError, describe_toml_error, parse_nested, read_settings_text
 from cleaner.rules import (
     PROFILES,
-    Rule,
     RuleSet,
     builtin_rules_dir,
-    fingerprint_rules,
     matches_any,
+    names_match,
 )
+from cleaner.templates import folder_site
 
 CONFIG_FILES = ("cleaner.toml", "pyproject.toml")
 DEFAULT_PROFILE = "article"
@@ -272,7 +272,8 @@ class Settings:
     It cleans like a `Cleaner` (``.clean(text, name=...)``), choosing the rules for each
     file by its ``per-file-ignores``; it is made once per run and not shared. ``all_rules``
     is every rule loaded (per-rule settings applied); ``rules`` is the selection, as in
-    `Cleaner`.
+    `Cleaner`. ``site`` is the site of every document (``--site``); when it is None, a
+    file's site is the name of its folder (`folder_site`).
     """
 
     config: FileConfig
@@ -282,6 +283,7 @@ class Settings:
     exclude: tuple[str, ...]
     root: Path
     scanner: Scanner | None = None
+    site: str | None = None
     _cleaners: dict[tuple[str, ...], Cleaner] = field(default_factory=dict)
 
     def discover(self, paths: Iterable[Path]) -> Iterator[Path]:
@@ -313,9 +315,13 @@ class Settings:
             )
         return self._cleaners[ignored]
 
-    def clean(self, text: str, *, name: str = "<text>") -> CleanResult:
-        """Clean one document with the rules chosen for its path."""
-        return self.cleaner_for(name).clean(text, name=name)
+    def clean(self, text: str, *, name: str = "<text>", site: str | None = None) -> CleanResult:
+        """Clean one document with the rules chosen for its path, as a page of ``site`` (by
+        default the run's ``site``, else the name of the file's folder)."""
+        cleaner = self.cleaner_for(name)
+        if site is None and cleaner.needs_site:
+            site = self.site if self.site is not None else folder_site(name)
+        return cleaner.clean(text, name=name, site=site)
 
     def baseline_path(self) -> Path:
         """Where the baseline lives: as configured, else ``cleaner-baseline.json`` by the config file."""
@@ -353,12 +359,12 @@ def load_all_rules(extra: list[Path], no_default: bool, config: FileConfig) -> R
     known = {rule.id: rule for rule in base}
     clashes = [
         f"{rule.source}: {rule.id}.id: already used by {known[rule.id].source}"
-        for rule in user
+        for rule in [*user, *user.templates.rules]
         if rule.id in known
     ]
     if clashes:
         raise RuleFileError(clashes)
-    return RuleSet(base.rules + user.rules)
+    return RuleSet(base.rules + user.rules, templates=user.templates)
 
 
 def apply_rule_settings(ruleset: RuleSet, config: FileConfig) -> RuleSet:
@@ -394,7 +400,9 @@ def check_selectors(ruleset: RuleSet, config: FileConfig, options: Options) -> N
         f"{where}: no rule matches {selector!r}{suggest_selector(selector, ruleset)}"
         for where, selectors in groups
         for selector in selectors
-        if selector != "ALL" and not any(matches_any(rule, [selector]) for rule in ruleset)
+        if selector != "ALL"
+        and not any(matches_any(rule, [selector]) for rule in ruleset)
+        and not any(names_match(template.names(), [selector]) for template in ruleset.templates.rules)
     ]
     if problems:
         raise ConfigError("\n".join(problems))
@@ -411,26 +419,17 @@ def suggest_selector(selector: str, ruleset: RuleSet) -> str:
 
 
 def select_rules(ruleset: RuleSet, profile: str, config: FileConfig, options: Options) -> RuleSet:
-    """The file's selection, then the flags' on top of it (see the module docstring)."""
-    chosen: list[Rule] = list(
-        ruleset.select(
-            profile=profile,
-            select=config.select or (),
-            ignore=config.ignore,
-            extend_select=config.extend_select,
-        )
-    )
-    if config.select == ():  # ``select = []`` in a file means no rules, not the profile's
-        chosen = [
-            rule
-            for rule in ruleset
-            if matches_any(rule, config.extend_select) and not matches_any(rule, config.ignore)
-        ]
-    if options.select:
-        chosen = [rule for rule in ruleset if matches_any(rule, options.select)]
-    taken = {rule.id for rule in chosen}
-    chosen += [rule for rule in ruleset if rule.id not in taken and matches_any(rule, options.extend_select)]
-    chosen = [rule for rule in chosen if not matches_any(rule, options.ignore)]
-    order = {rule.id: index for index, rule in enumerate(ruleset)}
-    chosen.sort(key=lambda rule: order[rule.id])
-    return RuleSet(tuple(chosen), fingerprint_rules(chosen))
+    """The file's selection, then the flags' on top of it (see the module docstring); template
+    rules are chosen like the others."""
+
+    def keep(names: tuple[str, ...], enabled: bool, profiles: tuple[str, ...]) -> bool:
+        if options.select:
+            chosen = names_match(names, options.select)
+        elif config.select == ():  # ``select = []`` in a file means no rules, not the profile's
+            chosen = names_match(names, config.extend_select) and not names_match(names, config.ignore)
+        else:
+            base = names_match(names, config.select) if config.select else enabled and profile in profiles
+            chosen = (base or names_match(names, config.extend_select)) and not names_match(names, config.ignore)
+        return (chosen or names_match(names, options.extend_select)) and not names_match(names, options.ignore)
+
+    return ruleset.choose(keep)

@@ -21,6 +21,10 @@ out and list it in the statistics. A rule that runs past its time limit on one t
 leaves that text unchanged and lists it, with the rule, in the statistics, and the run
 goes on (``on_timeout="keep"``, the default: one page must not cost a run of millions);
 ``on_timeout="stop"`` stops the run there instead.
+
+When the rules hold template lines or rules scoped to sites, each record's site is the
+host of its ``url`` field, or the value of the field ``group_by`` names
+(`cleaner.templates.site_of`); otherwise no site is read.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ from cleaner.records import (
     record_format,
 )
 from cleaner.targets import ReadPaths, check_copy_target, check_replaceable
+from cleaner.templates import site_of
 
 CHUNK_BYTES = 2 * 1024 * 1024
 STANDARD_INPUT = "<stdin>"  # how errors name the input ``-``
@@ -79,7 +84,10 @@ Writer = RecordWriter | StandardOutputWriter
 
 @dataclass(frozen=True, slots=True)
 class CorpusOptions:
-    """How records are read, cleaned and written (everything but the rules)."""
+    """How records are read, cleaned and written (everything but the rules).
+
+    ``group_by`` names the field holding a record's site (None: the host of ``url``).
+    """
 
     text_field: str = "text"
     id_field: str = "id"
@@ -87,6 +95,7 @@ class CorpusOptions:
     on_error: str = "stop"
     audit: bool = False
     on_timeout: str = "keep"
+    group_by: str | None = None
 
 
 @dataclass(slots=True)
@@ -224,13 +233,16 @@ def check_text(record: dict[str, Any], text_field: str, where: str) -> str:
     return text
 
 
-def clean_text(job: Job, text: str, where: str, stats: CorpusStats) -> CleanResult | None:
-    """Clean one text; None when a rule timed out and the text is kept unchanged (``on_timeout="keep"``)."""
+def clean_text(
+    job: Job, text: str, where: str, stats: CorpusStats, site: str | None = None
+) -> CleanResult | None:
+    """Clean one text (of ``site``); None when a rule timed out and the text is kept unchanged
+    (``on_timeout="keep"``)."""
     stats.documents += 1
     size = utf8_size(text)
     stats.bytes_in += size
     try:
-        result = job.cleaner.clean(text, name=where)
+        result = job.cleaner.clean(text, name=where, site=site)
     except RuleTimeout as error:
         if job.options.on_timeout == "stop":
             raise
@@ -259,6 +271,7 @@ def clean_jsonl_lines(job: Job, path: str, lines: Sequence[bytes], first_number:
     out: list[bytes] = []
     audit: list[bytes] = []
     written = 0
+    needs_site = job.cleaner.needs_site
     for offset, line in enumerate(lines):
         if not line.strip():
             continue
@@ -266,7 +279,8 @@ def clean_jsonl_lines(job: Job, path: str, lines: Sequence[bytes], first_number:
         try:
             record = parse_json_line(line, path, first_number + offset)
             text = check_text(record, options.text_field, where)
-            result = clean_text(job, text, where, stats)
+            site = site_of(record, options.group_by) or None if needs_site else None
+            result = clean_text(job, text, where, stats, site)
         except (DocumentError, RecordProblem) as problem:
             if options.on_error != "skip":
                 return ChunkResult(0, stats, error=str(problem))
@@ -311,6 +325,7 @@ def clean_table(job: Job, path: str, table: Any, first_number: int) -> ChunkResu
         return ChunkResult(0, stats, table=table.slice(0, 0))
     texts = column_values(table.column(options.text_field))
     ids = column_values(table.column(options.id_field)) if options.id_field in names else None
+    sites = row_sites(table, options.group_by) if job.cleaner.needs_site else [None] * len(texts)
     cleaned: list[Any] = []
     keep: list[bool] = []
     audit: list[bytes] = []
@@ -323,7 +338,7 @@ def clean_table(job: Job, path: str, table: Any, first_number: int) -> ChunkResu
                 raise RecordProblem(
                     f"{where}: field {options.text_field!r} is {type(text).__name__}, not a string"
                 )
-            result = clean_text(job, text, where, stats)
+            result = clean_text(job, text, where, stats, sites[offset])
         except RecordProblem as problem:
             if options.on_error != "skip":
                 return ChunkResult(0, stats, error=str(problem))
@@ -348,6 +363,18 @@ def clean_table(job: Job, path: str, table: Any, first_number: int) -> ChunkResu
         table = table.filter(pyarrow.array(keep))
     stats.written = table.num_rows
     return ChunkResult(0, stats, table=table, audit=b"".join(audit), records=table.num_rows)
+
+
+def row_sites(table: Any, group_by: str | None) -> list[str | None]:
+    """The site of each row of an Arrow table (see `site_of`; None for a row without one)."""
+    field_name = "url" if group_by is None else group_by
+    if group_by == "" or field_name not in table.column_names:
+        return [None] * table.num_rows
+    values = column_values(table.column(field_name))
+    return [
+        None if isinstance(value, UnreadableValue) else site_of({field_name: value}, group_by) or None
+        for value in values
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,12 @@ fixed order of precedence; a line belongs to the first rule that claims it:
 
 1. block rules, then run rules, in rule-file order;
 2. line rules, in rule-file order;
-3. the duplicate rule (lines already claimed are neither removed nor kept as originals);
-4. rules guarded by ``next_to``, which see the claims of steps 1-3.
+3. template lines of the document's site (`cleaner.templates`: a look-up per line, beside
+   the scan; each removal names its template rule and the line's counts);
+4. the duplicate rule (lines already claimed are neither removed nor kept as originals);
+5. rules guarded by ``next_to``, which see the claims of steps 1-4.
+
+A rule with ``sites`` applies only to documents of those sites; the others, everywhere.
 
 A removal that leaves two blank lines side by side takes the second with it, one at the
 start of the document takes the blank lines after it, and one followed only by blank
@@ -25,14 +29,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
-from operator import itemgetter
 from pathlib import Path
 
-import regex
 
 from cleaner.dedup import find_duplicates
 from cleaner.errors import RuleFileError
-from cleaner.fastscan import default_scanner
+from cleaner.fastscan import default_cache_dir, default_scanner
 from cleaner.matchers import (
     LineScanner,
     Scanner,
@@ -43,11 +45,9 @@ from cleaner.matchers import (
     split_lines,
 )
 from cleaner.model import CleanResult, Removal
-from cleaner.rules import Rule, RuleSet, read_rules
+from cleaner.rules import Examples, Rule, RuleSet, read_rules
+from cleaner.templates import TemplateCache, TemplateTable, line_content, line_contents
 
-BULLET_STARTS = frozenset("*•·▪◦+o")
-BULLET = regex.compile(r"^(?:[*•·▪◦+]|o(?=\s+\p{Lu}))\s+")
-FIRST_CHARACTER = itemgetter(slice(None, 1))
 
 
 @dataclass(eq=False, slots=True)
@@ -67,6 +67,9 @@ class Plan:
     plain: tuple[Rule, ...]  # block rules, then run rules, then line rules
     duplicate: tuple[Rule, ...]
     guarded: tuple[Rule, ...]  # rules with a ``next_to`` guard
+    templates: TemplateTable | None = None  # None: no template rule
+    scoped: bool = False  # whether any rule names its sites
+    template_rules: dict[int, Rule] = field(default_factory=dict, compare=False)  # by entry
 
     @classmethod
     def of(cls, rules: RuleSet) -> Plan:
@@ -78,17 +81,63 @@ class Plan:
             tuple(rule for kind in ("block", "run", "line") for rule in plain if rule.kind == kind),
             tuple(rule for rule in rules if rule.kind == "duplicate"),
             tuple(rule for rule in pattern_rules if rule.next_to),
+            rules.templates or None,
+            any(rule.sites for rule in rules),
         )
 
-    def proposed(self, candidates: dict[str, list[int]]) -> Plan:
+    def proposed(self, candidates: dict[str, list[int]], site: str | None = None) -> Plan:
         """This plan without the pattern rules that have no candidate line in a document
-        (``candidates`` may leave such a rule out)."""
+        (``candidates`` may leave such a rule out), nor those scoped to other sites than ``site``."""
+        if self.scoped:
+            return Plan(
+                self.pattern_rules,
+                tuple(rule for rule in self.plain if candidates.get(rule.id) and applies(rule, site)),
+                tuple(rule for rule in self.duplicate if applies(rule, site)),
+                tuple(rule for rule in self.guarded if candidates.get(rule.id) and applies(rule, site)),
+            )
         return Plan(
             self.pattern_rules,
             tuple(rule for rule in self.plain if candidates.get(rule.id)),
             self.duplicate,
             tuple(rule for rule in self.guarded if candidates.get(rule.id)),
         )
+
+    def template_lines(self, site: str | None, contents: tuple[str, ...]) -> dict[int, Rule]:
+        """The lines of a document of ``site`` that its template lines take, with the rule each
+        removal names: the template rule, with the line's counts in its reason."""
+        if self.templates is None:
+            return {}
+        found = self.templates.find_lines(site, contents)
+        return {index: self.template_rule(entry) for index, entry in found.items()} if found else {}
+
+    def template_rule(self, entry: int) -> Rule:
+        """The rule a removal by template entry ``entry`` names (made once per entry)."""
+        rule = self.template_rules.get(entry)
+        if rule is None:
+            assert self.templates is not None
+            template, count = self.templates.rule_of(entry)
+            reason = template.reason
+            if count and template.documents:
+                reason += f": in {count} of its {template.documents} documents ({count / template.documents:.0%})"
+            elif count:
+                reason += f": in {count} documents"
+            rule = Rule(
+                template.id, template.name, "template", template.category, reason, template.source,
+                sites=template.sites, examples=NO_EXAMPLES,
+            )  # fmt: skip
+            if len(self.template_rules) >= TEMPLATE_RULES_KEPT:
+                self.template_rules.clear()
+            self.template_rules[entry] = rule
+        return rule
+
+
+NO_EXAMPLES = Examples()
+TEMPLATE_RULES_KEPT = 1 << 16
+
+
+def applies(rule: Rule, site: str | None) -> bool:
+    """Whether a rule applies to a document of ``site``: it names no site, or that one."""
+    return not rule.sites or site in rule.sites
 
 
 def find_removals(
@@ -98,8 +147,9 @@ def find_removals(
     name: str = "<text>",
     scanner: Scanner | None = None,
     plan: Plan | None = None,
+    site: str | None = None,
 ) -> tuple[Removal, ...]:
-    """The sorted, disjoint removals the rules make from ``text``.
+    """The sorted, disjoint removals the rules make from ``text``, a document of ``site``.
 
     ``plan`` is ``Plan.of(rules)``, which a caller cleaning many texts makes once.
     """
@@ -110,10 +160,11 @@ def find_removals(
     whole = View(range(len(lines)), contents, name)
     # Proposals depend on each line alone (see `Scanner`): one scan serves every pass.
     candidates = (scanner or LineScanner()).candidate_lines(plan.pattern_rules, whole)
-    plan = plan.proposed(candidates)  # most rules have no candidate in most documents
+    templates = plan.template_lines(site, contents)  # so do template lines: one look-up
+    plan = plan.proposed(candidates, site)  # most rules have no candidate in most documents
     view = whole
     while True:
-        claims = run_pass(plan, view, candidates, lines)
+        claims = run_pass(plan, view, candidates, lines, templates)
         if not claims:
             break
         for claim in claims:
@@ -144,40 +195,19 @@ def revoke_orphaned_duplicates(owners: dict[int, Claim]) -> bool:
     return bool(orphans)
 
 
-def line_content(line: str) -> str:
-    """What rules see of a line: no surrounding white space, no leading list bullet.
-
-    Page-to-text converters mark every list item (menus, link lists) with "* ", "• ",
-    "+ " or "o " (nested lists); rules judge the item itself. Dashes are kept: they also
-    open quotes and labels.
-
-    >>> line_content("   * Share on Facebook\\n")
-    'Share on Facebook'
-    """
-    content = line.strip()
-    if content[:1] in BULLET_STARTS:  # most lines: no regex call
-        content = BULLET.sub("", content)
-    return content
-
-
-def line_contents(lines: list[str]) -> tuple[str, ...]:
-    """`line_content` of every line, in C loops when no line opens with a bullet's mark.
-
-    >>> line_contents([" Home\\n", "• Share\\n"])
-    ('Home', 'Share')
-    """
-    stripped = list(map(str.strip, lines))
-    if BULLET_STARTS.isdisjoint(map(FIRST_CHARACTER, stripped)):
-        return tuple(stripped)
-    return tuple(line_content(content) if content[:1] in BULLET_STARTS else content for content in stripped)
-
-
-def run_pass(plan: Plan, view: View, candidates: dict[str, list[int]], lines: list[str]) -> list[Claim]:
+def run_pass(
+    plan: Plan,
+    view: View,
+    candidates: dict[str, list[int]],
+    lines: list[str],
+    templates: dict[int, Rule] | None = None,
+) -> list[Claim]:
     """The claims of one pass over ``view`` (of the original ``lines``), blank-line surplus included.
 
-    ``candidates`` are the scanner's proposals by original line number.
+    ``candidates`` are the scanner's proposals by original line number; ``templates`` the
+    template lines, by original line number, with the rule each names.
     """
-    owner, claims = claim_lines(plan, view, positions_in(view, candidates, len(lines)))
+    owner, claims = claim_lines(plan, view, positions_in(view, candidates, len(lines)), templates or {})
     if not claims:
         return []
     absorb_blank_lines(view, owner)
@@ -189,7 +219,7 @@ def run_pass(plan: Plan, view: View, candidates: dict[str, list[int]], lines: li
 
 
 def claim_lines(
-    plan: Plan, view: View, in_view: Callable[[Rule], list[int]]
+    plan: Plan, view: View, in_view: Callable[[Rule], list[int]], templates: dict[int, Rule] | None = None
 ) -> tuple[list[Claim | None], list[Claim]]:
     """The claim owning each position of the view (None: kept), and the claims, by precedence."""
     owner: list[Claim | None] = [None] * len(view)
@@ -206,6 +236,11 @@ def claim_lines(
     for rule in plan.plain:
         for first, last in match_spans(rule, view, in_view(rule)):
             claim(rule, first, last)
+    if templates:
+        for position, index in enumerate(view.index):
+            template = templates.get(index)
+            if template is not None:
+                claim(template, position, position)
     kept_originals: set[int] = set()
     for rule in plan.duplicate:
         taken = {p for p, o in enumerate(owner) if o is not None}
@@ -338,8 +373,9 @@ def load_rules(paths: Iterable[Path | str] | None = None, *, check_examples: boo
     """Load rule files (the built-ins when ``paths`` is None) and, by default, check their examples.
 
     Raises `RuleFileError` with every problem at once; see `cleaner.rules.read_rules`.
+    Template-only files are read through the on-disk cache (`cleaner.templates.TemplateCache`).
     """
-    rules = read_rules(paths)
+    rules = read_rules(paths, cache=TemplateCache(default_cache_dir()))
     if check_examples:
         problems = check_rule_examples(rules)
         if problems:
@@ -351,13 +387,14 @@ def check_rule_examples(rules: Iterable[Rule]) -> list[str]:
     """Run each rule alone on its examples; describe every example it gets wrong.
 
     A rule must remove something from each ``remove`` example (a one-line example
-    whole) and nothing from each ``keep`` example.
+    whole) and nothing from each ``keep`` example. A rule scoped to sites runs as on its first.
     """
     problems = []
     for rule in rules:
         alone = RuleSet((rule,))
+        site = rule.sites[0] if rule.sites else None
         for number, text in enumerate(rule.examples.remove, 1):
-            removals = find_removals(text, alone)
+            removals = find_removals(text, alone, site=site)
             one_line = "\n" not in text.rstrip("\r\n")
             if not removals or (one_line and removals[0].text != text):
                 what = "does not remove" if removals else "removes nothing from"
@@ -366,7 +403,7 @@ def check_rule_examples(rules: Iterable[Rule]) -> list[str]:
                     f"the rule {what} {text[:60]!r}"
                 )
         for number, text in enumerate(rule.examples.keep, 1):
-            if find_removals(text, alone):
+            if find_removals(text, alone, site=site):
                 problems.append(
                     f"{rule.where('examples.keep')}: {rule.id}.examples.keep[{number}]: "
                     f"the rule removes something from {text[:60]!r}"
@@ -398,10 +435,16 @@ class Cleaner:
         self.scanner = scanner if scanner is not None else default_scanner()
         self.plan = Plan.of(self.rules)
 
-    def clean(self, text: str, *, name: str = "<text>") -> CleanResult:
-        """Clean one text; ``name`` labels the document in errors."""
-        removals = find_removals(text, self.rules, name=name, scanner=self.scanner, plan=self.plan)
+    def clean(self, text: str, *, name: str = "<text>", site: str | None = None) -> CleanResult:
+        """Clean one text of ``site`` (for rules scoped to sites and template lines); ``name``
+        labels the document in errors."""
+        removals = find_removals(text, self.rules, name=name, scanner=self.scanner, plan=self.plan, site=site)
         return CleanResult(text, removals)
+
+    @property
+    def needs_site(self) -> bool:
+        """Whether the site of a document can change what is removed from it."""
+        return self.plan.templates is not None or self.plan.scoped
 
 
 @lru_cache(maxsize=4)
@@ -410,11 +453,13 @@ def default_cleaner(profile: str) -> Cleaner:
     return Cleaner(profile=profile)
 
 
-def clean(text: str, *, profile: str = "article", rules: RuleSet | None = None) -> CleanResult:
-    """Clean one text with the built-in rules of ``profile``, or with ``rules`` as given.
+def clean(
+    text: str, *, profile: str = "article", rules: RuleSet | None = None, site: str | None = None
+) -> CleanResult:
+    """Clean one text (of ``site``) with the built-in rules of ``profile``, or with ``rules`` as given.
 
     ``rules`` is used as it is (already selected); pass ``RuleSet(())`` to remove nothing.
     """
     if rules is None:
-        return default_cleaner(profile).clean(text)
-    return CleanResult(text, find_removals(text, rules))
+        return default_cleaner(profile).clean(text, site=site)
+    return CleanResult(text, find_removals(text, rules, site=site))

@@ -9,7 +9,11 @@ Kinds: ``line`` (each matching line), ``block`` (a matching start line and the l
 to the end, where ``max_lines`` makes a longer tail count as no block at all), ``run``
 (a run of at least ``min_lines`` matching lines with only blank lines between them: one
 such line alone is kept, many in a row are a menu or a link list) and ``duplicate``
-(lines that repeat an earlier line).
+(lines that repeat an earlier line) and ``template`` (a site's learned lines, given as text:
+see `cleaner.templates`).
+
+``sites`` scopes a rule: it then applies only to documents of those sites (URL hosts,
+or values of the field that ``--group-by`` names).
 
 Guards narrow which lines a pattern may claim: ``max_words``, ``min_words``,
 ``max_chars`` (a rule about short lines says so: its pattern then never runs on a long,
@@ -24,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -34,15 +38,24 @@ import regex
 
 from cleaner.errors import RuleFileError
 from cleaner.smallfiles import SettingsFileError, describe_toml_error, parse_nested, read_settings_text
+from cleaner.templates import (
+    EMPTY_TABLE,
+    Segment,
+    TemplateCache,
+    TemplateLine,
+    TemplateRule,
+    TemplateTable,
+    file_signature,
+)
 
-KINDS = ("line", "block", "run", "duplicate")
+KINDS = ("line", "block", "run", "duplicate", "template")
 EXTENTS = ("blank", "teasers", "lines", "end")
 PROFILES = ("article", "page")
 DEFAULT_TIMEOUT = 2.0
 
 COMMON_FIELDS = {
     "id", "name", "kind", "category", "reason", "description", "profiles", "enabled",
-    "aliases", "examples", "timeout",
+    "aliases", "examples", "timeout", "sites",
 }  # fmt: skip
 GUARD_FIELDS = {
     "pattern", "ignore_case", "max_words", "min_words", "max_chars", "position", "next_to",
@@ -53,6 +66,7 @@ FIELDS_BY_KIND = {
     "block": COMMON_FIELDS | GUARD_FIELDS | {"extent", "max_lines", "teaser_max_words"},
     "run": COMMON_FIELDS | GUARD_FIELDS | {"min_lines"},
     "duplicate": COMMON_FIELDS | {"min_words", "threshold", "max_candidates", "max_copies"},
+    "template": COMMON_FIELDS - {"examples", "timeout"} | {"documents", "lines"},
 }
 ID_SHAPE = regex.compile(r"[A-Z]{2,5}[0-9]{3}")
 NAME_SHAPE = regex.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+")
@@ -118,6 +132,7 @@ class Rule:
     timeout: float = DEFAULT_TIMEOUT
     backtracking_ok: str = ""  # why a finding of `cleaner.backtracking` is harmless here
     examples: Examples = field(default_factory=Examples)
+    sites: tuple[str, ...] = ()  # empty: every site
     field_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
 
     def names(self) -> tuple[str, ...]:
@@ -136,12 +151,21 @@ class Rule:
         return f"{self.source.rsplit(':', 1)[0]}:{line}"
 
 
+Chooser = Callable[[tuple[str, ...], bool, tuple[str, ...]], bool]  # (names, enabled, profiles) -> kept
+
+
 @dataclass(frozen=True, slots=True)
 class RuleSet:
-    """An immutable, ordered selection of rules; pass it around, never keep it global."""
+    """An immutable, ordered selection of rules; pass it around, never keep it global.
+
+    Template rules (``kind = "template"``) are not in ``rules``: their lines are compiled
+    into ``templates``, a `TemplateTable` (there may be 100,000 of them; each is a
+    `Rule` only when asked for by `get` or `template_rules`).
+    """
 
     rules: tuple[Rule, ...]
     fingerprint: str = ""
+    templates: TemplateTable = EMPTY_TABLE
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.rules)
@@ -150,11 +174,24 @@ class RuleSet:
         return len(self.rules)
 
     def get(self, key: str) -> Rule | None:
-        """Find a rule by id, alias or name."""
+        """Find a rule by id, alias or name (a template rule too)."""
         for rule in self.rules:
             if key in rule.names():
                 return rule
-        return None
+        template = self.templates.get(key) if self.templates else None
+        return None if template is None else template_as_rule(template)
+
+    def template_rules(self) -> Iterator[Rule]:
+        """Each template rule, as a `Rule` without its lines (for listing and explaining)."""
+        return map(template_as_rule, self.templates.rules)
+
+    def choose(self, keep: Chooser) -> RuleSet:
+        """The rules (template rules included) for which ``keep(names, enabled, profiles)`` holds."""
+        chosen = [rule for rule in self.rules if keep(rule.names(), rule.enabled, rule.profiles)]
+        templates = self.templates
+        if templates:
+            templates = templates.keep([keep(t.names(), t.enabled, t.profiles) for t in templates.rules])
+        return RuleSet(tuple(chosen), fingerprint_rules(chosen), templates)
 
     def select(
         self,
@@ -170,18 +207,15 @@ class RuleSet:
         With no ``select``, the rules enabled for ``profile`` are chosen; ``profile=None``
         keeps every rule that is on by default.
         """
-        if select:
-            chosen = [rule for rule in self.rules if matches_any(rule, select)]
-        else:
-            chosen = [
-                rule for rule in self.rules if rule.enabled and (profile is None or profile in rule.profiles)
-            ]
-        taken = {rule.id for rule in chosen}
-        chosen += [rule for rule in self.rules if rule.id not in taken and matches_any(rule, extend_select)]
-        chosen = [rule for rule in chosen if not matches_any(rule, ignore)]
-        order = {rule.id: index for index, rule in enumerate(self.rules)}
-        chosen.sort(key=lambda rule: order[rule.id])
-        return RuleSet(tuple(chosen), fingerprint_rules(chosen))
+
+        def keep(names: tuple[str, ...], enabled: bool, profiles: tuple[str, ...]) -> bool:
+            if select:
+                chosen = names_match(names, select)
+            else:
+                chosen = enabled and (profile is None or profile in profiles)
+            return (chosen or names_match(names, extend_select)) and not names_match(names, ignore)
+
+        return self.choose(keep)
 
     def with_settings(self, settings: dict[str, dict[str, Any]]) -> RuleSet:
         """Override numeric settings per rule id, e.g. ``{"DUP001": {"threshold": 95}}``."""
@@ -197,7 +231,7 @@ class RuleSet:
         problems = []
         rules = list(self.rules)
         for key, values in settings.items():
-            rule = self.get(key)
+            rule = next((rule for rule in self.rules if key in rule.names()), None)
             if rule is None:
                 problems.append(f"rule settings: no rule named {key!r}")
                 continue
@@ -208,7 +242,24 @@ class RuleSet:
             rules[rules.index(rule)] = replace(rule, **values)
         if problems:
             raise RuleFileError(problems)
-        return RuleSet(tuple(rules), fingerprint_rules(rules))
+        return RuleSet(tuple(rules), fingerprint_rules(rules), self.templates)
+
+
+def template_as_rule(template: TemplateRule) -> Rule:
+    """A template rule as a `Rule` (no pattern; its lines stay in the table)."""
+    return Rule(
+        id=template.id,
+        name=template.name,
+        kind="template",
+        category=template.category,
+        reason=template.reason,
+        source=template.source,
+        description=template.description,
+        profiles=template.profiles,
+        enabled=template.enabled,
+        aliases=template.aliases,
+        sites=template.sites,
+    )
 
 
 def matches_any(rule: Rule, selectors: Iterable[str]) -> bool:
@@ -218,10 +269,16 @@ def matches_any(rule: Rule, selectors: Iterable[str]) -> bool:
     >>> [matches_any(rule, [s]) for s in ("CRD", "CRD001", "credits", "credits.agency", "PRM")]
     [True, True, True, False, False]
     """
+    return names_match(rule.names(), selectors)
+
+
+def names_match(names: tuple[str, ...], selectors: Iterable[str]) -> bool:
+    """`matches_any` for a rule known by ``names``: its id, its aliases, then its dotted name."""
+    name = names[-1]
     for selector in selectors:
-        if selector == "ALL" or any(key.startswith(selector) for key in (rule.id, *rule.aliases)):
+        if selector == "ALL" or any(key.startswith(selector) for key in names[:-1]):
             return True
-        if rule.name == selector or rule.name.startswith(selector + "."):
+        if name == selector or name.startswith(selector + "."):
             return True
     return False
 
@@ -252,32 +309,61 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def read_rules(paths: Iterable[Path | str] | None = None) -> RuleSet:
+def read_rules(paths: Iterable[Path | str] | None = None, *, cache: TemplateCache | None = None) -> RuleSet:
     """Read, validate and compile rule files (the built-ins when ``paths`` is None).
 
     Raises `RuleFileError` listing every problem in every file: unreadable files, bad
     TOML, unknown or missing fields, bad values, patterns that do not compile, and ids,
     aliases or names used twice. Examples are checked by `cleaner.pipeline.load_rules`,
     which needs the engine to run them.
+
+    With a ``cache``, a file holding only template rules is read from it when it has not
+    changed since it was cached (see `TemplateCache`); the cache is updated when it did.
     """
-    files = rule_files([builtin_rules_dir()] if paths is None else [Path(p) for p in paths])
+    roots = [builtin_rules_dir()] if paths is None else [Path(p) for p in paths]
+    cached = cache.read(roots) if cache is not None else {}
+    keep: dict[str, tuple[tuple[int, int, int], Segment]] = {}
     problems: list[str] = []
     rules: list[Rule] = []
-    for path in files:
-        rules.extend(read_rule_file(path, problems))
-    seen: dict[str, Rule] = {}
-    for rule in rules:
-        for key in (rule.id, *rule.aliases, rule.name):
+    segments: list[Segment] = []
+    for path in rule_files(roots):
+        signature = file_signature(path)
+        hit = cached.get(str(path))
+        if hit is not None and hit[0] == signature:
+            segments.append(hit[1])
+            keep[str(path)] = hit
+            continue
+        templates: list[tuple[TemplateRule, tuple[TemplateLine, ...]]] = []
+        before = len(problems)
+        found = read_rule_file(path, problems, templates)
+        rules.extend(found)
+        if templates:
+            segments.append(Segment.of(templates))
+            if not found and len(problems) == before and signature is not None:
+                keep[str(path)] = (signature, segments[-1])
+    table = TemplateTable(segments)
+    seen: dict[str, str] = {}
+    for names, source in [*((r.names(), r.source) for r in rules), *((t.names(), t.source) for t in table.rules)]:
+        for key in names:
             if key in seen:
-                problems.append(f"{rule.source}: {rule.id}.id: {key!r} is already used by {seen[key].source}")
-            seen[key] = rule
+                problems.append(f"{source}: {names[0]}.id: {key!r} is already used by {seen[key]}")
+            seen[key] = source
     if problems:
         raise RuleFileError(problems)
-    return RuleSet(tuple(rules), fingerprint_rules(rules))
+    if cache is not None and keep != cached:
+        cache.write(roots, keep)
+    return RuleSet(tuple(rules), fingerprint_rules(rules), table)
 
 
-def read_rule_file(path: Path, problems: list[str]) -> list[Rule]:
-    """Parse one rule file; append its problems to ``problems`` and return the good rules."""
+def read_rule_file(
+    path: Path,
+    problems: list[str],
+    templates: list[tuple[TemplateRule, tuple[TemplateLine, ...]]] | None = None,
+) -> list[Rule]:
+    """Parse one rule file; append its problems to ``problems`` and return the good rules.
+
+    Template rules go to ``templates`` with their lines (left out when it is None).
+    """
     try:
         source_text = read_settings_text(path)
         data = parse_nested(tomllib.loads, source_text, path)
@@ -300,9 +386,24 @@ def read_rule_file(path: Path, problems: list[str]) -> list[Rule]:
     rules = []
     for number, (table, lines) in enumerate(zip(tables, places, strict=True), 1):
         rule = build_rule(table, path, lines, number, problems)
-        if rule is not None:
+        if rule is None:
+            continue
+        if rule.kind != "template":
             rules.append(rule)
+        elif templates is not None:
+            templates.append(template_of(rule, table))
     return rules
+
+
+def template_of(rule: Rule, table: dict[str, Any]) -> tuple[TemplateRule, tuple[TemplateLine, ...]]:
+    """A validated template rule (see `build_rule`) as the table keeps it, and its lines."""
+    documents = table.get("documents")
+    lines = tuple(TemplateLine(item["line"], item.get("documents", 0)) for item in table["lines"])
+    template = TemplateRule(
+        rule.id, rule.name, rule.category, rule.reason, rule.source, rule.sites, documents,
+        rule.profiles, rule.enabled, rule.aliases, rule.description,
+    )  # fmt: skip
+    return template, lines
 
 
 BARE_OR_QUOTED = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
@@ -387,7 +488,9 @@ def build_rule(
         return None
     for name in sorted(set(table) - FIELDS_BY_KIND[kind]):
         fail(name, f"unknown field for a {kind} rule")
-    required = ["id", "name", "category", "reason"] + (["pattern"] if kind != "duplicate" else [])
+    required = ["id", "name", "category", "reason"] + {"duplicate": [], "template": ["lines"]}.get(
+        kind, ["pattern"]
+    )
     for name in required:
         if name not in table:
             fail(name, "missing")
@@ -410,6 +513,11 @@ def build_rule(
     values["profiles"] = read_string_list(table, "profiles", fail, allowed=PROFILES) or PROFILES
     values["aliases"] = read_string_list(table, "aliases", fail)
     values["next_to"] = read_string_list(table, "next_to", fail)
+    values["sites"] = read_string_list(table, "sites", fail)
+    if any(not site for site in values["sites"]):
+        fail("sites", "must not hold an empty string; leave the field out for every site")
+    if kind == "template":
+        read_template_fields(table, fail)
     counts = (
         "max_words", "min_words", "max_chars", "max_lines", "teaser_max_words",
         "max_candidates", "max_copies",
@@ -455,7 +563,8 @@ def build_rule(
         values["pattern"] = compile_pattern(table["pattern"], table.get("ignore_case", False), fail)
     if "ignore_case" in table and not isinstance(table["ignore_case"], bool):
         fail("ignore_case", "must be true or false")
-    values["examples"] = read_examples(table.get("examples", {}), fail, required=is_builtin(path))
+    if kind != "template":
+        values["examples"] = read_examples(table.get("examples", {}), fail, required=is_builtin(path))
 
     if problems[before:]:
         return None
@@ -471,6 +580,39 @@ def build_rule(
         field_lines=tuple((key, line) for key, line in lines.items() if key.startswith("examples")),
         **values,
     )
+
+
+def read_template_fields(table: dict[str, Any], fail: Any) -> None:
+    """Check the fields of a template rule: ``documents`` and ``lines``, each line an inline
+    table ``{ line = "...", documents = N, seen_in = ["id", ...] }`` (only ``line`` required)."""
+    if "documents" in table and not is_count(table["documents"], 1):
+        fail("documents", "must be a whole number >= 1 (the documents of its site the lines were counted in)")
+    lines = table["lines"]
+    if not isinstance(lines, list):
+        fail("lines", 'must be a list of { line = "..." } tables')
+        return
+    for number, item in enumerate(lines, 1):
+        where = f"lines[{number}]"
+        if not isinstance(item, dict):
+            fail(where, 'must be a table like { line = "Subscribe to our newsletter" }')
+            continue
+        for name in sorted(set(item) - {"line", "documents", "seen_in"}):
+            fail(f"{where}.{name}", "unknown field; use line, documents and seen_in")
+        text = item.get("line")
+        if not isinstance(text, str) or not text.strip():
+            fail(f"{where}.line", "must be a string holding more than white space")
+        elif "\n" in text.strip() or "\r" in text.strip():
+            fail(f"{where}.line", "must be one line")
+        if "documents" in item and not is_count(item["documents"], 1):
+            fail(f"{where}.documents", "must be a whole number >= 1")
+        seen_in = item.get("seen_in", [])
+        if not isinstance(seen_in, list) or not all(isinstance(doc, str) for doc in seen_in):
+            fail(f"{where}.seen_in", "must be a list of document ids")
+
+
+def is_count(value: Any, low: int) -> bool:
+    """Whether ``value`` is a whole number (not a bool) of at least ``low``."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= low
 
 
 def read_string_list(
