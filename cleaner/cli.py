@@ -906,6 +906,18 @@ def learn(
     address: Annotated[
         str | None, typer.Option(help="Ray cluster address (default: a local instance).")
     ] = None,
+    date_field: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FIELD",
+            help="Record field holding the date (ISO 8601 or Unix time): --explain then gives each"
+            " line's share month by month.",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(metavar="YYYY-MM", help="With --date-field, learn only from records of this month on."),
+    ] = None,
 ) -> None:
     """Learn the lines each site repeats on its pages, and write them as rule files to review."""
     from cleaner import learn as learning  # noqa: PLC0415 (only this command needs it)
@@ -917,7 +929,14 @@ def learn(
     try:
         reads = ReadPaths([*paths, *discover(paths)])
         reads.check([("-o", output)])
-        shards = learning.plan_shards(paths, text_field=text_field, id_field=id_field, group_by=group_by)
+        shards = learning.plan_shards(
+            paths,
+            text_field=text_field,
+            id_field=id_field,
+            group_by=group_by,
+            date_field=date_field,
+            since=since,
+        )
         run = learning.learn if engine is Engine.local else partial(learning.learn_with_ray, address=address)
         result = run(shards, settings)
         plans = learning.plan_rule_files(result, output, prefix=id_prefix, start=id_start)
@@ -928,9 +947,6 @@ def learn(
     if explain:
         for candidate in result.candidates:
             out.print(candidate.explain(), markup=False, highlight=False)
-    left_out = [note for plan in plans for note in plan.left_out]
-    for note in left_out:
-        err.print(note, markup=False, highlight=False, style="yellow")
     plans = [plan for plan in plans if plan.rules]
     for plan in plans if len(plans) <= 20 else []:  # a broad crawl's thousands of sites: the total only
         say(
@@ -942,8 +958,7 @@ def learn(
     err.print(
         f"{plural(sum(p.rules for p in plans), 'line')} learned for {len(plans)} of "
         f"{plural(len(result.groups()), 'site')} from {plural(sum(result.group_docs.values()), 'document')}"
-        + (f"; {len(left_out)} left out (see above)" if left_out else "")
-        + "; review the files before use",
+        "; review the files before use",
         markup=False,
     )
 

@@ -4,9 +4,11 @@ Pages of one site share template lines (a promo teaser, an "About <Company>" par
 a newsletter call, a footer). Counting finds them: a line is learned for a site when,
 after folding case, white space and digits (`fold_line`), it occurs in at least
 ``min_docs`` documents and at least ``min_share`` of the site's documents. The result
-is an ordinary rule file (`render_rule_file`): one ``line`` rule per learned line, each
-with its count, share and two example documents, so a person reads it, edits it and
-commits it before it removes anything.
+is a rule file per site (`render_rule_file`) holding one ``template`` rule scoped to the
+site: its lines as text, one a line, each with its count and two example documents, so a
+person reads it, deletes a line that is real content, and commits it before it removes
+anything. Applied, the lines are looked up per line, for that site's documents only
+(`cleaner.templates`), not scanned as patterns.
 
 Counting is a map-reduce in three passes over the shards, so memory stays bounded:
 
@@ -27,6 +29,10 @@ Counting is a map-reduce in three passes over the shards, so memory stays bounde
 Both screens give every learnable line and pass 2 counts exactly, and shard results are
 merged in shard order, so the local and Ray engines give the same result.
 
+Over time: records with a date (``date_field``) are counted per month too, and each
+candidate reports its share month by month, so a redesign (a template line that stops,
+another that starts) shows before its lines are trusted.
+
 Content safety: a candidate is rejected when it looks like article prose shared by
 syndicated copies (a long line that also occurs in documents of other sites), when it
 holds undecodable bytes, and each decision carries its reason for ``--explain``.
@@ -39,30 +45,25 @@ import json
 import math
 import re
 import tempfile
-import tomllib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
-
-import regex
 
 from cleaner.about import install_hint
 from cleaner.errors import CleanerError, ConfigError, DocumentError
 from cleaner.io import discover, read_document, write_atomically
 from cleaner.matchers import split_lines
-from cleaner.pipeline import check_rule_examples, line_content, load_rules
 from cleaner.records import JSONL_SUFFIXES, PARQUET_SUFFIXES, read_records
-from cleaner.rules import builtin_rules_dir, read_rule_file
-from cleaner.smallfiles import SettingsFileError, parse_nested, read_settings_text
+from cleaner.rules import builtin_rules_dir
+from cleaner.smallfiles import SettingsFileError, read_settings_text
+from cleaner.templates import DIGITS, fold_line, site_of
 
-SPACES = re.compile(r"\s+")
-DIGITS = re.compile(r"\d+")
 LETTER = re.compile(r"[^\W\d_]")
-PIECES = re.compile(r"(\s+)|(\d+)|([^\s\d]+)")
+ID_LINE = re.compile(r"^\s*id\s*=\s*[\"']([A-Z]{2,5}[0-9]{3})[\"']", re.MULTILINE)
 SURROGATE = re.compile("[\ud800-\udfff]")
 SLUG_JUNK = re.compile(r"[^a-z0-9.-]+")
 PREFIX_SHAPE = re.compile(r"[A-Z]{2,5}")
@@ -80,13 +81,15 @@ class LearnDocument:
 
     The group decides whose documents a line is counted among; the site (the host of its
     URL, else the group) is what the syndicated-prose check counts, so it works even when
-    all documents form one group.
+    all documents form one group. ``period`` is the month of its date (``YYYY-MM``), when
+    dates are read (`period_of`).
     """
 
     id: str
     group: str
     text: str
     site: str | None = None
+    period: str | None = None
 
     @property
     def origin(self) -> str:
@@ -123,45 +126,10 @@ class LearnSettings:
             raise ConfigError("chunk_docs and pairs_in_memory must be at least 1")
 
 
-def fold_line(line: str) -> str:
-    """The form lines are compared in: lower case, white space runs as one space, digit runs as 0.
-
-    >>> fold_line("  Updated 3 hours  ago\\r\\n") == fold_line("updated 15 Hours ago")
-    True
-    >>> fold_line("Updated 3 hours ago")
-    'updated 0 hours ago'
-    """
-    return SPACES.sub(" ", DIGITS.sub("0", line.strip().lower()))
-
-
 def line_hash(folded: str) -> int:
     """A 64-bit hash of a folded line, the same in every process (unlike ``hash``)."""
     digest = hashlib.blake2b(folded.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "little")
-
-
-def site_of(record: Mapping[str, object], group_by: str | None) -> str:
-    """The group of a record: the ``group_by`` field, else the host of ``url``, else ``""``.
-
-    ``group_by=""`` puts every record in one group.
-
-    >>> site_of({"url": "https://News.Example.com:443/a/b"}, None)
-    'news.example.com'
-    >>> site_of({"source": "wire"}, "source"), site_of({}, None), site_of({"url": "https://a.b/"}, "")
-    ('wire', '', '')
-    """
-    if group_by == "":
-        return ""
-    if group_by is not None:
-        value = record.get(group_by)
-        return "" if value is None else str(value)
-    url = record.get("url")
-    if isinstance(url, str):
-        try:
-            return urlsplit(url.strip()).hostname or ""
-        except ValueError:
-            return ""
-    return ""
 
 
 def document_lines(text: str) -> Iterator[tuple[str, str]]:
@@ -186,30 +154,37 @@ def document_lines(text: str) -> Iterator[tuple[str, str]]:
 
 @dataclass(frozen=True, slots=True)
 class Census:
-    """Pass 0's findings: documents per group, and how many lines they have in all."""
+    """Pass 0's findings: documents per group, how many lines they have in all, and the
+    documents per group and month (for dated documents)."""
 
     group_docs: Mapping[str, int]
     lines: int
+    period_docs: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
 
 def census_shard(shard: Shard) -> Census:
-    """Pass 0 over one shard: how many documents each group has, and the lines of all."""
+    """Pass 0 over one shard: how many documents each group (and month) has, and the lines of all."""
     group_docs: Counter[str] = Counter()
+    period_docs: Counter[tuple[str, str]] = Counter()
     lines = 0
     for document in shard():
         group_docs[document.group] += 1
+        if document.period is not None:
+            period_docs[(document.group, document.period)] += 1
         lines += document.text.count("\n") + 1
-    return Census(dict(group_docs), lines)
+    return Census(dict(group_docs), lines, dict(period_docs))
 
 
 def merge_census(censuses: Iterable[Census]) -> Census:
-    """Add up the documents per group and the lines."""
+    """Add up the documents per group (and month) and the lines."""
     total: Counter[str] = Counter()
+    periods: Counter[tuple[str, str]] = Counter()
     lines = 0
     for census in censuses:
         total.update(census.group_docs)
+        periods.update(census.period_docs)
         lines += census.lines
-    return Census(dict(total), lines)
+    return Census(dict(total), lines, dict(periods))
 
 
 def eligible_groups(group_docs: Mapping[str, int], settings: LearnSettings) -> frozenset[str]:
@@ -272,6 +247,7 @@ class Tally:
     examples: Mapping[tuple[str, int], tuple[str, ...]]
     texts: Mapping[tuple[str, int], str]
     sites: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    periods: Mapping[tuple[str, int], Mapping[str, int]] = field(default_factory=dict)  # documents by month
 
 
 def count_shard(shard: Shard, watch: frozenset[int], eligible: frozenset[str]) -> Tally:
@@ -283,6 +259,7 @@ def count_shard(shard: Shard, watch: frozenset[int], eligible: frozenset[str]) -
     examples: dict[tuple[str, int], tuple[str, ...]] = {}
     texts: dict[tuple[str, int], str] = {}
     sites: dict[int, set[str]] = {}
+    periods: dict[tuple[str, int], Counter[str]] = {}
     for document in shard():
         seen: set[int] = set()
         for stripped, folded in document_lines(document.text):
@@ -301,7 +278,10 @@ def count_shard(shard: Shard, watch: frozenset[int], eligible: frozenset[str]) -
             if len(found) < 2:
                 examples[key] = (*found, document.id)
             texts.setdefault(key, stripped)
-    return Tally(dict(counts), examples, texts, {key: frozenset(value) for key, value in sites.items()})
+            if document.period is not None:
+                periods.setdefault(key, Counter())[document.period] += 1
+    noted = {key: frozenset(value) for key, value in sites.items()}
+    return Tally(dict(counts), examples, texts, noted, {key: dict(value) for key, value in periods.items()})
 
 
 def merge_tallies(tallies: Iterable[Tally]) -> Tally:
@@ -310,8 +290,11 @@ def merge_tallies(tallies: Iterable[Tally]) -> Tally:
     examples: dict[tuple[str, int], tuple[str, ...]] = {}
     texts: dict[tuple[str, int], str] = {}
     sites: dict[int, frozenset[str]] = {}
+    periods: dict[tuple[str, int], Counter[str]] = {}
     for tally in tallies:
         counts.update(tally.counts)
+        for key, months in tally.periods.items():
+            periods.setdefault(key, Counter()).update(months)
         for key, ids in tally.examples.items():
             examples[key] = (*examples.get(key, ()), *ids)[:2]
         for key, text in tally.texts.items():
@@ -320,7 +303,7 @@ def merge_tallies(tallies: Iterable[Tally]) -> Tally:
             joined = sites.get(key_hash, frozenset()) | names
             # The same cap as per shard, on the sorted names, so the result is order-free.
             sites[key_hash] = frozenset(sorted(joined)[:SITES_NOTED])
-    return Tally(dict(counts), examples, texts, sites)
+    return Tally(dict(counts), examples, texts, sites, {key: dict(value) for key, value in periods.items()})
 
 
 # ---------------------------------------------------------------- decide
@@ -337,6 +320,7 @@ class Candidate:
     sites: int  # counted up to SITES_NOTED
     examples: tuple[str, ...]
     rejected: str | None = None
+    over_time: tuple[tuple[str, int, int], ...] = ()  # (month, documents with the line, documents)
 
     @property
     def share(self) -> float:
@@ -348,7 +332,11 @@ class Candidate:
         sites = f"{self.sites}{'+' if self.sites >= SITES_NOTED else ''} site{'s' if self.sites > 1 else ''}"
         figures = f"in {self.count} of {self.group_docs} documents ({self.share:.0%}), on {sites}"
         verdict = f"rejected: {self.rejected}" if self.rejected else "learned"
-        return f"{self.group or '(all)'}: {verdict}: {figures}: {shorten(self.text)!r}"
+        line = f"{self.group or '(all)'}: {verdict}: {figures}: {shorten(self.text)!r}"
+        if self.over_time:
+            months = ", ".join(f"{month} {count}/{total} ({count / total:.0%})" for month, count, total in self.over_time)
+            line += f"\n    by month: {months}"
+        return line
 
 
 def shorten(text: str, width: int = 100) -> str:
@@ -388,8 +376,19 @@ class LearnResult:
         return found
 
 
-def decide(group_docs: Mapping[str, int], tally: Tally, settings: LearnSettings) -> LearnResult:
-    """Keep the watched lines past both thresholds; reject those that look like shared prose."""
+def decide(
+    group_docs: Mapping[str, int],
+    tally: Tally,
+    settings: LearnSettings,
+    period_docs: Mapping[tuple[str, str], int] | None = None,
+) -> LearnResult:
+    """Keep the watched lines past both thresholds; reject those that look like shared prose.
+
+    ``period_docs`` (documents per group and month) gives each candidate its shares by month.
+    """
+    months: dict[str, list[str]] = {}
+    for group, month in sorted(period_docs or {}):
+        months.setdefault(group, []).append(month)
     candidates = []
     for (group, key_hash), count in tally.counts.items():
         total = group_docs.get(group, 0)
@@ -398,6 +397,12 @@ def decide(group_docs: Mapping[str, int], tally: Tally, settings: LearnSettings)
         text = tally.texts[(group, key_hash)]
         sites = len(tally.sites.get(key_hash, ()))
         candidate = Candidate(group, text, count, total, sites, tally.examples[(group, key_hash)])
+        if group in months:
+            by_month = tally.periods.get((group, key_hash), {})
+            over_time = tuple(
+                (month, by_month.get(month, 0), (period_docs or {})[(group, month)]) for month in months[group]
+            )
+            candidate = replace(candidate, over_time=over_time)
         reason = rejection(candidate, settings)
         candidates.append(replace(candidate, rejected=reason) if reason else candidate)
     candidates.sort(key=lambda c: (c.group, -c.count, fold_line(c.text), c.text))
@@ -439,7 +444,7 @@ def learn(shards: Sequence[Shard], settings: LearnSettings | None = None) -> Lea
     eligible = eligible_groups(census.group_docs, settings)
     watch = spill_screen(shards, census, eligible, settings)
     tally = merge_tallies(count_shard(shard, watch, eligible) for shard in shards)
-    return decide(census.group_docs, tally, settings)
+    return decide(census.group_docs, tally, settings, census.period_docs)
 
 
 def spill_screen(
@@ -529,7 +534,8 @@ def learn_with_ray(
     screen_task = ray.remote(screen_shard)
     count_task = ray.remote(count_shard)
     try:
-        group_docs = merge_census(ray.get([census_task.remote(shard) for shard in shards])).group_docs
+        census = merge_census(ray.get([census_task.remote(shard) for shard in shards]))
+        group_docs = census.group_docs
         eligible = ray.put(eligible_groups(group_docs, settings))
         watch = ray.put(
             merge_screens(ray.get([screen_task.remote(shard, settings, eligible) for shard in shards]))
@@ -540,7 +546,7 @@ def learn_with_ray(
         if isinstance(error.cause, CleanerError):
             raise error.cause from None
         raise
-    return decide(group_docs, tally, settings)
+    return decide(group_docs, tally, settings, census.period_docs)
 
 
 # ---------------------------------------------------------------- sources
@@ -561,14 +567,25 @@ def read_text_files(paths: Sequence[str], group: str = "") -> Iterator[LearnDocu
 
 
 def read_record_file(
-    path: str, *, text_field: str = "text", id_field: str = "id", group_by: str | None = None
+    path: str,
+    *,
+    text_field: str = "text",
+    id_field: str = "id",
+    group_by: str | None = None,
+    date_field: str | None = None,
+    since: str | None = None,
 ) -> Iterator[LearnDocument]:
     """Documents from a JSONL or Parquet file, one per record; the id is ``id_field`` or ``file:line``.
 
+    With ``date_field``, each document gets the month of its date (`period_of`), and with
+    ``since`` (a month, ``YYYY-MM``) records of earlier months, or undated, are passed over.
     A record without the text field, or whose text is not a string, is a `DocumentError`
-    naming the file and line (or row).
+    naming the file and line (or row); so is a date that is not one.
     """
     for number, record in read_records(path):
+        period = period_of(record.get(date_field), f"{path}:{number}", date_field) if date_field else None
+        if since is not None and (period is None or period < since):
+            continue
         text = record.get(text_field)
         if not isinstance(text, str):
             what = "has no field" if text_field not in record else "has a non-string value in"
@@ -577,16 +594,55 @@ def read_record_file(
         site = site_of(record, None)
         group = site if group_by is None else site_of(record, group_by)
         doc_id = f"{path}:{number}" if doc_id is None else str(doc_id)
-        yield LearnDocument(doc_id, group, text, site or None)
+        yield LearnDocument(doc_id, group, text, site or None, period)
+
+
+ISO_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])(?:$|[-T ])")
+
+
+def period_of(value: object, where: str, field_name: str | None = "date") -> str | None:
+    """The month (``YYYY-MM``) of a record's date: an ISO 8601 string (``2024-03-05``,
+    ``2024-03-05T10:00:00Z``, ``2024-03``), a Unix time in seconds, or a date object
+    (Parquet); None when the record has none. Anything else is a `DocumentError`.
+
+    >>> period_of("2024-03-05T10:00:00Z", "f:1"), period_of(1709632800, "f:1"), period_of(None, "f:1")
+    ('2024-03', '2024-03', None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        found = ISO_MONTH.match(value.strip())
+        if found is not None:
+            return f"{found.group(1)}-{found.group(2)}"
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, UTC).strftime("%Y-%m")
+        except (OverflowError, OSError, ValueError):
+            pass
+    elif hasattr(value, "year") and hasattr(value, "month"):
+        return f"{value.year:04d}-{value.month:02d}"
+    raise DocumentError(
+        f"{where}: the record's {field_name!r} is {str(value)[:40]!r}, not a date "
+        "(an ISO 8601 date like 2024-03-05, or a Unix time); see --date-field"
+    )
 
 
 def plan_shards(
-    paths: Iterable[Path], *, text_field: str = "text", id_field: str = "id", group_by: str | None = None
+    paths: Iterable[Path],
+    *,
+    text_field: str = "text",
+    id_field: str = "id",
+    group_by: str | None = None,
+    date_field: str | None = None,
+    since: str | None = None,
 ) -> list[Shard]:
     """One shard per record file (JSONL or Parquet) and one per 1000 text files, in sorted order.
 
     Shards are ``functools.partial`` objects of this module's readers, so they pickle for Ray.
+    ``since`` needs ``date_field`` (a `ConfigError` otherwise, or when it is no month).
     """
+    if since is not None and (date_field is None or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", since)):
+        raise ConfigError(f"--since takes a month (YYYY-MM) and needs --date-field, not {since!r}")
     shards: list[Shard] = []
     text_files: list[str] = []
     for path in discover(paths):
@@ -595,14 +651,21 @@ def plan_shards(
         if str(path).lower().endswith(JSONL_SUFFIXES + PARQUET_SUFFIXES):
             shards.append(
                 partial(
-                    read_record_file, str(path), text_field=text_field, id_field=id_field, group_by=group_by
+                    read_record_file,
+                    str(path),
+                    text_field=text_field,
+                    id_field=id_field,
+                    group_by=group_by,
+                    date_field=date_field,
+                    since=since,
                 )
             )
         else:
             text_files.append(str(path))
-    if text_files and group_by:
+    if text_files and (group_by or date_field):
+        option = "--group-by" if group_by else "--date-field"
         raise ConfigError(
-            f"{text_files[0]}: --group-by needs records (JSONL or Parquet); text files form one group"
+            f"{text_files[0]}: {option} needs records (JSONL or Parquet); text files form one group, undated"
         )
     for start in range(0, len(text_files), TEXT_FILES_PER_SHARD):
         shards.append(partial(read_text_files, tuple(text_files[start : start + TEXT_FILES_PER_SHARD])))
@@ -610,18 +673,6 @@ def plan_shards(
 
 
 # ---------------------------------------------------------------- rule files
-
-
-def pattern_for(text: str) -> str:
-    r"""An anchored pattern matching every line that folds like ``text`` (use with ignore_case).
-
-    >>> pattern_for("Updated 3 hours ago (c) A.B.")
-    '^Updated\\s+\\d+\\s+hours\\s+ago\\s+\\(c\\)\\s+A\\.B\\.$'
-    """
-    parts = []
-    for space, digits, other in PIECES.findall(text.strip()):
-        parts.append(r"\s+" if space else r"\d+" if digits else regex.escape(other))
-    return "^" + "".join(parts) + "$"
 
 
 def site_slug(site: str) -> str:
@@ -656,13 +707,6 @@ def file_stem(slug: str) -> str:
 def toml_string(value: str) -> str:
     """A TOML basic string (JSON's escapes are TOML's, plus DEL)."""
     return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def toml_pattern(pattern: str) -> str:
-    """A pattern as a TOML literal string (no double escaping) when it can be one."""
-    if "'''" in pattern or any((ord(ch) < 32 and ch != "\t") or ch == "\x7f" for ch in pattern):
-        return toml_string(pattern)
-    return f"'''{pattern}'''"
 
 
 def rule_id(prefix: str, number: int) -> str:
@@ -719,59 +763,66 @@ def render_rule_file(
     prefix: str,
     first_number: int,
     settings: LearnSettings,
+    slug: str | None = None,
+    label: str | None = None,
 ) -> str:
-    """One site's learned lines as a rule file; ids count up from ``first_number``."""
-    slug = site_slug(site)
-    label = site or "the corpus"
+    """One site's learned lines as a rule file: one template rule, id number ``first_number``,
+    holding each line on a line of its own (delete the line to drop it).
+
+    ``site`` is the group the lines were counted in (they apply to its documents only; ``""``
+    learns lines for every document); ``slug`` names the rule (default: the site's), ``label``
+    is what the comments and reason call the site (default: the site).
+    """
+    label = label or site or "the corpus"
     if not label.isprintable():  # a line break in a --group-by value would end the comment
         label = toml_string(label)
+    slug = slug or site_slug(site)
+    applies = f"the documents of {label}" if site else "every document"
     lines = [
         f"# Template lines learned by `cleaner learn` from {documents} documents of {label}",
-        f"# (min_docs {settings.min_docs}, min_share {settings.min_share:g}). Review every rule before use:",
-        "# delete a rule whose line is real content. Apply with: cleaner check --rules THIS_FILE",
+        f"# (min_docs {settings.min_docs}, min_share {settings.min_share:g}). They apply to {applies}.",
+        "# Review before use: each entry of `lines` is one line, with the documents it was found in",
+        "# (and its share); delete the entry of a line that is real content. Lines that differ only in",
+        "# case, spacing or digits count as the same line. Apply with: cleaner corpus --rules THIS_FOLDER",
+        "",
+        "[[rule]]",
+        f'id = "{rule_id(prefix, first_number)}"',
+        f'name = "learned.{slug}"',
+        'kind = "template"',
+        f'category = "{CATEGORY}"',
+        *([f"sites = [{toml_string(site)}]"] if site else []),
+        f"documents = {documents}",
+        f"reason = {toml_string(f'Template line of {label}')}",
+        f"profiles = {json.dumps(list(PROFILES))}",
+        "lines = [",
     ]
-    for number, candidate in enumerate(candidates, 1):
-        text = candidate.text
-        where = " and ".join(candidate.examples)
-        description = (
-            f"Learned from {label}: this line occurs in {candidate.count} of its "
-            f"{candidate.group_docs} documents ({candidate.share:.1%}), e.g. in {where}. Lines that "
-            "differ only in case, spacing or digits count as the same line."
+    for candidate in candidates:
+        seen_in = ", ".join(map(toml_string, candidate.examples))
+        lines.append(
+            f"  {{ line = {toml_string(candidate.text)}, documents = {candidate.count}, "
+            f"seen_in = [{seen_in}] }},  # {candidate.share:.0%}"
         )
-        lines += [
-            "",
-            "[[rule]]",
-            f'id = "{rule_id(prefix, first_number + number - 1)}"',
-            f'name = "learned.{slug}.{number}"',
-            'kind = "line"',
-            f'category = "{CATEGORY}"',
-            f"reason = {toml_string(f'Template line of {label}: in {candidate.share:.0%} of its documents')}",
-            f"description = {toml_string(description)}",
-            f"profiles = {json.dumps(list(PROFILES))}",
-            "ignore_case = true",
-            f"pattern = {toml_pattern(pattern_for(line_content(text)))}",  # rules see no list bullet
-            f"examples.remove = [{toml_string(text + chr(10))}]",
-            f"examples.keep = [{toml_string('Quoted in the story: ' + text + chr(10))}]",
-        ]
+    lines.append("]")
     return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True, slots=True)
 class RuleFilePlan:
-    """One rule file to write: where, for which group and site label, how many rules, and its text."""
+    """One rule file to write: where, for which group and site label, how many lines, and its text."""
 
     path: Path
     group: str
     site: str
-    rules: int
+    rules: int  # lines learned
     text: str
-    left_out: tuple[str, ...] = ()  # learned lines whose rule failed its own check, and why
 
 
 def next_free_number(folder: Path, prefix: str, replaced: Iterable[Path]) -> int:
     """1 + the highest ``PREFIXnnn`` id in the rule files under ``folder``, files about to be replaced aside.
 
-    So learned files for several corpora can sit in one folder and load together.
+    So learned files for several corpora can sit in one folder and load together. Ids are
+    read from the files' ``id = "..."`` lines, not by parsing them: a folder of 100,000
+    learned files is read in seconds.
     """
     skip = {path.resolve() for path in replaced}
     highest = 0
@@ -779,13 +830,11 @@ def next_free_number(folder: Path, prefix: str, replaced: Iterable[Path]) -> int
         if path.resolve() in skip:
             continue
         try:
-            tables = parse_nested(tomllib.loads, read_settings_text(path), path).get("rule", [])
-        except (SettingsFileError, tomllib.TOMLDecodeError):
+            text = read_settings_text(path)
+        except SettingsFileError:
             continue  # loading the folder reports it; it holds no id we could clash with
-        for table in tables if isinstance(tables, list) else []:
-            rule_id = table.get("id") if isinstance(table, dict) else None
-            number = id_number(prefix, rule_id) if isinstance(rule_id, str) else None
-            highest = max(highest, number or 0)
+        for rule_id in ID_LINE.findall(text):
+            highest = max(highest, id_number(prefix, rule_id) or 0)
     return highest + 1
 
 
@@ -795,8 +844,9 @@ def plan_rule_files(
     """The rule files for ``result``: ``output`` itself when it ends in ``.toml`` (one site only),
     else one ``<site>.toml`` per site inside the folder ``output``. Sites with no learned line get no file.
 
-    Ids count up across the files from ``start`` (default: after the ids already in the folder).
-    Raises `ConfigError` for an output inside the built-in rule pack or a file for several sites.
+    Each file holds one rule; ids count up across the files from ``start`` (default: after
+    the ids already in the folder). Raises `ConfigError` for an output inside the built-in
+    rule pack or a file for several sites.
     """
     builtin = builtin_rules_dir().resolve()
     if output.resolve() == builtin or builtin in output.resolve().parents:
@@ -811,7 +861,7 @@ def plan_rule_files(
             f"{output}: the corpus has {len(groups)} sites; give -o a folder to get one rule file per site"
         )
     folder = output.parent if single else output
-    plans: list[tuple[Path, str, list[Candidate]]] = []  # (path, label, learned lines)
+    plans: list[tuple[Path, str, str, list[Candidate]]] = []  # (path, label, name, learned lines)
     used: set[str] = set()
     for group, learned in sorted(result.learned_by_group().items()):
         label = group or (output.stem if single else "")
@@ -819,61 +869,23 @@ def plan_rule_files(
         while name in used:
             name += "-2"
         used.add(name)
-        plans.append((output if single else folder / f"{name}.toml", label, learned))
-    number = start if start is not None else next_free_number(folder, prefix, [path for path, _, _ in plans])
+        plans.append((output if single else folder / f"{name}.toml", label, name, learned))
+    number = start if start is not None else next_free_number(folder, prefix, [plan[0] for plan in plans])
     planned = []
-    with tempfile.TemporaryDirectory(prefix="cleaner-learn-check-") as scratch:
-        for path, label, learned in plans:
-            render = partial(
-                render_rule_file,
-                site=label,
-                documents=result.group_docs[learned[0].group],
-                prefix=prefix,
-                first_number=number,
-                settings=result.settings,
-            )
-            ids = [rule_id(prefix, number + offset) for offset in range(len(learned))]
-            kept, left_out = check_learned(learned, ids, render, Path(scratch) / "draft.toml")
-            text = render(kept) if kept else ""
-            planned.append(RuleFilePlan(path, learned[0].group, label, len(kept), text, left_out))
-            number += len(kept)
+    for offset, (path, label, name, learned) in enumerate(plans):
+        group = learned[0].group
+        text = render_rule_file(
+            learned,
+            site=group,
+            documents=result.group_docs[group],
+            prefix=prefix,
+            first_number=number + offset,
+            settings=result.settings,
+            slug=name,
+            label=label,
+        )
+        planned.append(RuleFilePlan(path, group, label, len(learned), text))
     return planned
-
-
-def check_learned(
-    learned: Sequence[Candidate],
-    ids: Sequence[str],
-    render: Callable[[Sequence[Candidate]], str],
-    draft: Path,
-) -> tuple[list[Candidate], tuple[str, ...]]:
-    """The learned lines whose rule (with id ``ids[n]`` in ``render``'s file) loads and passes
-    its own examples, and a note on each other one.
-
-    One odd line (a character the pattern cannot spell as the line reads, say) must not
-    cost the site's other rules, so each rule is checked alone and a failing one is left
-    out, named with its problem.
-    """
-    draft.write_text(render(learned), encoding="utf-8")
-    problems: list[str] = []
-    rules = {rule.id: rule for rule in read_rule_file(draft, problems)}
-    kept: list[Candidate] = []
-    left_out: list[str] = []
-    for candidate, learned_id in zip(learned, ids, strict=True):
-        rule = rules.get(learned_id)
-        found = [problem for problem in problems if f" {learned_id}." in problem]
-        if rule is not None:
-            found = check_rule_examples([rule])
-        if rule is None or found:
-            why = found[0].split(f" {learned_id}.", 1)[-1] if found else "does not load"
-            group = candidate.group if candidate.group.isprintable() else repr(candidate.group)
-            left_out.append(f"{group or '(all)'}: left out {candidate.text[:80]!r}: its rule {why}")
-        else:
-            kept.append(candidate)
-    if len(kept) < len(learned):  # the file as it will be written must load cleanly too
-        draft.write_text(render(kept), encoding="utf-8")
-        load_rules([draft], check_examples=True)
-    return kept, tuple(left_out)
-
 
 
 def write_rule_files(plans: Sequence[RuleFilePlan]) -> None:

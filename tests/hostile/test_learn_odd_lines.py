@@ -1,13 +1,13 @@
 """`cleaner learn` when one learned line is odd: a list bullet before it, a control character
-inside it, a site label with a line break. One such line must not cost the other sites' rules:
-it is learned as rules see it, or left out and reported, and everything else is written."""
+inside it, a site label with a line break. One such line must not cost the other sites' lines:
+it is learned as rules see it and found again, and everything else is written."""
 
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
-from cleaner import load_rules
 from tests.hostile.support import run_cleaner
 
 TOPICS = ["rain", "snow", "fog", "wind", "hail", "sun", "frost", "storm", "heat", "dew"]
@@ -25,9 +25,11 @@ def write_pages(path: Path, *, odd_line: str, group: str = "") -> None:
 
 
 def learned_lines(folder: Path) -> dict[str, list[str]]:
-    """Each written file's rules, by file name: the lines they were learned from (their examples)."""
+    """Each written file's template lines, by file name."""
     return {
-        path.name: sorted(rule.examples.remove[0].rstrip("\n") for rule in load_rules([path]))
+        path.name: sorted(
+            item["line"] for rule in tomllib.loads(path.read_text())["rule"] for item in rule["lines"]
+        )
         for path in sorted(folder.iterdir())
     }
 
@@ -42,20 +44,23 @@ def test_a_line_with_a_list_bullet_is_learned_as_rules_see_it(tmp_path):
     }
     (tmp_path / "page.txt").write_text("Story.\n* Subscribe to our newsletter\nMore story.\n")
     args = ["check", "--isolated", "--no-default-rules", "--rules", "learned", "page.txt"]
-    run = run_cleaner(args, tmp_path)
+    run = run_cleaner([*args, "--site", "a.example"], tmp_path)
     assert run.code == 1 and "page.txt:2: LRN" in run.stdout
+    assert run_cleaner([*args, "--site", "b.example"], tmp_path).code == 0  # not a line of b.example
 
 
-def test_a_line_its_rule_cannot_match_is_left_out_and_the_rest_written(tmp_path):
+def test_a_line_with_a_control_character_is_learned_and_found_again(tmp_path):
     write_pages(tmp_path / "in.jsonl", odd_line="Menu\x1fbar of the site")
     run = run_cleaner(["learn", "in.jsonl", "-o", "learned"], tmp_path)
     assert run.code == 0, run.stderr
-    assert "a.example: left out 'Menu\\x1fbar of the site': its rule examples.remove[1]" in run.stderr
-    assert "1 left out" in run.stderr
     assert learned_lines(tmp_path / "learned") == {
-        "a.example.toml": ["Home page link"],
+        "a.example.toml": ["Home page link", "Menu\x1fbar of the site"],
         "b.example.toml": ["Follow us on the site"],
     }
+    (tmp_path / "page.txt").write_text("Story.\nMenu\x1fbar of the site\nMore story.\n")
+    args = ["check", "--isolated", "--no-default-rules", "--rules", "learned", "page.txt", "--site", "a.example"]
+    run = run_cleaner(args, tmp_path)
+    assert run.code == 1 and "page.txt:2: LRN" in run.stdout
 
 
 def test_a_group_by_value_with_a_line_break(tmp_path):
