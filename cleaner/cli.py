@@ -611,6 +611,7 @@ def list_rules(
         return
     from cleaner.render import render_columns  # noqa: PLC0415 (see the imports)
 
+    loaded = load_all_rules(rules, no_default_rules, config=config, isolated=isolated)
     rows = [
         (
             rule.id,
@@ -621,7 +622,7 @@ def list_rules(
             "on" if rule.enabled else "opt-in",
             rule.reason,
         )
-        for rule in load_all_rules(rules, no_default_rules, config=config, isolated=isolated)
+        for rule in [*loaded, *loaded.template_rules()]
         if profile is None or profile in rule.profiles
     ]
     write(render_columns(("id", "name", "kind", "category", "profiles", "default", "reason"), rows))
@@ -658,7 +659,8 @@ def explain_rule(
     isolated: IsolatedOpt = False,
 ) -> None:
     """Explain one rule: its reason, description, settings and examples."""
-    rule = load_all_rules(rules, no_default_rules, config=config, isolated=isolated).get(key)
+    loaded = load_all_rules(rules, no_default_rules, config=config, isolated=isolated)
+    rule = loaded.get(key)
     if rule is None:
         fail(f"no rule named {key!r}; see `cleaner rules`")
     lines = [
@@ -669,12 +671,17 @@ def explain_rule(
     ]
     if rule.description:
         lines += ["", rule.description]
+    if rule.sites:
+        lines += [f"Sites: {', '.join(rule.sites)}"]
+    if rule.kind == "template":
+        lines += [f"Lines: {loaded.templates.lines_of(rule.id)} (listed in {rule.source.rsplit(':', 1)[0]})"]
     if rule.pattern is not None:
         lines += ["", f"Pattern: {rule.pattern.pattern}"]
     if rule.backtracking_ok:
         lines += [f"Backtracking: {rule.backtracking_ok}"]
-    lines += ["", "Removed:"] + [f"  {example!r}" for example in rule.examples.remove]
-    lines += ["Kept:"] + [f"  {example!r}" for example in rule.examples.keep]
+    if rule.kind != "template":
+        lines += ["", "Removed:"] + [f"  {example!r}" for example in rule.examples.remove]
+        lines += ["Kept:"] + [f"  {example!r}" for example in rule.examples.keep]
     out.print("\n".join(lines), markup=False, highlight=False)
 
 

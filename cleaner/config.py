@@ -33,7 +33,6 @@ from cleaner.io import discover
 from cleaner.matchers import Scanner
 from cleaner.model import CleanResult
 from cleaner.pipeline import Cleaner, load_rules
-from cleaner.smallfiles import SettingsFileError, describe_toml_error, parse_nested, read_settings_text
 from cleaner.rules import (
     PROFILES,
     RuleSet,
@@ -41,6 +40,7 @@ from cleaner.rules import (
     matches_any,
     names_match,
 )
+from cleaner.smallfiles import SettingsFileError, describe_toml_error, parse_nested, read_settings_text
 from cleaner.templates import folder_site
 
 CONFIG_FILES = ("cleaner.toml", "pyproject.toml")
@@ -429,7 +429,11 @@ def select_rules(ruleset: RuleSet, profile: str, config: FileConfig, options: Op
             chosen = names_match(names, config.extend_select) and not names_match(names, config.ignore)
         else:
             base = names_match(names, config.select) if config.select else enabled and profile in profiles
-            chosen = (base or names_match(names, config.extend_select)) and not names_match(names, config.ignore)
-        return (chosen or names_match(names, options.extend_select)) and not names_match(names, options.ignore)
+            chosen = (base or names_match(names, config.extend_select)) and not names_match(
+                names, config.ignore
+            )
+        return (chosen or names_match(names, options.extend_select)) and not names_match(
+            names, options.ignore
+        )
 
     return ruleset.choose(keep)

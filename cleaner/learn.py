@@ -49,8 +49,8 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from cleaner.about import install_hint
@@ -334,7 +334,9 @@ class Candidate:
         verdict = f"rejected: {self.rejected}" if self.rejected else "learned"
         line = f"{self.group or '(all)'}: {verdict}: {figures}: {shorten(self.text)!r}"
         if self.over_time:
-            months = ", ".join(f"{month} {count}/{total} ({count / total:.0%})" for month, count, total in self.over_time)
+            months = ", ".join(
+                f"{month} {count}/{total} ({count / total:.0%})" for month, count, total in self.over_time
+            )
             line += f"\n    by month: {months}"
         return line
 
@@ -400,7 +402,8 @@ def decide(
         if group in months:
             by_month = tally.periods.get((group, key_hash), {})
             over_time = tuple(
-                (month, by_month.get(month, 0), (period_docs or {})[(group, month)]) for month in months[group]
+                (month, by_month.get(month, 0), (period_docs or {})[(group, month)])
+                for month in months[group]
             )
             candidate = replace(candidate, over_time=over_time)
         reason = rejection(candidate, settings)

@@ -31,7 +31,6 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-
 from cleaner.dedup import find_duplicates
 from cleaner.errors import RuleFileError
 from cleaner.fastscan import default_cache_dir, default_scanner
@@ -46,8 +45,7 @@ from cleaner.matchers import (
 )
 from cleaner.model import CleanResult, Removal
 from cleaner.rules import Examples, Rule, RuleSet, read_rules
-from cleaner.templates import TemplateCache, TemplateTable, line_content, line_contents
-
+from cleaner.templates import TemplateCache, TemplateTable, line_contents
 
 
 @dataclass(eq=False, slots=True)
@@ -118,7 +116,9 @@ class Plan:
             template, count = self.templates.rule_of(entry)
             reason = template.reason
             if count and template.documents:
-                reason += f": in {count} of its {template.documents} documents ({count / template.documents:.0%})"
+                reason += (
+                    f": in {count} of its {template.documents} documents ({count / template.documents:.0%})"
+                )
             elif count:
                 reason += f": in {count} documents"
             rule = Rule(
@@ -236,11 +236,8 @@ def claim_lines(
     for rule in plan.plain:
         for first, last in match_spans(rule, view, in_view(rule)):
             claim(rule, first, last)
-    if templates:
-        for position, index in enumerate(view.index):
-            template = templates.get(index)
-            if template is not None:
-                claim(template, position, position)
+    for position, template in template_positions(view, templates):
+        claim(template, position, position)
     kept_originals: set[int] = set()
     for rule in plan.duplicate:
         taken = {p for p, o in enumerate(owner) if o is not None}
@@ -252,6 +249,13 @@ def claim_lines(
             if first not in kept_originals and is_next_to(rule.next_to, owner, first, last):
                 claim(rule, first, last)
     return owner, claims
+
+
+def template_positions(view: View, templates: dict[int, Rule] | None) -> list[tuple[int, Rule]]:
+    """The positions in ``view`` of the template lines (by original line), with their rules."""
+    if not templates:
+        return []
+    return [(p, templates[index]) for p, index in enumerate(view.index) if index in templates]
 
 
 def positions_in(view: View, candidates: dict[str, list[int]], total: int) -> Callable[[Rule], list[int]]:

@@ -343,7 +343,10 @@ def read_rules(paths: Iterable[Path | str] | None = None, *, cache: TemplateCach
                 keep[str(path)] = (signature, segments[-1])
     table = TemplateTable(segments)
     seen: dict[str, str] = {}
-    for names, source in [*((r.names(), r.source) for r in rules), *((t.names(), t.source) for t in table.rules)]:
+    for names, source in [
+        *((r.names(), r.source) for r in rules),
+        *((t.names(), t.source) for t in table.rules),
+    ]:
         for key in names:
             if key in seen:
                 problems.append(f"{source}: {names[0]}.id: {key!r} is already used by {seen[key]}")
@@ -488,9 +491,13 @@ def build_rule(
         return None
     for name in sorted(set(table) - FIELDS_BY_KIND[kind]):
         fail(name, f"unknown field for a {kind} rule")
-    required = ["id", "name", "category", "reason"] + {"duplicate": [], "template": ["lines"]}.get(
-        kind, ["pattern"]
-    )
+    required = [
+        "id",
+        "name",
+        "category",
+        "reason",
+        *{"duplicate": [], "template": ["lines"]}.get(kind, ["pattern"]),
+    ]
     for name in required:
         if name not in table:
             fail(name, "missing")

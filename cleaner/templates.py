@@ -310,6 +310,13 @@ class TemplateTable:
         """The rule with this id, alias or name."""
         return next((rule for rule in self.rules if key in rule.names()), None)
 
+    def lines_of(self, rule_id: str) -> int:
+        """How many lines the rule with this id holds (0 for no such rule)."""
+        for number, rule in enumerate(self.rules):
+            if rule.id == rule_id:
+                return self.starts[number + 1] - self.starts[number]
+        return 0
+
     def keep(self, wanted: Sequence[bool]) -> TemplateTable:
         """The table with only the rules whose flag in ``wanted`` is set (itself when all are)."""
         if all(wanted):

@@ -9,7 +9,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from cleaner import Cleaner, clean_batch
+from cleaner import Cleaner, clean_batch, load_rules
 from cleaner.corpus import CorpusOptions, Job, clean_corpus
 from cleaner.errors import DocumentError
 from cleaner.records import read_records, write_records
@@ -114,3 +114,42 @@ def test_ray_names_the_line_of_a_bad_record(local_ray, tmp_path: Path):
     (tmp_path / "in.jsonl").write_bytes(b'{"text":"a"}\n\n{"text":1}\n')
     with pytest.raises(DocumentError, match=r"in\.jsonl:3: field 'text' is int"):
         clean_corpus_ray([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", Cleaner())
+
+
+TEMPLATE_FILE = """[[rule]]
+id = "LRN001"
+name = "learned.shop.example"
+kind = "template"
+category = "template"
+sites = ["shop.example"]
+documents = 40
+reason = "Template line of shop.example"
+lines = [
+  { line = "Home", documents = 40 },
+  { line = "Updated 3 hours ago", documents = 30 },
+]
+"""
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_ray_applies_each_sites_templates_as_the_local_engine_does(local_ray, tmp_path: Path, suffix: str):
+    (tmp_path / "shop.toml").write_text(TEMPLATE_FILE)
+    cleaner = Cleaner(load_rules([tmp_path / "shop.toml"]), select=["LRN"])
+    rows = [
+        {"id": n, "url": f"https://{site}/{n}", "text": f"Home\nStory {n}.\nUpdated {n} hours ago\n"}
+        for n in range(300)
+        for site in ("shop.example", "homes.example")
+    ]
+    write_records(tmp_path / "in" / f"part{suffix}", rows)
+    local = clean_corpus(
+        [tmp_path / "in"], tmp_path / "local", cleaner, workers=1, removed_output=tmp_path / "a.jsonl"
+    )
+    remote = clean_corpus_ray(
+        [tmp_path / "in"], tmp_path / "ray", cleaner, removed_output=tmp_path / "b.jsonl"
+    )
+    kept = list(read_records(tmp_path / "ray" / f"part{suffix}"))
+    assert kept == list(read_records(tmp_path / "local" / f"part{suffix}"))
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    assert remote.to_dict()["rules"] == local.to_dict()["rules"]
+    texts = {record["url"].split("/")[2]: record["text"] for _, record in kept[:2]}
+    assert texts == {"shop.example": "Story 0.\n", "homes.example": "Home\nStory 0.\nUpdated 0 hours ago\n"}

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, RuleSet, find_removals, load_rules
 from cleaner.fastscan import ANY_CHARACTER_PATTERNS, HyperscanScanner, hyperscan_available, match_ends
 from cleaner.matchers import LineScanner, RegexScanner, View
-from cleaner.pipeline import line_content
 from cleaner.skeleton import skeleton, skeleton_exactness
+from cleaner.templates import line_content
 
 from .conftest import SAMPLES
 

@@ -58,7 +58,16 @@ def test_a_line_with_a_control_character_is_learned_and_found_again(tmp_path):
         "b.example.toml": ["Follow us on the site"],
     }
     (tmp_path / "page.txt").write_text("Story.\nMenu\x1fbar of the site\nMore story.\n")
-    args = ["check", "--isolated", "--no-default-rules", "--rules", "learned", "page.txt", "--site", "a.example"]
+    args = [
+        "check",
+        "--isolated",
+        "--no-default-rules",
+        "--rules",
+        "learned",
+        "page.txt",
+        "--site",
+        "a.example",
+    ]
     run = run_cleaner(args, tmp_path)
     assert run.code == 1 and "page.txt:2: LRN" in run.stdout
 
@@ -71,6 +80,7 @@ def test_a_group_by_value_with_a_line_break(tmp_path):
         "b.toml": ["Follow us on the site"],
         "first-second.toml": ["Home page link", "Sign up for the daily mail"],
     }
-    assert '# Template lines learned by `cleaner learn` from 10 documents of "first\\nsecond"' in (
-        tmp_path / "learned" / "first-second.toml"
-    ).read_text()
+    assert (
+        '# Template lines learned by `cleaner learn` from 10 documents of "first\\nsecond"'
+        in (tmp_path / "learned" / "first-second.toml").read_text()
+    )
