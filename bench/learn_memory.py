@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -140,7 +141,7 @@ def own_peak_mib() -> float:
 
 
 def check_rules(folder: Path, sites: int, pages_per_site: int) -> tuple[int, list[str]]:
-    """How many rules were learned, and any problem with them (at most 5 listed).
+    """How many lines were learned, and any problem with them (at most 5 listed).
 
     A missing template line is a problem only when sites have 100 pages or more: on a
     10-page site a line on half the pages often falls short of --min-docs.
@@ -148,11 +149,11 @@ def check_rules(folder: Path, sites: int, pages_per_site: int) -> tuple[int, lis
     problems = []
     total = 0
     for path in sorted(folder.glob("*.toml")):
-        patterns = [rule["pattern"] for rule in tomllib.loads(path.read_text())["rule"]]
-        total += len(patterns)
-        if len(patterns) != len(TEMPLATES) and pages_per_site >= 100:
-            problems.append(f"{path.name}: {len(patterns)} rules, expected {len(TEMPLATES)}")
-        if any("water" in pattern or pattern.endswith(r"\s+at\s+\d+\.$") for pattern in patterns):
+        lines = [item["line"] for rule in tomllib.loads(path.read_text())["rule"] for item in rule["lines"]]
+        total += len(lines)
+        if len(lines) != len(TEMPLATES) and pages_per_site >= 100:
+            problems.append(f"{path.name}: {len(lines)} lines, expected {len(TEMPLATES)}")
+        if any("water" in line or re.search(r" at \d+\.$", line) for line in lines):
             problems.append(f"{path.name}: an article line was learned")
     files = len(list(folder.glob("*.toml")))
     if files != sites and pages_per_site >= 100:
@@ -214,7 +215,7 @@ def main() -> None:
         f"({full_s / floor_s:.1f}x the floor's time; bound {args.bound_mib:.0f} MiB)"
     )
     print(f"peak memory, full / quarter corpus: {full_mib / quarter_mib:.2f}x")
-    print(f"rules learned: {rules} ({len(TEMPLATES)} per site expected); problems: {problems or 'none'}")
+    print(f"lines learned: {rules} ({len(TEMPLATES)} per site expected); problems: {problems or 'none'}")
     if full_mib > args.bound_mib or problems:
         raise SystemExit(1)
 

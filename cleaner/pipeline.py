@@ -25,6 +25,7 @@ fresh run on its input would see, so cleaning the result again removes nothing m
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,15 +45,29 @@ from cleaner.matchers import (
     split_lines,
 )
 from cleaner.model import CleanResult, Removal
-from cleaner.rules import Examples, Rule, RuleSet, read_rules
+from cleaner.rules import Rule, RuleSet, read_rules
 from cleaner.templates import TemplateCache, TemplateTable, line_contents
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateOrigin:
+    """What a removal by a template line names: its rule, and a reason with the line's counts.
+
+    Lighter than a `Rule`: a corpus with the templates of 100,000 sites makes one per
+    line it removes (a few hundred thousand, kept only while they are reused).
+    """
+
+    id: str
+    name: str
+    category: str
+    reason: str
 
 
 @dataclass(eq=False, slots=True)
 class Claim:
     """The lines one rule claimed in one pass (by original line index)."""
 
-    rule: Rule
+    rule: Rule | TemplateOrigin
     duplicate_of: int | None = None
     lines: list[int] = field(default_factory=list)
 
@@ -67,7 +82,7 @@ class Plan:
     guarded: tuple[Rule, ...]  # rules with a ``next_to`` guard
     templates: TemplateTable | None = None  # None: no template rule
     scoped: bool = False  # whether any rule names its sites
-    template_rules: dict[int, Rule] = field(default_factory=dict, compare=False)  # by entry
+    template_rules: dict[int, TemplateOrigin] = field(default_factory=dict, compare=False)  # by entry
 
     @classmethod
     def of(cls, rules: RuleSet) -> Plan:
@@ -100,7 +115,7 @@ class Plan:
             tuple(rule for rule in self.guarded if candidates.get(rule.id)),
         )
 
-    def template_lines(self, site: str | None, contents: tuple[str, ...]) -> dict[int, Rule]:
+    def template_lines(self, site: str | None, contents: tuple[str, ...]) -> dict[int, TemplateOrigin]:
         """The lines of a document of ``site`` that its template lines take, with the rule each
         removal names: the template rule, with the line's counts in its reason."""
         if self.templates is None:
@@ -108,8 +123,8 @@ class Plan:
         found = self.templates.find_lines(site, contents)
         return {index: self.template_rule(entry) for index, entry in found.items()} if found else {}
 
-    def template_rule(self, entry: int) -> Rule:
-        """The rule a removal by template entry ``entry`` names (made once per entry)."""
+    def template_rule(self, entry: int) -> TemplateOrigin:
+        """What a removal by template entry ``entry`` names (made once per entry while kept)."""
         rule = self.template_rules.get(entry)
         if rule is None:
             assert self.templates is not None
@@ -121,17 +136,13 @@ class Plan:
                 )
             elif count:
                 reason += f": in {count} documents"
-            rule = Rule(
-                template.id, template.name, "template", template.category, reason, template.source,
-                sites=template.sites, examples=NO_EXAMPLES,
-            )  # fmt: skip
+            rule = TemplateOrigin(template.id, template.name, template.category, reason)
             if len(self.template_rules) >= TEMPLATE_RULES_KEPT:
                 self.template_rules.clear()
             self.template_rules[entry] = rule
         return rule
 
 
-NO_EXAMPLES = Examples()
 TEMPLATE_RULES_KEPT = 1 << 16
 
 
@@ -200,7 +211,7 @@ def run_pass(
     view: View,
     candidates: dict[str, list[int]],
     lines: list[str],
-    templates: dict[int, Rule] | None = None,
+    templates: dict[int, TemplateOrigin] | None = None,
 ) -> list[Claim]:
     """The claims of one pass over ``view`` (of the original ``lines``), blank-line surplus included.
 
@@ -219,13 +230,16 @@ def run_pass(
 
 
 def claim_lines(
-    plan: Plan, view: View, in_view: Callable[[Rule], list[int]], templates: dict[int, Rule] | None = None
+    plan: Plan,
+    view: View,
+    in_view: Callable[[Rule], list[int]],
+    templates: dict[int, TemplateOrigin] | None = None,
 ) -> tuple[list[Claim | None], list[Claim]]:
     """The claim owning each position of the view (None: kept), and the claims, by precedence."""
     owner: list[Claim | None] = [None] * len(view)
     claims: list[Claim] = []
 
-    def claim(rule: Rule, first: int, last: int, duplicate_of: int | None = None) -> None:
+    def claim(rule: Rule | TemplateOrigin, first: int, last: int, duplicate_of: int | None = None) -> None:
         positions = [p for p in range(first, last + 1) if owner[p] is None]
         if positions:
             new = Claim(rule, duplicate_of)
@@ -251,11 +265,19 @@ def claim_lines(
     return owner, claims
 
 
-def template_positions(view: View, templates: dict[int, Rule] | None) -> list[tuple[int, Rule]]:
+def template_positions(
+    view: View, templates: dict[int, TemplateOrigin] | None
+) -> list[tuple[int, TemplateOrigin]]:
     """The positions in ``view`` of the template lines (by original line), with their rules."""
     if not templates:
         return []
-    return [(p, templates[index]) for p, index in enumerate(view.index) if index in templates]
+    index = view.index
+    found = []
+    for line in sorted(templates):  # a view keeps the original order: find each by bisection
+        position = bisect_left(index, line)
+        if position < len(index) and index[position] == line:
+            found.append((position, templates[line]))
+    return found
 
 
 def positions_in(view: View, candidates: dict[str, list[int]], total: int) -> Callable[[Rule], list[int]]:

@@ -27,6 +27,7 @@ footers). ``backtracking_ok`` explains a finding of `cleaner.backtracking` that 
 from __future__ import annotations
 
 import hashlib
+import os
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -328,10 +329,11 @@ def read_rules(paths: Iterable[Path | str] | None = None, *, cache: TemplateCach
     segments: list[Segment] = []
     for path in rule_files(roots):
         signature = file_signature(path)
-        hit = cached.get(str(path))
+        key = os.path.abspath(path)  # the same file from any working folder
+        hit = cached.get(key)
         if hit is not None and hit[0] == signature:
             segments.append(hit[1])
-            keep[str(path)] = hit
+            keep[key] = hit
             continue
         templates: list[tuple[TemplateRule, tuple[TemplateLine, ...]]] = []
         before = len(problems)
@@ -340,7 +342,7 @@ def read_rules(paths: Iterable[Path | str] | None = None, *, cache: TemplateCach
         if templates:
             segments.append(Segment.of(templates))
             if not found and len(problems) == before and signature is not None:
-                keep[str(path)] = (signature, segments[-1])
+                keep[key] = (signature, segments[-1])
     table = TemplateTable(segments)
     seen: dict[str, str] = {}
     for names, source in [

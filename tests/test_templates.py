@@ -24,7 +24,15 @@ from cleaner.cli import app
 from cleaner.errors import RuleFileError
 from cleaner.records import read_records, write_records
 from cleaner.rules import read_rules
-from cleaner.templates import Segment, TemplateLine, TemplateRule, TemplateTable, line_contents, template_key
+from cleaner.templates import (
+    Segment,
+    TemplateLine,
+    TemplateRule,
+    TemplateTable,
+    line_contents,
+    site_of,
+    template_key,
+)
 
 STORIES = ["rain", "snow", "fog", "wind", "hail", "sun", "frost", "storm", "heat", "dew", "mist", "ice"]
 TEMPLATES = {
@@ -319,6 +327,7 @@ FRAGMENTS = ["Home", "HOME", "home page", "Updated 3 hours ago", "updated  12 HO
     ["kelvin"], ["\u212aelvin"]
 )  # the Kelvin sign lower-cases to "k": a non-ASCII start is never ruled out
 @example(["Home"], ["  home  ", "HOME", "Home" + " " * 30 + "x"])
+@example(["home page"], ["Home" + " " * 29 + "page", "Home" + " " * 31 + "page", "home page 1"])
 def test_the_look_up_finds_what_folding_every_line_finds(template, document):
     table = TemplateTable(
         [Segment.of([(rule("a.example"), [TemplateLine(t) for t in template if t.strip()])])]
@@ -326,14 +335,34 @@ def test_the_look_up_finds_what_folding_every_line_finds(template, document):
     contents = line_contents([line + "\n" for line in document])
     keys = {template_key(t): n for n, t in enumerate(t for t in template if t.strip())}
     prepared = table.prepared("a.example")
-    limit = prepared.limit if prepared else 0
+
+    def compared(content: str) -> bool:  # lines far longer than the template lines are not
+        return prepared is not None and len(content) <= prepared.limits.get(content[:1], prepared.limit)
+
     expected = {
         index: keys[template_key(content)]
         for index, content in enumerate(contents)
-        if template_key(content) in keys and len(content) <= limit
+        if template_key(content) in keys and compared(content)
     }
     found = table.find_lines("a.example", contents)
     assert {index: table.text(entry) for index, entry in found.items()} == {
         index: table.text(entry) for index, entry in expected.items()
     }
     assert table.find_lines("b.example", contents) == {}
+
+
+URL_PIECES = ["https://", "http://", "HTTP://", "//", "a", "B", ".example", ":443", ":", "@", "user", "/", "?q", "#f",
+              "[::1]", " ", "\t", "\n", "%41", "ü", "\\"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(URL_PIECES), max_size=8).map("".join))
+@example("https://News.Example.com:443/a/b")
+@example("http://a.b\n")
+def test_the_host_of_a_url_is_what_urlsplit_finds(url):
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    try:
+        expected = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        expected = ""
+    assert site_of({"url": url}, None) == expected
