@@ -6,7 +6,8 @@ fixed order of precedence; a line belongs to the first rule that claims it:
 1. block rules, then run rules, in rule-file order;
 2. line rules, in rule-file order;
 3. the duplicate rule (lines already claimed are neither removed nor kept as originals);
-4. rules guarded by ``next_to``, which see the claims of steps 1-3.
+4. rules guarded by ``next_to`` or ``between_removals``, which see the claims of steps 1-3
+   (and, for ``between_removals``, the removals of earlier passes).
 
 A removal that leaves two blank lines side by side takes the second with it, one at the
 start of the document takes the blank lines after it, and one followed only by blank
@@ -21,7 +22,7 @@ fresh run on its input would see, so cleaning the result again removes nothing m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
@@ -66,18 +67,18 @@ class Plan:
     pattern_rules: tuple[Rule, ...]
     plain: tuple[Rule, ...]  # block rules, then run rules, then line rules
     duplicate: tuple[Rule, ...]
-    guarded: tuple[Rule, ...]  # rules with a ``next_to`` guard
+    guarded: tuple[Rule, ...]  # rules with a ``next_to`` or ``between_removals`` guard
 
     @classmethod
     def of(cls, rules: RuleSet) -> Plan:
         """The plan for ``rules``."""
         pattern_rules = tuple(rule for rule in rules if rule.pattern is not None)
-        plain = [rule for rule in pattern_rules if not rule.next_to]
+        plain = [rule for rule in pattern_rules if not rule.needs_neighbours]
         return cls(
             pattern_rules,
             tuple(rule for kind in ("block", "run", "line") for rule in plain if rule.kind == kind),
             tuple(rule for rule in rules if rule.kind == "duplicate"),
-            tuple(rule for rule in pattern_rules if rule.next_to),
+            tuple(rule for rule in pattern_rules if rule.needs_neighbours),
         )
 
     def proposed(self, candidates: dict[str, list[int]]) -> Plan:
@@ -177,7 +178,7 @@ def run_pass(plan: Plan, view: View, candidates: dict[str, list[int]], lines: li
 
     ``candidates`` are the scanner's proposals by original line number.
     """
-    owner, claims = claim_lines(plan, view, positions_in(view, candidates, len(lines)))
+    owner, claims = claim_lines(plan, view, positions_in(view, candidates, len(lines)), len(lines))
     if not claims:
         return []
     absorb_blank_lines(view, owner)
@@ -189,9 +190,12 @@ def run_pass(plan: Plan, view: View, candidates: dict[str, list[int]], lines: li
 
 
 def claim_lines(
-    plan: Plan, view: View, in_view: Callable[[Rule], list[int]]
+    plan: Plan, view: View, in_view: Callable[[Rule], list[int]], total: int
 ) -> tuple[list[Claim | None], list[Claim]]:
-    """The claim owning each position of the view (None: kept), and the claims, by precedence."""
+    """The claim owning each position of the view (None: kept), and the claims, by precedence.
+
+    ``total`` is the number of lines of the whole text the view is part of.
+    """
     owner: list[Claim | None] = [None] * len(view)
     claims: list[Claim] = []
 
@@ -213,6 +217,10 @@ def claim_lines(
             claim(rule, position, position, view.index[original] + 1)
             kept_originals.add(original)
     for rule in plan.guarded:
+        if rule.between_removals:
+            for first, last in spans_between_removals(rule, view, owner, in_view(rule), total):
+                claim(rule, first, last)
+            continue
         for first, last in match_spans(rule, view, in_view(rule)):
             if first not in kept_originals and is_next_to(rule.next_to, owner, first, last):
                 claim(rule, first, last)
@@ -244,6 +252,46 @@ def is_next_to(categories: Sequence[str], owner: list[Claim | None], first: int,
             if neighbour is not None and neighbour.rule.category in categories:
                 return True
     return False
+
+
+def spans_between_removals(
+    rule: Rule, view: View, owner: list[Claim | None], candidates: Sequence[int], total: int
+) -> Iterator[tuple[int, int]]:
+    """The rule's spans among the lines no rule has claimed, each between removals.
+
+    The rule sees the view without the lines already claimed, so a removed line inside a
+    run (a teaser's time stamp) does not break it, and keeps a span only when the nearest
+    non-blank line above it and the nearest below were removed, in this pass or an earlier
+    one (``total`` is the number of lines of the whole text). A run of lines that looks
+    like teasers sits between other boilerplate; the same lines between kept paragraphs
+    are a list of the article's own.
+
+    Removals of earlier passes count, so a span claimed once would be claimed in every
+    later pass, and cleaning the result again finds nothing more (a fresh run sees fewer
+    removals, never more).
+    """
+    unclaimed = [position for position in range(len(view)) if owner[position] is None]
+    rest = view.narrow(unclaimed)
+    in_rest = {position: number for number, position in enumerate(unclaimed)}
+    for first, last in match_spans(rule, rest, [in_rest[p] for p in candidates if p in in_rest]):
+        if removed_beside(rest, first, -1, total) and removed_beside(rest, last, 1, total):
+            yield unclaimed[first], unclaimed[last]
+
+
+def removed_beside(view: View, position: int, step: int, total: int) -> bool:
+    """Whether the first non-blank line from ``position`` going ``step`` (-1 up, 1 down) is
+    a removed one: a gap in the view's line numbers before the next line it holds, or at
+    its edge when the text (of ``total`` lines) goes on beyond it."""
+    index = view.index
+    while True:
+        neighbour = position + step
+        if not 0 <= neighbour < len(view):
+            return index[position] > 0 if step < 0 else index[position] < total - 1
+        if abs(index[neighbour] - index[position]) > 1:
+            return True
+        if not view.is_blank(neighbour):
+            return False
+        position = neighbour
 
 
 def absorb_blank_lines(view: View, owner: list[Claim | None]) -> None:
@@ -347,17 +395,31 @@ def load_rules(paths: Iterable[Path | str] | None = None, *, check_examples: boo
     return rules
 
 
+def rules_for_examples(rule: Rule, rules: Iterable[Rule]) -> RuleSet:
+    """The rules a rule's examples run with: the rule alone, or, when a guard reads other
+    rules' removals, the rule and the rules it reads (``next_to``: those of the categories
+    it names; ``between_removals``: all of ``rules``).
+    """
+    if not rule.needs_neighbours:
+        return RuleSet((rule,))
+    if rule.between_removals:
+        return RuleSet(tuple(rules))
+    return RuleSet(tuple(other for other in rules if other is rule or other.category in rule.next_to))
+
+
 def check_rule_examples(rules: Iterable[Rule]) -> list[str]:
-    """Run each rule alone on its examples; describe every example it gets wrong.
+    """Run each rule on its examples (with the rules its guards need); describe every example
+    it gets wrong.
 
     A rule must remove something from each ``remove`` example (a one-line example
-    whole) and nothing from each ``keep`` example.
+    whole) and nothing from each ``keep`` example; other rules' removals do not count.
     """
     problems = []
+    rules = tuple(rules)
     for rule in rules:
-        alone = RuleSet((rule,))
+        alone = rules_for_examples(rule, rules)
         for number, text in enumerate(rule.examples.remove, 1):
-            removals = find_removals(text, alone)
+            removals = [r for r in find_removals(text, alone) if r.rule_id == rule.id]
             one_line = "\n" not in text.rstrip("\r\n")
             if not removals or (one_line and removals[0].text != text):
                 what = "does not remove" if removals else "removes nothing from"
@@ -365,7 +427,7 @@ def check_rule_examples(rules: Iterable[Rule]) -> list[str]:
                     f"{rule.source}: {rule.id}.examples.remove[{number}]: the rule {what} {text[:60]!r}"
                 )
         for number, text in enumerate(rule.examples.keep, 1):
-            if find_removals(text, alone):
+            if any(r.rule_id == rule.id for r in find_removals(text, alone)):
                 problems.append(
                     f"{rule.source}: {rule.id}.examples.keep[{number}]: the rule removes something from {text[:60]!r}"
                 )

@@ -13,7 +13,9 @@ such line alone is kept, many in a row are a menu or a link list) and ``duplicat
 
 Guards narrow which lines a pattern may claim: ``max_words``, ``min_words``,
 ``max_chars``, ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
-already claimed by one of these categories) and ``outside_text = N``: the line lies
+already claimed by one of these categories), ``between_removals = true`` (the nearest
+non-blank line on each side of the match is removed by another rule) and
+``outside_text = N``: the line lies
 before the first or after the last line of running text, a line of at least N words
 that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
 footers).
@@ -44,7 +46,7 @@ COMMON_FIELDS = {
 }  # fmt: skip
 GUARD_FIELDS = {
     "pattern", "ignore_case", "max_words", "min_words", "max_chars", "position", "next_to",
-    "outside_text",
+    "between_removals", "outside_text",
 }  # fmt: skip
 FIELDS_BY_KIND = {
     "line": COMMON_FIELDS | GUARD_FIELDS,
@@ -105,6 +107,7 @@ class Rule:
     max_chars: int | None = None
     position: Position | None = None
     next_to: tuple[str, ...] = ()
+    between_removals: bool = False
     outside_text: int | None = None
     min_lines: int = 2
     extent: str = "blank"
@@ -119,6 +122,11 @@ class Rule:
     def names(self) -> tuple[str, ...]:
         """The id, the aliases and the name: everything --select can refer to it by."""
         return (self.id, *self.aliases, self.name)
+
+    @property
+    def needs_neighbours(self) -> bool:
+        """Whether a guard (``next_to``, ``between_removals``) reads other rules' removals around a match."""
+        return bool(self.next_to or self.between_removals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,11 +366,12 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
                 fail(name, f"must be a number from {low} to {high}")
             else:
                 values[name] = float(value)
-    if "enabled" in table:
-        if not isinstance(table["enabled"], bool):
-            fail("enabled", "must be true or false")
-        else:
-            values["enabled"] = table["enabled"]
+    for name in ("enabled", "between_removals"):
+        if name in table:
+            if not isinstance(table[name], bool):
+                fail(name, "must be true or false")
+            else:
+                values[name] = table[name]
     if "position" in table:
         values["position"] = read_position(table["position"], fail)
     for name, low in (("outside_text", 1), ("min_lines", 2)):
@@ -372,6 +381,8 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
                 fail(name, f"must be a whole number >= {low}")
             else:
                 values[name] = value
+    if table.get("between_removals") is True and "next_to" in table:
+        fail("between_removals", "cannot be combined with next_to; use one of them")
     if kind == "run" and "min_lines" not in table:
         fail("min_lines", "is required for a run rule (how many matching lines in a row)")
     if kind == "block":
