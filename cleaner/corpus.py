@@ -15,7 +15,9 @@ written to a temporary name and renamed when complete.
 Problems with a record (malformed JSON, no text field, a text that is not a string) stop
 the run with an error naming file and line, or with ``on_error="skip"`` leave the record
 out and list it in the statistics. A rule that runs past its time limit on one text
-stops the run, or under ``skip`` leaves that text unchanged and lists it.
+leaves that text unchanged and lists it, with the rule, in the statistics, and the run
+goes on (``on_timeout="keep"``, the default: one page must not cost a run of millions);
+``on_timeout="stop"`` stops the run there instead.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -61,6 +63,7 @@ ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 IN_FLIGHT_PER_WORKER = 2
 MANAGER_JOIN_SECONDS = 5  # the pool's thread ends once its workers are gone; never wait forever
 ON_ERROR = ("stop", "skip")
+ON_TIMEOUT = ("keep", "stop")
 Writer = RecordWriter | StandardOutputWriter
 
 
@@ -73,6 +76,7 @@ class CorpusOptions:
     drop_empty: bool = False
     on_error: str = "stop"
     audit: bool = False
+    on_timeout: str = "keep"
 
 
 @dataclass(slots=True)
@@ -90,6 +94,7 @@ class CorpusStats:
     reasons: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     timeouts: list[str] = field(default_factory=list)
+    timeout_rules: Counter[str] = field(default_factory=Counter)  # documents kept, by the rule that timed out
     files: int = 0
     seconds: float = 0.0
 
@@ -114,6 +119,7 @@ class CorpusStats:
         self.reasons.update(other.reasons)
         self.skipped.extend(other.skipped)
         self.timeouts.extend(other.timeouts)
+        self.timeout_rules.update(other.timeout_rules)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary with a stable key order (rules sorted by id)."""
@@ -138,6 +144,7 @@ class CorpusStats:
             "skipped_records": self.skipped,
             "timeouts": len(self.timeouts),
             "timeout_records": self.timeouts,
+            "timeout_rules": {rule_id: self.timeout_rules[rule_id] for rule_id in sorted(self.timeout_rules)},
         }
 
 
@@ -208,16 +215,17 @@ def check_text(record: dict[str, Any], text_field: str, where: str) -> str:
 
 
 def clean_text(job: Job, text: str, where: str, stats: CorpusStats) -> CleanResult | None:
-    """Clean one text; None when a rule timed out and ``skip`` keeps the text unchanged."""
+    """Clean one text; None when a rule timed out and the text is kept unchanged (``on_timeout="keep"``)."""
     stats.documents += 1
     size = utf8_size(text)
     stats.bytes_in += size
     try:
         result = job.cleaner.clean(text, name=where)
     except RuleTimeout as error:
-        if job.options.on_error != "skip":
+        if job.options.on_timeout == "stop":
             raise
-        stats.timeouts.append(str(error))
+        stats.timeouts.append(f"{error}; the text was kept unchanged")
+        stats.timeout_rules[error.rule_id] += 1
         stats.bytes_out += size
         return None
     stats.add_result(result)
@@ -638,6 +646,14 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
         manager.join(timeout=MANAGER_JOIN_SECONDS)
 
 
+def check_options(options: CorpusOptions) -> None:
+    """Refuse an ``on_error`` or ``on_timeout`` the runner does not know (a ValueError: a caller's bug)."""
+    if options.on_error not in ON_ERROR:
+        raise ValueError(f"on_error must be one of {ON_ERROR}")
+    if options.on_timeout not in ON_TIMEOUT:
+        raise ValueError(f"on_timeout must be one of {ON_TIMEOUT}")
+
+
 def clean_corpus(
     inputs: Sequence[Path],
     output: Path,
@@ -651,18 +667,15 @@ def clean_corpus(
 ) -> CorpusStats:
     """Clean every record of ``inputs`` into ``output``; return the statistics.
 
-    Raises `DocumentError` (bad input, or a bad record under ``on_error="stop"``) or
-    `RuleTimeout`; then no output file of the failed input looks finished.
+    Raises `DocumentError` (bad input, a bad record under ``on_error="stop"``, or a rule
+    timeout under ``on_timeout="stop"``); then no output file of the failed input looks finished.
     ``progress`` is called after each chunk with the running statistics, how many bytes
     of the input files (as stored on disk) are done, and how many there are in all.
     """
-    if options.on_error not in ON_ERROR:
-        raise ValueError(f"on_error must be one of {ON_ERROR}")
+    check_options(options)
     started = time.perf_counter()
     if options.audit is False and removed_output is not None:
-        options = CorpusOptions(
-            options.text_field, options.id_field, options.drop_empty, options.on_error, True
-        )
+        options = replace(options, audit=True)
     pairs = plan_outputs(inputs, output)
     check_audit_target(output, removed_output)
     gzip_files = frozenset(index for index, (_, target) in enumerate(pairs) if compression(target) == "gzip")

@@ -1,11 +1,11 @@
 """Run the corpus cleaner on a Ray cluster: Ray Data reads, ``map_batches`` cleans, we write.
 
-Install with ``pip install 'cleaner[ray]'``. JSONL is read with ``ray.data.read_text``
-(one row per line) and Parquet with ``ray.data.read_parquet``; each batch is cleaned on
-the cluster by the same functions the local engine uses (`clean_jsonl_lines` and
-`clean_table`), so records come out the same; the driver streams the results, in input
-order, into the same output files as the local engine (temporary names, renamed when
-complete), with the same audit trail and statistics.
+Needs the ``ray`` extra (``pip install 'boilerplate-cleaner[ray]'``). JSONL is read with
+``ray.data.read_text`` (one row per line) and Parquet with ``ray.data.read_parquet``; each
+batch is cleaned on the cluster by the same functions the local engine uses
+(`clean_jsonl_lines` and `clean_table`), so records come out the same; the driver streams
+the results, in input order, into the same output files as the local engine (temporary
+names, renamed when complete), with the same audit trail and statistics.
 
 Two differences from the local engine: Ray Data does not tell which line of a file a
 record came from, so problems are reported as ``file:?`` with the record's position in
@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import pickle
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -163,9 +164,7 @@ def clean_corpus_ray(
     if len(formats) > 1:
         raise DocumentError("--engine ray: give inputs of one format (all JSONL or all Parquet)")
     if removed_output is not None:
-        options = CorpusOptions(
-            options.text_field, options.id_field, options.drop_empty, options.on_error, True
-        )
+        options = replace(options, audit=True)
     ray = start_ray(address)
     job = Job(cleaner, options)
     sources = [str(source.resolve()) for source, _ in pairs]

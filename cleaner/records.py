@@ -16,7 +16,7 @@ complete, so an interrupted run never leaves a file that looks finished.
 JSON is parsed and written with ``orjson``; the few inputs it refuses or would change
 (lone surrogates, integers beyond 64 bits, ``NaN``) go through the standard library so
 no value is altered. Compressed JSONL needs ``zstandard`` for ``.zst``; Parquet needs
-``pyarrow`` (``pip install 'cleaner[parquet]'``).
+``pyarrow`` (the ``parquet`` extra).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from typing import IO, Any
 
 import orjson
 
+from cleaner.about import install_hint
 from cleaner.errors import DocumentError
 from cleaner.io import sync_folder, temporary_prefix
 
@@ -135,7 +136,7 @@ def import_optional(module: str, extra: str, path: Path | str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise DocumentError(f"{path}: needs {module}: pip install 'cleaner[{extra}]'") from None
+        raise DocumentError(f"{path}: needs {module}: {install_hint(extra)}") from None
 
 
 def read_jsonl_lines(path: Path | str) -> Iterator[tuple[int, bytes]]:

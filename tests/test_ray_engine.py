@@ -1,4 +1,4 @@
-"""The Ray engine gives the same records as the local engine (needs ``pip install 'cleaner[ray]'``)."""
+"""The Ray engine gives the same records as the local engine (needs the ``ray`` extra)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from cleaner.errors import DocumentError
 from cleaner.records import read_records, write_records
 
 ray = pytest.importorskip(
-    "ray", reason="ray is not installed: pip install 'cleaner[ray]' to run the Ray engine test"
+    "ray", reason="ray is not installed: pip install 'boilerplate-cleaner[ray]' to run the Ray engine test"
 )
 from cleaner.ray_engine import clean_corpus_ray, jsonl_batch_cleaner  # noqa: E402 (only when ray is there)
 
