@@ -6,8 +6,11 @@ fixed order of precedence; a line belongs to the first rule that claims it:
 1. block rules, then run rules, in rule-file order;
 2. line rules, in rule-file order;
 3. the duplicate rule (lines already claimed are neither removed nor kept as originals);
-4. rules guarded by ``next_to`` or ``between_removals``, which see the claims of steps 1-3
-   (and, for ``between_removals``, the removals of earlier passes).
+4. rules guarded by ``next_to``, which see the claims of steps 1-3.
+
+Rules guarded by ``between_removals`` wait until the others claim nothing more; then a
+pass of their own looks for their matches between lines the others removed, and if
+they claim anything, the others go again.
 
 A removal that leaves two blank lines side by side takes the second with it, one at the
 start of the document takes the blank lines after it, and one followed only by blank
@@ -22,10 +25,11 @@ fresh run on its input would see, so cleaning the result again removes nothing m
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from operator import itemgetter
 from pathlib import Path
 
@@ -35,9 +39,11 @@ from cleaner.dedup import find_duplicates
 from cleaner.errors import RuleFileError
 from cleaner.fastscan import default_scanner
 from cleaner.matchers import (
+    Bounds,
     LineScanner,
     Scanner,
     View,
+    confirm_line,
     match_block_rule,
     match_line_rule,
     match_run_rule,
@@ -67,7 +73,8 @@ class Plan:
     pattern_rules: tuple[Rule, ...]
     plain: tuple[Rule, ...]  # block rules, then run rules, then line rules
     duplicate: tuple[Rule, ...]
-    guarded: tuple[Rule, ...]  # rules with a ``next_to`` or ``between_removals`` guard
+    guarded: tuple[Rule, ...]  # rules with a ``next_to`` guard
+    between: tuple[Rule, ...] = ()  # rules with a ``between_removals`` guard: a phase of their own
 
     @classmethod
     def of(cls, rules: RuleSet) -> Plan:
@@ -78,7 +85,8 @@ class Plan:
             pattern_rules,
             tuple(rule for kind in ("block", "run", "line") for rule in plain if rule.kind == kind),
             tuple(rule for rule in rules if rule.kind == "duplicate"),
-            tuple(rule for rule in pattern_rules if rule.needs_neighbours),
+            tuple(rule for rule in pattern_rules if rule.next_to),
+            tuple(rule for rule in pattern_rules if rule.between_removals),
         )
 
     def proposed(self, candidates: dict[str, list[int]]) -> Plan:
@@ -89,7 +97,15 @@ class Plan:
             tuple(rule for rule in self.plain if candidates.get(rule.id)),
             self.duplicate,
             tuple(rule for rule in self.guarded if candidates.get(rule.id)),
+            tuple(rule for rule in self.between if candidates.get(rule.id)),
         )
+
+    def phases(self) -> tuple[Plan, Plan | None]:
+        """The plan without its ``between_removals`` rules, and a plan of those alone (None
+        when it has none): the second runs only once the first claims nothing more."""
+        if not self.between:
+            return self, None
+        return replace(self, between=()), Plan(self.pattern_rules, (), (), (), self.between)
 
 
 def find_removals(
@@ -112,11 +128,17 @@ def find_removals(
     # Proposals depend on each line alone (see `Scanner`): one scan serves every pass.
     candidates = (scanner or LineScanner()).candidate_lines(plan.pattern_rules, whole)
     plan = plan.proposed(candidates)  # most rules have no candidate in most documents
+    settle, between = plan.phases()
     view = whole
+    phase = settle
     while True:
-        claims = run_pass(plan, view, candidates, lines)
+        claims = run_pass(phase, view, candidates, lines)
         if not claims:
-            break
+            if between is None or phase is between:
+                break
+            phase = between  # the others have settled: the rules that read their removals
+            continue
+        phase = settle
         for claim in claims:
             for index in claim.lines:
                 owners[index] = claim
@@ -216,14 +238,11 @@ def claim_lines(
         for position, original in find_duplicates(rule, view, taken):
             claim(rule, position, position, view.index[original] + 1)
             kept_originals.add(original)
-    for rule in plan.guarded:
-        if rule.between_removals:
-            for first, last in spans_between_removals(rule, view, owner, in_view(rule), total):
-                claim(rule, first, last)
-            continue
-        for first, last in match_spans(rule, view, in_view(rule)):
-            if first not in kept_originals and is_next_to(rule.next_to, owner, first, last):
-                claim(rule, first, last)
+    for rule in (*plan.between, *plan.guarded):
+        for first, last in guarded_spans(
+            rule, view, owner, in_view(rule), total=total, kept_originals=kept_originals
+        ):
+            claim(rule, first, last)
     return owner, claims
 
 
@@ -244,6 +263,25 @@ def match_spans(rule: Rule, view: View, candidates: Sequence[int]) -> Iterable[t
     return match_line_rule(rule, view, candidates)
 
 
+def guarded_spans(
+    rule: Rule,
+    view: View,
+    owner: list[Claim | None],
+    candidates: Sequence[int],
+    *,
+    total: int,
+    kept_originals: set[int],
+) -> Iterable[tuple[int, int]]:
+    """The spans of a rule guarded by ``between_removals`` or ``next_to`` that its guard admits."""
+    if rule.between_removals:
+        return spans_between_removals(rule, view, candidates, total)
+    return (
+        (first, last)
+        for first, last in match_spans(rule, view, candidates)
+        if first not in kept_originals and is_next_to(rule.next_to, owner, first, last)
+    )
+
+
 def is_next_to(categories: Sequence[str], owner: list[Claim | None], first: int, last: int) -> bool:
     """Whether the line just above or just below the span is claimed by one of ``categories``."""
     for position in (first - 1, last + 1):
@@ -255,43 +293,97 @@ def is_next_to(categories: Sequence[str], owner: list[Claim | None], first: int,
 
 
 def spans_between_removals(
-    rule: Rule, view: View, owner: list[Claim | None], candidates: Sequence[int], total: int
+    rule: Rule, view: View, candidates: Sequence[int], total: int
 ) -> Iterator[tuple[int, int]]:
-    """The rule's spans among the lines no rule has claimed, each between removals.
+    """The rule's spans that lie between removed lines (``total``: lines of the whole text).
 
-    The rule sees the view without the lines already claimed, so a removed line inside a
-    run (a teaser's time stamp) does not break it, and keeps a span only when the nearest
-    non-blank line above it and the nearest below were removed, in this pass or an earlier
-    one (``total`` is the number of lines of the whole text). A run of lines that looks
+    Called once the other rules have settled: a removed line is one missing from the
+    view, seen as a jump in its line numbers. A run may hold such gaps (a teaser's time
+    stamp, removed, does not break it) and blank lines, and is kept only when the nearest
+    non-blank line above it and the nearest below were removed. A run of lines that looks
     like teasers sits between other boilerplate; the same lines between kept paragraphs
     are a list of the article's own.
 
-    Removals of earlier passes count, so a span claimed once would be claimed in every
-    later pass, and cleaning the result again finds nothing more (a fresh run sees fewer
-    removals, never more).
+    Only the candidates are visited (with the positions of the non-blank lines, found in
+    C), and a run rule confirms its lines only where enough candidates lie together with
+    a removal beside them: most lines of most texts are never read.
     """
-    unclaimed = [position for position in range(len(view)) if owner[position] is None]
-    rest = view.narrow(unclaimed)
-    in_rest = {position: number for number, position in enumerate(unclaimed)}
-    for first, last in match_spans(rule, rest, [in_rest[p] for p in candidates if p in in_rest]):
-        if removed_beside(rest, first, -1, total) and removed_beside(rest, last, 1, total):
-            yield unclaimed[first], unclaimed[last]
+    if len(view) == total:
+        return  # nothing removed: nothing is between removals
+    gaps = Gaps(view, total)
+    bounds: Bounds = {}
+    if rule.kind != "run":  # each line on its own
+        for position in candidates:
+            rank = gaps.rank(position)
+            between = gaps.removed_before(rank) and gaps.removed_after(rank)
+            if between and confirm_line(rule, view, position, bounds):
+                yield position, position
+        return
+    for group in gaps.groups(candidates):  # ranks of candidates with only blank lines between
+        if len(group) < rule.min_lines or not gaps.holds_a_removal(group):
+            continue
+        run: list[int] = []  # ranks of confirmed lines; a line that fails ends the run
+        for rank in [*group, -1]:  # -1: the end of the group
+            if rank >= 0 and confirm_line(rule, view, gaps.nonblank[rank], bounds):
+                run.append(rank)
+                continue
+            if len(run) >= rule.min_lines and gaps.removed_before(run[0]) and gaps.removed_after(run[-1]):
+                yield gaps.nonblank[run[0]], gaps.nonblank[run[-1]]
+            run = []
 
 
-def removed_beside(view: View, position: int, step: int, total: int) -> bool:
-    """Whether the first non-blank line from ``position`` going ``step`` (-1 up, 1 down) is
-    a removed one: a gap in the view's line numbers before the next line it holds, or at
-    its edge when the text (of ``total`` lines) goes on beyond it."""
-    index = view.index
-    while True:
-        neighbour = position + step
-        if not 0 <= neighbour < len(view):
-            return index[position] > 0 if step < 0 else index[position] < total - 1
-        if abs(index[neighbour] - index[position]) > 1:
-            return True
-        if not view.is_blank(neighbour):
-            return False
-        position = neighbour
+class Gaps:
+    """Where a view's non-blank lines are, and whether removed lines lie between them.
+
+    Non-blank lines are numbered by ``rank``; two lines of the view have removed lines
+    between them when their line numbers in the text differ more than their positions.
+    """
+
+    def __init__(self, view: View, total: int) -> None:
+        self.index = view.index
+        self.size = len(view)
+        self.total = total  # lines in the whole text
+        self.nonblank = list(compress(range(len(view)), view.contents))
+
+    def rank(self, position: int) -> int:
+        """The rank of the non-blank line at ``position``."""
+        return bisect_left(self.nonblank, position)
+
+    def apart(self, first: int, second: int) -> bool:
+        """Whether removed lines lie between view positions ``first`` < ``second``."""
+        return self.index[second] - self.index[first] != second - first
+
+    def removed_before(self, rank: int) -> bool:
+        """Whether the nearest non-blank line above the line of ``rank`` is a removed one."""
+        position = self.nonblank[rank]
+        if rank == 0:  # removed lines before it, if its line number is ahead of its position
+            return self.index[position] > position
+        return self.apart(self.nonblank[rank - 1], position)
+
+    def removed_after(self, rank: int) -> bool:
+        """Whether the nearest non-blank line below the line of ``rank`` is a removed one."""
+        position = self.nonblank[rank]
+        if rank == len(self.nonblank) - 1:
+            return self.total - 1 - self.index[position] != self.size - 1 - position
+        return self.apart(position, self.nonblank[rank + 1])
+
+    def groups(self, candidates: Sequence[int]) -> Iterator[list[int]]:
+        """The candidates' ranks, in runs of consecutive non-blank lines."""
+        group: list[int] = []
+        for position in candidates:
+            rank = self.rank(position)
+            if group and rank != group[-1] + 1:
+                yield group
+                group = []
+            group.append(rank)
+        if group:
+            yield group
+
+    def holds_a_removal(self, group: list[int]) -> bool:
+        """Whether removed lines lie beside the group or inside it: with none, no run in it
+        lies between removals, and its lines need not be confirmed."""
+        inside = self.apart(self.nonblank[group[0]], self.nonblank[group[-1]])
+        return inside or (self.removed_before(group[0]) and self.removed_after(group[-1]))
 
 
 def absorb_blank_lines(view: View, owner: list[Claim | None]) -> None:
@@ -429,7 +521,8 @@ def check_rule_examples(rules: Iterable[Rule]) -> list[str]:
         for number, text in enumerate(rule.examples.keep, 1):
             if any(r.rule_id == rule.id for r in find_removals(text, alone)):
                 problems.append(
-                    f"{rule.source}: {rule.id}.examples.keep[{number}]: the rule removes something from {text[:60]!r}"
+                    f"{rule.source}: {rule.id}.examples.keep[{number}]: "
+                    f"the rule removes something from {text[:60]!r}"
                 )
     return problems
 

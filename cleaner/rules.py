@@ -14,8 +14,9 @@ such line alone is kept, many in a row are a menu or a link list) and ``duplicat
 Guards narrow which lines a pattern may claim: ``max_words``, ``min_words``,
 ``max_chars`` (a rule about short lines says so: its pattern then never runs on a long,
 padded line), ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
-already claimed by one of these categories), ``between_removals = true`` (the nearest
-non-blank line on each side of the match is removed by another rule) and
+already claimed by one of these categories), ``between_removals = true`` (line and run
+rules: the nearest non-blank line on each side of the match was removed by another rule,
+looked at once the others have settled) and
 ``outside_text = N``: the line lies
 before the first or after the last line of running text, a line of at least N words
 that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
@@ -387,6 +388,8 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
                 values[name] = value
     if table.get("between_removals") is True and "next_to" in table:
         fail("between_removals", "cannot be combined with next_to; use one of them")
+    if table.get("between_removals") is True and kind not in ("line", "run"):
+        fail("between_removals", f"is for line and run rules, not {kind} rules")
     if kind == "run" and "min_lines" not in table:
         fail("min_lines", "is required for a run rule (how many matching lines in a row)")
     if kind == "block":
