@@ -12,6 +12,7 @@ results.
 from __future__ import annotations
 
 import io
+import os
 import shlex
 import signal
 import sys
@@ -26,6 +27,7 @@ import typer
 
 from cleaner.about import version
 from cleaner.errors import CleanerError, ConfigError, DocumentError, RuleFileError
+from cleaner.escaping import escape_unprintable
 from cleaner.helptext import App, choice_parser
 
 # Start-up: `cleaner --help` loads only the above; each command imports the library
@@ -162,9 +164,19 @@ ExcludeOpt = Annotated[
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print a diagnostic on stderr and exit."""
-    err.print(message, markup=False)
+    """Print a diagnostic on stderr (each of its lines escaped, see `say`) and exit."""
+    err.print("\n".join(map(escape_unprintable, message.split("\n"))), markup=False)
     raise typer.Exit(code)
+
+
+def say(message: str, **style: str | bool) -> None:
+    """Print a one-line diagnostic on stderr.
+
+    File names and record ids come from outside: control characters and undecodable
+    bytes in them are escaped (`cleaner.escaping`), so a name cannot clear the screen,
+    overwrite a line or forge one.
+    """
+    err.print(escape_unprintable(message), markup=False, **style)  # type: ignore[arg-type]
 
 
 def make_cleaner(
@@ -210,7 +222,7 @@ def make_cleaner(
     except ConfigError as error:
         fail(str(error))
     for warning in filter(None, map(missing_examples, settings.all_rules)):
-        err.print(warning, markup=False, highlight=False, style="yellow")
+        say(warning, highlight=False, style="yellow")
     return settings
 
 
@@ -233,9 +245,9 @@ def load_all_rules(
 def report_problem(outcome: FileOutcome) -> bool:
     """Print a skip or error note for one file on stderr; True if it was an error."""
     if outcome.skipped:
-        err.print(outcome.skipped, markup=False, style="dim")
+        say(outcome.skipped, style="dim")
     if outcome.error:
-        err.print(outcome.error, markup=False, style="red")
+        say(outcome.error, style="red")
         return True
     return False
 
@@ -316,6 +328,12 @@ def check(
     if write_baseline and (fix or no_baseline):
         fail("--write-baseline records what is there; it cannot be used with --fix or --no-baseline")
     if write_baseline:
+        from cleaner.targets import ReadPaths  # noqa: PLC0415 (see the imports)
+
+        # Discovery passes over the baseline, so it may sit in a folder being read; but a
+        # file named to be checked is never overwritten with it.
+        named_files = ReadPaths(path for path in paths if not os.path.isdir(path))
+        guarded(lambda: named_files.check([("--baseline", baseline_file)]))
         record_baseline(paths, settings, baseline_file)
     accepted = None if no_baseline else guarded(lambda: read_baseline(baseline_file))
     cleaner = BaselineCleaner(settings, accepted) if accepted and accepted.entries else settings
@@ -327,7 +345,7 @@ def check(
             continue
         fixed += outcome.fixed
         if outcome.fixed:
-            err.print(f"Fixing {outcome.path}", markup=False, highlight=False)
+            say(f"Fixing {outcome.path}", highlight=False)
         if outcome.fixed and not show_fixes:
             continue
         name = str(outcome.path)
@@ -358,16 +376,23 @@ def report_totals(tally: Tally, paths: list[Path], *, fixed: bool) -> None:
     if tally.counts and not fixed:
         target = command_paths(tally.changed_names, [str(path) for path in paths])
         summary += f". To remove them: cleaner check --fix {target} (review first: cleaner diff {target})"
-    err.print(summary, markup=False, highlight=False)
+    say(summary, highlight=False)
 
 
 def command_paths(changed: list[str], given: list[str], limit: int = 60) -> str:
     """The paths to paste after a command: the changed files, else what was given, if short.
 
+    A name with a control character is not offered: printed, it would drive the
+    terminal; escaped, it would not name the file.
+
     >>> command_paths(["a.txt", "--odd.txt"], ["."]), command_paths(["x" * 70], ["docs"])
     ('-- a.txt --odd.txt', 'docs')
+    >>> command_paths(["a\x1b[2J.txt"], ["docs"])
+    'docs'
     """
     for names in (changed, given):
+        if any(escape_unprintable(name) != name for name in names):
+            continue
         joined = shlex.join(names)
         if len(joined) <= limit:
             return f"-- {joined}" if any(name.startswith("-") for name in names) else joined
@@ -394,11 +419,7 @@ def record_baseline(paths: list[Path], settings: Settings, path: Path) -> NoRetu
     if problems:
         fail(f"{path}: not written: {plural(len(problems), 'file')} could not be read")
     guarded(lambda: new.write(path))
-    err.print(
-        f"Wrote {plural(sum(new.entries.values()), 'accepted removal')} to {path}",
-        markup=False,
-        highlight=False,
-    )
+    say(f"Wrote {plural(sum(new.entries.values()), 'accepted removal')} to {path}", highlight=False)
     raise typer.Exit(0)
 
 
@@ -471,7 +492,7 @@ def diff(
             out.print()
     if tally.counts:
         err.print(tally.table())
-    err.print(tally.summary(), markup=False, highlight=False)
+    say(tally.summary(), highlight=False)
     raise typer.Exit(2 if errors else 0)  # a view: what it shows is not a failure
 
 
@@ -494,7 +515,7 @@ def clean(
     isolated: IsolatedOpt = False,
 ) -> None:
     """Print the cleaned text (for pipes), or write cleaned copies with -o DIR."""
-    from cleaner.files import FileOutcome, clean_files, write_copy  # noqa: PLC0415 (see the imports)
+    from cleaner.files import FileOutcome, check_copies, clean_files, write_copy  # noqa: PLC0415 (see the imports)
 
     cleaner = make_cleaner(
         profile,
@@ -508,13 +529,18 @@ def clean(
         exclude=exclude,
     )
     if path == "-":
+        if output is not None:
+            fail(f"-o {output}: standard input is cleaned to standard output; redirect it to a file instead")
         guarded(lambda: clean_stdin(cleaner))
         return
     root = Path(path)
     if root.is_dir() and output is None:
         fail(f"{root}: is a folder; give -o DIR to write cleaned copies")
+    files = list(cleaner.discover([root]))
+    if output is not None:
+        guarded(lambda: check_copies(root, files, output))
     errors = False
-    for outcome in run_guarded(clean_files(cleaner.discover([root]), cleaner)):
+    for outcome in run_guarded(clean_files(files, cleaner)):
         errors |= report_problem(outcome)
         if outcome.result is None or outcome.document is None:
             continue
@@ -596,7 +622,7 @@ def check_rule_files(paths: list[Path]) -> None:
         fail("\n".join(error.problems) + f"\n{plural(len(error.problems), 'problem')} in rule files")
     warnings = describe_backtracking(rules)
     for warning in warnings:
-        err.print(f"warning: {warning}", markup=False, highlight=False, style="yellow")
+        say(f"warning: {warning}", highlight=False, style="yellow")
     err.print(
         f"{plural(len(rules), 'rule')} checked: valid, examples pass; "
         f"{plural(len(warnings), 'backtracking warning')}",
@@ -735,12 +761,19 @@ def corpus(
         removed_output is not None,
         on_timeout="stop" if on_error is OnError.stop else "keep",  # only when asked for
     )
+    also_written = [("--stats-json", stats_json)] if stats_json is not None else []
     if engine is Engine.ray:
         from cleaner.ray_engine import clean_corpus_ray  # noqa: PLC0415 (optional, heavy)
 
         stats: CorpusStats = guarded(
             lambda: clean_corpus_ray(
-                inputs, output, cleaner, options, address=address, removed_output=removed_output
+                inputs,
+                output,
+                cleaner,
+                options,
+                address=address,
+                removed_output=removed_output,
+                also_written=also_written,
             )
         )
     else:
@@ -754,10 +787,11 @@ def corpus(
                     workers=workers or default_workers(),
                     removed_output=removed_output,
                     progress=progress,
+                    also_written=also_written,
                 )
             )
     for problem in [*stats.skipped, *stats.timeouts][:20]:
-        err.print(problem, markup=False, style="yellow")
+        say(problem, style="yellow")
     err.print(render_corpus_stats(stats))
     if stats_json is not None:
         guarded(lambda: write_atomically(stats_json, dumps_stats(stats)))
@@ -848,14 +882,19 @@ def learn(
 ) -> None:
     """Learn the lines each site repeats on its pages, and write them as rule files to review."""
     from cleaner import learn as learning  # noqa: PLC0415 (only this command needs it)
+    from cleaner.io import discover  # noqa: PLC0415
     from cleaner.render import plural  # noqa: PLC0415
+    from cleaner.targets import ReadPaths  # noqa: PLC0415
 
     settings = learning.LearnSettings(min_docs=min_docs, min_share=min_share)
     try:
+        reads = ReadPaths([*paths, *discover(paths)])
+        reads.check([("-o", output)])
         shards = learning.plan_shards(paths, text_field=text_field, id_field=id_field, group_by=group_by)
         run = learning.learn if engine is Engine.local else partial(learning.learn_with_ray, address=address)
         result = run(shards, settings)
         plans = learning.plan_rule_files(result, output, prefix=id_prefix, start=id_start)
+        reads.check(("-o", plan.path) for plan in plans)
         learning.write_rule_files(plans)
     except CleanerError as error:
         fail(str(error))
@@ -863,11 +902,10 @@ def learn(
         for candidate in result.candidates:
             out.print(candidate.explain(), markup=False, highlight=False)
     for plan in plans if len(plans) <= 20 else []:  # a broad crawl's thousands of sites: the total only
-        err.print(
+        say(
             f"{plan.site}: {plural(plan.rules, 'line')} learned from "
             f"{plural(result.group_docs[plan.group], 'document')} "
             f"-> {plan.path}",
-            markup=False,
             highlight=False,
         )
     err.print(

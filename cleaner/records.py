@@ -39,7 +39,7 @@ import orjson
 
 from cleaner.about import install_hint
 from cleaner.errors import DocumentError
-from cleaner.io import sync_folder, temporary_prefix
+from cleaner.io import replaceable_status, sync_folder, temporary_prefix
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz", ".ndjson.zst")
 PARQUET_SUFFIXES = (".parquet",)
@@ -206,6 +206,7 @@ class RecordWriter:
 
     Use it as a context manager: leaving the block normally commits the file; an
     exception (or `abort`) removes the temporary file and leaves ``path`` as it was.
+    Only a regular file is replaced (see `cleaner.io.replaceable_status`).
     For Parquet, pass the input's ``schema`` to keep its column types.
     """
 
@@ -216,6 +217,7 @@ class RecordWriter:
         self.count = 0
         self.pending: list[dict[str, Any]] = []
         self.parquet_writer: Any = None
+        replaceable_status(self.path)  # a link, folder, pipe or device is refused before any write
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             descriptor, temporary = tempfile.mkstemp(
@@ -316,6 +318,11 @@ class RecordWriter:
             self.guard(self.raw.close)
         # Flushed to disk before the rename: after a crash the file is absent or whole.
         self.guard(lambda: sync_file(self.temporary))
+        try:  # again: a link or a pipe may have been put there meanwhile
+            replaceable_status(self.path)
+        except DocumentError:
+            self.abort()
+            raise
         self.guard(lambda: os.replace(self.temporary, self.path))
         sync_folder(self.path.parent)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
@@ -21,6 +20,7 @@ from rich.text import Text
 
 from cleaner.about import version
 from cleaner.baseline import content_hash
+from cleaner.escaping import escape_controls, escape_undecodable, escape_unprintable
 from cleaner.matchers import split_lines
 from cleaner.model import CleanResult, Removal
 from cleaner.rules import Rule
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 JSON_SCHEMA_VERSION = 1
 CONTEXT_LINES = 3
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # an undecodable byte, as Python keeps it
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,20 +88,6 @@ def format_duration(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
-def escape_undecodable(text: str) -> str:
-    """Text for a report a person reads: undecodable input bytes shown as ``\\udcXX``.
-
-    Documents keep such bytes as lone surrogates (so they are written back exactly);
-    every report for people (``check``, ``diff``, notes) shows them with this one
-    escape, which is also how the JSON report writes them. Data outputs (``clean``,
-    ``check --diff``) keep the bytes.
-
-    >>> escape_undecodable("caf\\udce9 au lait")
-    'caf\\\\udce9 au lait'
-    """
-    return LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-
-
 def render_unified_diff(name: str, result: CleanResult, context: int = CONTEXT_LINES) -> str:
     """A plain unified diff from the original to the kept text, built from the removals.
 
@@ -118,7 +103,8 @@ def render_unified_diff(name: str, result: CleanResult, context: int = CONTEXT_L
         return ""
     lines = split_lines(result.original)
     owners = line_owners(result, len(lines))
-    out = [f"--- a/{name}\n", f"+++ b/{name}\n"]
+    shown = escape_controls(name)  # a name may not drive the terminal; undecodable bytes stay for patch
+    out = [f"--- a/{shown}\n", f"+++ b/{shown}\n"]
     removed_before = 0
     position = 0
     for hunk in find_hunks(owners, context):
@@ -183,7 +169,7 @@ def render_rich_diff(
     number, so the gutter stays readable; otherwise each line is printed whole, as one
     line of output (for pipes, ``grep`` and files).
     """
-    parts: list[RenderableType] = [Text(f"━━ {name}", style="bold")]
+    parts: list[RenderableType] = [Text(f"━━ {escape_unprintable(name)}", style="bold")]
     if not result.removals:
         parts.append(Text("   nothing to remove", style="green"))
         return Group(*parts)
@@ -499,8 +485,7 @@ def to_json(value: Any, *, indent: int | None = None) -> str:
     >>> to_json({"text": "caf\\udce9"})
     '{"text": "caf\\\\udce9"}'
     """
-    text = json.dumps(value, indent=indent, ensure_ascii=False)
-    return LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return escape_undecodable(json.dumps(value, indent=indent, ensure_ascii=False))
 
 
 class FindingsRenderer:
@@ -536,11 +521,11 @@ class FindingsRenderer:
         if self.format == "json-lines":
             lines = [to_json(result_to_dict(name, result))]
         elif self.format == "full":
-            lines = render_full(name, result)
+            lines = render_full(escape_unprintable(name), result)
         elif self.format == "github":
-            lines = render_github(name, result)
+            lines = render_github(name, result)  # escaped its own way, which GitHub reads back
         else:
-            lines = render_concise(name, result)
+            lines = render_concise(escape_unprintable(name), result)
         return escape_undecodable("".join(line + "\n" for line in lines))
 
     def finish(self) -> str:

@@ -45,11 +45,11 @@ def test_records_keep_order_and_fields_and_only_the_text_changes(tmp_path: Path,
     assert stats.documents == 30 and stats.changed == 20 and stats.removals["ADS001"] == 20
 
 
-def test_unchanged_records_are_written_back_byte_for_byte(tmp_path: Path, cleaner: Cleaner):
+def test_records_are_written_back_byte_for_byte_but_the_new_text(tmp_path: Path, cleaner: Cleaner):
     line = b'{ "text" : "Nothing to strip.\\n",  "n": 1.50, "id": "\\u00e9" }\n'
     (tmp_path / "in.jsonl").write_bytes(line + b'{"id": 2, "text": "Advertisement\\nNews.\\n"}')
     clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner)
-    assert (tmp_path / "out.jsonl").read_bytes() == line + b'{"id":2,"text":"News.\\n"}\n'
+    assert (tmp_path / "out.jsonl").read_bytes() == line + b'{"id": 2, "text": "News.\\n"}\n'
 
 
 def test_output_is_identical_whatever_the_number_of_workers_and_chunks(

@@ -10,10 +10,9 @@ import cleaner
 PACKAGE = Path(cleaner.__file__).resolve().parent
 # From the bottom up; a module may import only modules earlier in this list.
 LAYERS = [
-    "about", "model", "errors", "rules", "literals", "skeleton", "backtracking", "matchers", "fastscan",
-    "dedup", "pipeline",
-    "io", "records", "files", "baseline", "config", "corpus", "ray_engine", "learn",
-    "render", "helptext", "cli", "docs",
+    "about", "model", "errors", "escaping", "rules", "literals", "skeleton", "backtracking",
+    "matchers", "fastscan", "dedup", "pipeline", "io", "targets", "jsonsplice", "records", "files",
+    "baseline", "config", "corpus", "ray_engine", "learn", "render", "helptext", "cli", "docs",
 ]  # fmt: skip
 
 
