@@ -204,6 +204,8 @@ def find_removals(
         for claim in claims:
             for index in claim.lines:
                 owners[index] = claim
+        if templates:  # the template lines taken are out of every later view
+            templates = {index: origin for index, origin in templates.items() if index not in owners}
         if revoke_orphaned_duplicates(owners):
             view = whole.narrow(index for index in range(len(lines)) if index not in owners)
         else:
@@ -300,6 +302,8 @@ def template_positions(
     if not templates:
         return []
     index = view.index
+    if isinstance(index, range):  # the whole document: positions are line numbers
+        return sorted(templates.items())
     found = []
     for line in sorted(templates):  # a view keeps the original order: find each by bisection
         position = bisect_left(index, line)
