@@ -923,7 +923,11 @@ def learn(
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option(metavar="YYYY-MM", help="With --date-field, learn only from records of this month on."),
+        typer.Option(
+            metavar="YYYY-MM",
+            help="With --date-field, learn only from records of this month on, into <site>.since-YYYY-MM.toml"
+            " (beside the site's file).",
+        ),
     ] = None,
 ) -> None:
     """Learn the lines each site repeats on its pages, and write them as rule files to review."""
@@ -946,7 +950,7 @@ def learn(
         )
         run = learning.learn if engine is Engine.local else partial(learning.learn_with_ray, address=address)
         result = run(shards, settings)
-        plans = learning.plan_rule_files(result, output, prefix=id_prefix, start=id_start)
+        plans = learning.plan_rule_files(result, output, prefix=id_prefix, start=id_start, since=since)
         reads.check(("-o", plan.path) for plan in plans)
         learning.write_rule_files(plans)
     except CleanerError as error:

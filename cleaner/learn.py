@@ -842,14 +842,22 @@ def next_free_number(folder: Path, prefix: str, replaced: Iterable[Path]) -> int
 
 
 def plan_rule_files(
-    result: LearnResult, output: Path, *, prefix: str = "LRN", start: int | None = None
+    result: LearnResult,
+    output: Path,
+    *,
+    prefix: str = "LRN",
+    start: int | None = None,
+    since: str | None = None,
 ) -> list[RuleFilePlan]:
     """The rule files for ``result``: ``output`` itself when it ends in ``.toml`` (one site only),
     else one ``<site>.toml`` per site inside the folder ``output``. Sites with no learned line get no file.
 
     Each file holds one rule; ids count up across the files from ``start`` (default: after
-    the ids already in the folder). Raises `ConfigError` for an output inside the built-in
-    rule pack or a file for several sites.
+    the ids already in the folder). Lines learned ``since`` a month (a site's new design)
+    go to ``<site>.since-YYYY-MM.toml``, rule ``learned.<site>.since-YYYY-MM``: beside the
+    site's file learned from the whole crawl, whose lines its older pages still need, not
+    in its place. Raises `ConfigError` for an output inside the built-in rule pack or a
+    file for several sites.
     """
     builtin = builtin_rules_dir().resolve()
     if output.resolve() == builtin or builtin in output.resolve().parents:
@@ -868,7 +876,7 @@ def plan_rule_files(
     used: set[str] = set()
     for group, learned in sorted(result.learned_by_group().items()):
         label = group or (output.stem if single else "")
-        name = file_stem(site_slug(label))
+        name = file_stem(site_slug(label) + (f".since-{since}" if since else ""))
         while name in used:
             name += "-2"
         used.add(name)

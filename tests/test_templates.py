@@ -238,13 +238,16 @@ def test_learn_reports_each_line_month_by_month_and_learns_again_from_a_month_on
     run = runner.invoke(app, [*args, "-o", str(tmp_path / "all")])
     assert run.exit_code == 0, run.output
     assert "by month: 2024-01 4/4 (100%), 2024-02 4/4 (100%), 2024-03 0/4 (0%)" in run.stdout
-    recent = runner.invoke(
-        app, [*args, "-o", str(tmp_path / "recent"), "--since", "2024-03", "--min-docs", "3"]
-    )
+    recent = runner.invoke(app, [*args, "-o", str(tmp_path / "all"), "--since", "2024-03", "--min-docs", "3"])
     assert recent.exit_code == 0, recent.output
-    news = tomllib.loads((tmp_path / "recent" / "news.example.toml").read_text())["rule"][0]
-    assert news["documents"] == 4 and news["lines"]
+    news = tomllib.loads((tmp_path / "all" / "news.example.since-2024-03.toml").read_text())["rule"][0]
+    assert news["documents"] == 4 and news["lines"] and news["name"] == "learned.news.example.since-2024-03"
     assert all("Subscribe" not in line["line"] for line in news["lines"])
+    # beside the file learned from every month, whose lines the older pages still need
+    rules = load_rules([tmp_path / "all"])
+    assert rules.get("learned.news.example") and rules.get("learned.news.example.since-2024-03")
+    old_page = Cleaner(rules).clean("Subscribe to the Morning Brief\nA story.\n", site="news.example")
+    assert [removal.rule_name for removal in old_page.removals] == ["learned.news.example"]
     bad = runner.invoke(app, [*args, "-o", str(tmp_path / "x"), "--since", "March"])
     assert bad.exit_code == 2 and "--since takes a month (YYYY-MM)" in bad.output
 
