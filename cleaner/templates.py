@@ -29,6 +29,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -46,7 +47,7 @@ MEMO_SITES = 4096  # sites whose look-up dict is kept; more are made again when 
 LENGTH_FACTOR = 2
 LENGTH_SLACK = 20
 ASCII = frozenset(map(chr, range(128)))
-ASCII_STARTS = ASCII | {""}  # "" stands for a blank line
+NON_ASCII = "\x7f"  # a line whose first character sorts after this one starts with a non-ASCII character
 
 
 BULLET_STARTS = frozenset("*•·▪◦+o")
@@ -235,12 +236,12 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """What the look-up needs for one site: its folded lines (to entry numbers), the ASCII
-    characters none of them can start with, the longest line worth folding, and that
-    length for lines starting with each ASCII character that is not blocked."""
+    """What the look-up needs for one site: its folded lines (to entry numbers), the longest
+    line worth folding, and that length for lines starting with each ASCII character a
+    line may start with to fold to one of them (a line starting with another ASCII
+    character, or blank, is passed over)."""
 
     entries: dict[str, int]
-    blocked: frozenset[str]
     limit: int
     limits: dict[str, int]
 
@@ -374,7 +375,7 @@ class TemplateTable:
                 for character in first_characters(text[:1]):
                     limits[character] = max(longest, limits.get(character, 0))
             limit = LENGTH_FACTOR * max(map(len, entries)) + LENGTH_SLACK
-            prepared = Prepared(entries, ASCII_STARTS.difference(limits), limit, limits)
+            prepared = Prepared(entries, limit, limits)
         if len(self.memo) >= MEMO_SITES:
             self.memo.clear()
         self.memo[site] = prepared
@@ -394,9 +395,12 @@ class TemplateTable:
         prepared = self.prepared(site)
         if prepared is None:
             return {}
-        blocked, limit, limits, entries = prepared.blocked, prepared.limit, prepared.limits, prepared.entries
+        limit, limits, entries = prepared.limit, prepared.limits, prepared.entries
         found = {}
-        for index in [i for i, line in enumerate(contents) if line[:1] not in blocked and len(line) <= limit]:
+        maybe = [
+            i for i, line in enumerate(contents) if (line[:1] in limits or line[:1] > NON_ASCII) and len(line) <= limit
+        ]
+        for index in maybe:
             line = contents[index]
             if len(line) > limits.get(line[:1], limit):
                 continue
@@ -408,16 +412,17 @@ class TemplateTable:
         return found
 
 
-def first_characters(folded_start: str) -> set[str]:
+@cache
+def first_characters(folded_start: str) -> frozenset[str]:
     """The ASCII characters a line folding to a line that starts with ``folded_start`` can start
     with (non-ASCII characters are never ruled out).
 
     >>> sorted(first_characters("h")), len(first_characters("0")), first_characters("©")
-    (['H', 'h'], 10, set())
+    (['H', 'h'], 10, frozenset())
     """
     if folded_start == "0":
-        return set(string.digits)
-    return {folded_start, folded_start.upper()} & ASCII
+        return frozenset(string.digits)
+    return frozenset({folded_start, folded_start.upper()} & ASCII)
 
 
 EMPTY_TABLE = TemplateTable()
