@@ -18,13 +18,16 @@ already claimed by one of these categories) and ``outside_text = N``: the line l
 before the first or after the last line of running text, a line of at least N words
 that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
 footers). ``backtracking_ok`` explains a finding of `cleaner.backtracking` that is harmless.
+
+The built-in rules' patterns are compiled on first use (`LazyPattern`); a user's rule
+files are compiled as they are read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -86,9 +89,66 @@ class Examples:
     keep: tuple[str, ...] = ()
 
 
+class LazyPattern:
+    """A `regex` pattern compiled the first time it is used.
+
+    The built-in rules' patterns are compiled whole by the test suite; a run needs only
+    those of the rules that meet a candidate line (and hyperscan confirms many of those
+    itself), while compiling all of them took most of ``cleaner check FILE``'s start-up
+    once the rules spoke many languages. ``pattern`` and ``flags`` are there at once, as
+    on a compiled pattern, for the scanners and the checks that read the source.
+
+    >>> lazy = LazyPattern("^Ad$", regex.MULTILINE, "rules/ads.toml:4: ADS001")
+    >>> lazy.search("Ad") is not None, lazy == LazyPattern("^Ad$", regex.MULTILINE, "elsewhere")
+    (True, True)
+    """
+
+    __slots__ = ("_compiled", "flags", "pattern", "where")
+
+    def __init__(self, pattern: str, flags: int, where: str) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self.where = where  # "file:line: ID", for the error a broken pattern gives
+        self._compiled: regex.Pattern[str] | None = None
+
+    def compiled(self) -> regex.Pattern[str]:
+        """The compiled pattern (compiled now if this is its first use)."""
+        if self._compiled is None:
+            try:
+                self._compiled = regex.compile(self.pattern, self.flags)
+            except regex.error as error:
+                raise RuleFileError([f"{self.where}.pattern: {error}"]) from None
+        return self._compiled
+
+    def search(self, string: str, *args: Any, **kwargs: Any) -> regex.Match[str] | None:
+        """`regex.Pattern.search` on the compiled pattern."""
+        return self.compiled().search(string, *args, **kwargs)
+
+    def finditer(self, string: str, *args: Any, **kwargs: Any) -> Iterator[regex.Match[str]]:
+        """`regex.Pattern.finditer` on the compiled pattern."""
+        return self.compiled().finditer(string, *args, **kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LazyPattern):
+            return NotImplemented
+        return (self.pattern, self.flags) == (other.pattern, other.flags)
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.flags))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a worker process compiles its own copy, when it needs it
+        return (LazyPattern, (self.pattern, self.flags, self.where))
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r}, {self.flags!r})"
+
+
+Pattern = regex.Pattern[str] | LazyPattern
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One validated rule, with its compiled pattern and where it was defined."""
+    """One validated rule, with its (compiled or `LazyPattern`) pattern and where it was defined."""
 
     id: str
     name: str
@@ -100,7 +160,7 @@ class Rule:
     profiles: tuple[str, ...] = PROFILES
     enabled: bool = True
     aliases: tuple[str, ...] = ()
-    pattern: regex.Pattern[str] | None = None
+    pattern: Pattern | None = None
     max_words: int | None = None
     min_words: int | None = None
     max_chars: int | None = None
@@ -284,8 +344,9 @@ def read_rule_file(path: Path, problems: list[str]) -> list[Rule]:
         problems.append(f"{path}: 'rule' must be an array of tables ([[rule]])")
         return []
     rules = []
+    lazy = is_builtin(path)
     for number, table in enumerate(tables, 1):
-        rule = build_rule(table, path, source_text, number, problems)
+        rule = build_rule(table, path, source_text, number, problems, lazy=lazy)
         if rule is not None:
             rules.append(rule)
     return rules
@@ -302,8 +363,13 @@ def find_line(source_text: str, rule_id: object, number: int) -> int:
     return headers[number - 1] if number <= len(headers) else 1
 
 
-def build_rule(table: Any, path: Path, source_text: str, number: int, problems: list[str]) -> Rule | None:
-    """Validate one ``[[rule]]`` table and build its `Rule`, or record why not."""
+def build_rule(
+    table: Any, path: Path, source_text: str, number: int, problems: list[str], *, lazy: bool = False
+) -> Rule | None:
+    """Validate one ``[[rule]]`` table and build its `Rule`, or record why not.
+
+    ``lazy``: leave the pattern to compile on first use (a built-in file; see `LazyPattern`).
+    """
     if not isinstance(table, dict):
         problems.append(f"{path}: rule #{number} is not a table")
         return None
@@ -386,7 +452,8 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
         if extent == "lines" and "max_lines" not in table:
             fail("max_lines", "is required when extent is 'lines'")
     if "pattern" in table:
-        values["pattern"] = compile_pattern(table["pattern"], table.get("ignore_case", False), fail)
+        where = label if lazy else None
+        values["pattern"] = compile_pattern(table["pattern"], table.get("ignore_case", False), fail, where)
     if "ignore_case" in table and not isinstance(table["ignore_case"], bool):
         fail("ignore_case", "must be true or false")
     values["examples"] = read_examples(table.get("examples", {}), fail, required=is_builtin(path))
@@ -430,12 +497,18 @@ def read_position(value: Any, fail: Any) -> Position | None:
     return Position(side, float(amount), unit == "%")
 
 
-def compile_pattern(source: str, ignore_case: Any, fail: Any) -> regex.Pattern[str] | None:
-    """Compile a line pattern for whole-document scanning (multi-line mode)."""
+def compile_pattern(source: str, ignore_case: Any, fail: Any, lazy_where: str | None = None) -> Pattern | None:
+    """Compile a line pattern for whole-document scanning (multi-line mode).
+
+    With ``lazy_where`` (a built-in rule's "file:line: ID") the pattern is a `LazyPattern`,
+    compiled on first use.
+    """
     if "\\Z" in source or "\\z" in source:
         fail("pattern", "use $ for the end of the line; \\Z and \\z are not supported")
         return None
     flags = regex.MULTILINE | (regex.IGNORECASE if ignore_case is True else 0)
+    if lazy_where is not None:
+        return LazyPattern(source, flags, lazy_where)
     try:
         return regex.compile(source, flags)
     except regex.error as error:
