@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import regex
 
@@ -143,7 +143,7 @@ class LazyPattern:
         return f"LazyPattern({self.pattern!r}, {self.flags!r})"
 
 
-Pattern = regex.Pattern[str] | LazyPattern
+Pattern: TypeAlias = "regex.Pattern[str] | LazyPattern"
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,7 +497,9 @@ def read_position(value: Any, fail: Any) -> Position | None:
     return Position(side, float(amount), unit == "%")
 
 
-def compile_pattern(source: str, ignore_case: Any, fail: Any, lazy_where: str | None = None) -> Pattern | None:
+def compile_pattern(
+    source: str, ignore_case: Any, fail: Any, lazy_where: str | None = None
+) -> Pattern | None:
     """Compile a line pattern for whole-document scanning (multi-line mode).
 
     With ``lazy_where`` (a built-in rule's "file:line: ID") the pattern is a `LazyPattern`,
