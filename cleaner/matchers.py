@@ -53,8 +53,26 @@ def count_words(content: str, limit: int | None = None) -> int:
 
 # A line this many times longer than a running-text line is a whole article joined on one line.
 JOINED_ARTICLE_FACTOR = 20
-SENTENCE_END = regex.compile(r"[.!?…][\"'”’)\]]*$")  # noqa: RUF001 (closing quotes)
+# What may close a sentence after its stop: quotes and guillemets of the languages we see
+# (German closes with “ or «), brackets, and the CJK closing brackets.
+CLOSERS = "\"'”’“»«›‹)\\]」』）》"  # noqa: RUF001 (the quotes are the point)
+SENTENCE_END = regex.compile(rf"[.!?…。！？][{CLOSERS}]*$")  # noqa: RUF001 (full-width stops)
 Bounds = dict[int, tuple[int, int] | None]
+
+# Running prose (`is_prose`): what blocks and runs stop at, and what some line rules never claim.
+PROSE_MIN_WORDS = 8
+PROSE_LOWER_SHARE = 0.4  # of the words that start with a letter, at least this share start lower-case
+WEAK_END_MIN_WORDS = 12  # a shorter line ending in ? ! or … is a teaser headline (asked, cried or cut off)
+LONG_PROSE_WORDS = 20  # a line this long with a sentence break inside may end without a stop
+CJK_PROSE_CHARS = 20  # Chinese and Japanese write no spaces: characters count instead of words
+# A sentence end, then what people put after it: emoji, emoticons, hashtags.
+PROSE_END = regex.compile(
+    rf"(\.\.\.|[.!?…。！？])[{CLOSERS}]*(?:\s*(?:[\p{{So}}\p{{Sk}}\p{{Mn}}\p{{Cf}}]|[:;]-?[()DPp]|<3|\#\w+))*$"  # noqa: RUF001
+)
+WEAK_ENDS = frozenset(("?", "!", "…", "..."))  # noqa: RUF001
+# A stop after a lower-case letter or a digit, then a capital: one sentence ends and another begins.
+SENTENCE_BREAK = regex.compile(rf"[\p{{Ll}}\p{{N}}{CLOSERS}][.!?…]+[{CLOSERS}]*\s+[\"'“‘„«(]*\p{{Lu}}")  # noqa: RUF001
+CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 
 
 def split_lines(text: str) -> list[str]:
@@ -86,6 +104,7 @@ class LineCache:
     keys: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # the deduplicator's
     folds: dict[int, str] = field(default_factory=dict)  # the deduplicator's
     may_repeat: dict[str, frozenset[int]] = field(default_factory=dict)  # the deduplicator's, by rule id
+    prose: dict[int, bool] = field(default_factory=dict)  # `is_prose`, asked only where a block grows
 
 
 @dataclass(frozen=True)
@@ -368,6 +387,85 @@ def is_running_text(view: View, position: int, min_words: int) -> bool:
     )
 
 
+def is_prose(content: str, words: int | None = None) -> bool:
+    """Whether a line is running prose: sentences someone wrote, not a label, a headline,
+    a menu item or a credit. ``words`` is the line's word count, if known.
+
+    A line is prose when it has `PROSE_MIN_WORDS` words or more, ends like a sentence
+    (a stop, then perhaps closing quotes or brackets, emoji, emoticons or hashtags), and
+    at least `PROSE_LOWER_SHARE` of its words that start with a letter start lower-case,
+    which tells a sentence from a title-case headline while German, with its capital
+    nouns, still passes. The exceptions, each a lookalike of prose or of a label:
+
+    - a line that ends in a question mark, an exclamation mark or an ellipsis needs
+      `WEAK_END_MIN_WORDS` words: teaser headlines ask, cry out, or are cut off by the
+      site ("Is this the end of the petrol car?", "Students trapped in campus siege...");
+    - a line of `LONG_PROSE_WORDS` words with a sentence break inside is prose whatever
+      its end (a paragraph that ends in a link, a colon or a cut-off word);
+    - a line with no lower-case letter (a sentence in capitals), or written mostly in
+      a script without case (Arabic, Hebrew, Korean, Hindi), has no case to judge: its
+      words and its end decide;
+    - Chinese and Japanese write no spaces: `CJK_PROSE_CHARS` of their characters and a
+      sentence end make prose.
+
+    A comment, a caption or a list item written as a full sentence is prose by its shape;
+    whether a rule may still take it is the rule's business (see `block_end`).
+
+    >>> is_prose("The council voted on Monday to build a new library downtown.")
+    True
+    >>> is_prose("Is This The End Of The Road For The Petrol Car?")
+    False
+    >>> is_prose("Demonstrators march through the centre of Paris on Saturday (AP Photo/Jean Roux)")
+    False
+    """
+    if words is None:
+        words = count_words(content, MAX_WORD_GUARD)
+    if words < PROSE_MIN_WORDS:
+        return len(content) >= CJK_PROSE_CHARS and is_cjk_prose(content)
+    end = PROSE_END.search(content)
+    if end is None or (end.group(1) in WEAK_ENDS and words < WEAK_END_MIN_WORDS):
+        if words < LONG_PROSE_WORDS or SENTENCE_BREAK.search(content) is None:
+            return False
+    lower = cased = uncased = 0
+    for word in content.split(None, MAX_WORD_GUARD):
+        for character in word:
+            if character.isalpha():
+                if character.islower():
+                    lower += 1
+                elif character.isupper():
+                    cased += 1
+                else:
+                    uncased += 1
+                break
+    cased += lower
+    if cased <= uncased:  # Arabic, Hebrew, Korean, Hindi...: no case to judge
+        return True
+    if lower == 0:  # capitals only, or title case
+        return not any(character.islower() for character in content)
+    return lower >= PROSE_LOWER_SHARE * cased
+
+
+def is_cjk_prose(content: str) -> bool:
+    """Whether a line of few spaces is Chinese or Japanese prose: `CJK_PROSE_CHARS` of
+    their characters and a sentence end."""
+    return SENTENCE_END.search(content) is not None and len(CJK.findall(content)) >= CJK_PROSE_CHARS
+
+
+def is_prose_line(view: View, position: int) -> bool:
+    """`is_prose` for the line at ``position``, kept in the view's cache."""
+    line = view.index[position]
+    found = view.cache.prose.get(line)
+    if found is None:
+        content = view.contents[position]
+        words = view.words(position)
+        if words < PROSE_MIN_WORDS and len(content) < CJK_PROSE_CHARS:
+            found = False  # most lines a block crosses: no need to look further
+        else:
+            found = is_prose(content, words)
+        view.cache.prose[line] = found
+    return found
+
+
 def outside_text(rule: Rule, view: View, position: int, bounds: Bounds) -> bool:
     """Whether the line lies before the first or after the last line of running text.
 
@@ -415,7 +513,7 @@ def confirm_line(rule: Rule, view: View, position: int, bounds: Bounds | None = 
         except TimeoutError:
             raise RuleTimeout(rule.id, view.name, rule.timeout) from None
         view.cache.matches[key] = found
-    return found
+    return found and not (rule.skip_prose and is_prose_line(view, position))
 
 
 def outside_text_only(rule: Rule, view: View, candidates: Sequence[int], bounds: Bounds) -> Sequence[int]:
@@ -443,6 +541,9 @@ def match_line_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterat
 def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
     """Each run of at least ``rule.min_lines`` confirmed lines, with only blank lines between them.
 
+    A line of running prose (`is_prose`) is never part of a run, even when the pattern
+    matches it: it ends the run before it.
+
     >>> import regex
     >>> menu = regex.compile("^[A-Za-z]+$")
     >>> rule = Rule("X001", "x.menu", "run", "nav", "r", "f:1", pattern=menu, min_lines=3)
@@ -453,8 +554,8 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
     bounds: Bounds = {}
     run: list[int] = []
     for position in outside_text_only(rule, view, candidates, bounds):
-        if not confirm_line(rule, view, position, bounds):
-            continue
+        if not confirm_line(rule, view, position, bounds) or is_prose_line(view, position):
+            continue  # a line of prose is no menu item: as a line between, it ends the run
         if run and any(not view.is_blank(p) for p in range(run[-1] + 1, position)):
             if len(run) >= rule.min_lines:
                 yield run[0], run[-1]
@@ -468,17 +569,18 @@ def match_block_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Itera
     """Each block that starts at a confirmed line, as a span ``(first, last)``.
 
     Blocks do not nest: a start line inside an earlier block of the same rule is skipped.
-    With ``extent = "end"``, ``max_lines`` caps the block: a longer one is not claimed.
+    With ``extent = "end"``, ``max_lines`` caps the block: a longer tail is not claimed
+    (counted to the end, before `block_end` stops it at prose).
     """
     covered_until = -1
     bounds: Bounds = {}
     for position in outside_text_only(rule, view, candidates, bounds):
         if position <= covered_until or not confirm_line(rule, view, position, bounds):
             continue
-        last = block_end(rule, view, position)
         capped = rule.extent == "end" and rule.max_lines is not None
-        if capped and too_long(view, position, last, rule.max_lines or 0):
+        if capped and too_long(view, position, len(view) - 1, rule.max_lines or 0):
             continue
+        last = block_end(rule, view, position)
         covered_until = last
         yield position, last
 
@@ -500,7 +602,97 @@ def too_long(view: View, first: int, last: int, max_lines: int) -> bool:
 
 
 def block_end(rule: Rule, view: View, start: int) -> int:
-    """The last position of the block that starts at ``start``, by the rule's extent."""
+    """The last position of the block that starts at ``start``: its extent, cut before
+    the first line of running prose the rule may not take.
+
+    A block is written for the boilerplate under its header: teasers, menus, a comment
+    thread. It never takes a line of running prose (`is_prose`) it was not written for,
+    and ends before the first one, wherever its extent would have ended. A rule with
+    ``crosses = "thread"`` (a comment section) or ``crosses = "teasers"`` (a list of
+    other stories) takes the comments' or the teasers' sentences (`may_cross`).
+
+    >>> import regex
+    >>> header = regex.compile("^Related$")
+    >>> rule = Rule("X002", "x.related", "block", "promo", "r", "f:1", pattern=header, extent="end")
+    >>> view = View(tuple(range(4)), ("Related", "A headline", "The council voted on Monday to build a library.", "Footer"))
+    >>> block_end(rule, view, 0)
+    1
+    """
+    last = extent_end(rule, view, start)
+    kept = start  # the block's last non-blank line so far
+    for position in range(start + 1, last + 1):
+        if view.is_blank(position):
+            continue
+        if is_prose_line(view, position) and not may_cross(rule, view, start, position):
+            return kept
+        kept = position
+    return last
+
+
+def may_cross(rule: Rule, view: View, start: int, position: int) -> bool:
+    """Whether the block of ``rule`` that starts at ``start`` may take the prose line at
+    ``position``: never, unless the rule names the prose it was written for.
+
+    A comment section's comments and a list's teaser summaries (and the captions of its
+    pictures) are prose, and they are what those rules remove. What tells them from an
+    article is the shape: they are a paragraph or two between the lines that introduce
+    them (a headline, a credit, an author, a date, "Reply"), while an article runs on in
+    long paragraphs. A block with ``crosses`` set takes prose until `starts_article`.
+    A comment header under an article (`ARTICLE_ABOVE` lines of prose before it) opens
+    the thread for sure: with ``crosses = "thread"`` everything after it may go, however
+    long the comments.
+    """
+    if rule.crosses is None:
+        return False
+    if rule.crosses == "thread" and prose_above(view, start) >= ARTICLE_ABOVE:
+        return True
+    return not starts_article(view, position)
+
+
+ARTICLE_ABOVE = 5  # lines of prose above a comment header: it closes an article
+ARTICLE_STRETCH = 3  # lines in a row that end like a sentence...
+PARAGRAPH_WORDS = 25  # ...and average this many words: an article's paragraphs
+
+
+def starts_article(view: View, position: int) -> bool:
+    """Whether the line at ``position`` starts an article's paragraphs: it and the next
+    non-blank lines, `ARTICLE_STRETCH` of them, each end like a sentence, and they average
+    `PARAGRAPH_WORDS` words or more.
+
+    >>> paragraph = "The council voted on Monday to build a new library in the old market hall."
+    >>> long = " ".join([paragraph, paragraph])
+    >>> starts_article(View((0, 1, 2), (long, "", long)), 0)
+    False
+    >>> starts_article(View((0, 1, 2), (long, paragraph, long)), 0)
+    True
+    """
+    words = 0
+    stretch = 0
+    for later in range(position, len(view)):
+        if view.is_blank(later):
+            continue
+        if SENTENCE_END.search(view.contents[later]) is None:
+            return False
+        words += view.words(later)
+        stretch += 1
+        if stretch == ARTICLE_STRETCH:
+            return words >= PARAGRAPH_WORDS * ARTICLE_STRETCH
+    return False
+
+
+def prose_above(view: View, position: int) -> int:
+    """How many lines of prose come before ``position``, counted up to `ARTICLE_ABOVE`."""
+    count = 0
+    for earlier in range(position - 1, -1, -1):
+        if is_prose_line(view, earlier):
+            count += 1
+            if count == ARTICLE_ABOVE:
+                break
+    return count
+
+
+def extent_end(rule: Rule, view: View, start: int) -> int:
+    """The last position the rule's extent reaches from ``start``, before any prose stop."""
     total = len(view)
     if rule.extent == "end":
         return total - 1

@@ -9,14 +9,18 @@ Kinds: ``line`` (each matching line), ``block`` (a matching start line and the l
 to the end, where ``max_lines`` makes a longer tail count as no block at all), ``run``
 (a run of at least ``min_lines`` matching lines with only blank lines between them: one
 such line alone is kept, many in a row are a menu or a link list) and ``duplicate``
-(lines that repeat an earlier line).
+(lines that repeat an earlier line). Blocks and runs stop before the first line of
+running prose (`cleaner.matchers.is_prose`); ``crosses = "thread"`` lets a comment
+section's block take its comments' sentences while they keep a thread's shape, and
+``crosses = "teasers"`` a list of stories take the one-line summaries under its headlines.
 
 Guards narrow which lines a pattern may claim: ``max_words``, ``min_words``,
 ``max_chars``, ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
 already claimed by one of these categories) and ``outside_text = N``: the line lies
 before the first or after the last line of running text, a line of at least N words
 that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
-footers).
+footers). ``skip_prose = true`` (line rules): a line of running prose is never claimed,
+for a phrase that can sit inside a real sentence.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from cleaner.errors import RuleFileError
 
 KINDS = ("line", "block", "run", "duplicate")
 EXTENTS = ("blank", "teasers", "lines", "end")
+CROSSES = ("thread", "teasers")  # which lines of prose a block may take (none unless named)
 PROFILES = ("article", "page")
 DEFAULT_TIMEOUT = 2.0
 
@@ -47,8 +52,8 @@ GUARD_FIELDS = {
     "outside_text",
 }  # fmt: skip
 FIELDS_BY_KIND = {
-    "line": COMMON_FIELDS | GUARD_FIELDS,
-    "block": COMMON_FIELDS | GUARD_FIELDS | {"extent", "max_lines", "teaser_max_words"},
+    "line": COMMON_FIELDS | GUARD_FIELDS | {"skip_prose"},
+    "block": COMMON_FIELDS | GUARD_FIELDS | {"extent", "max_lines", "teaser_max_words", "crosses"},
     "run": COMMON_FIELDS | GUARD_FIELDS | {"min_lines"},
     "duplicate": COMMON_FIELDS | {"min_words", "threshold", "max_candidates", "max_copies"},
 }
@@ -110,6 +115,8 @@ class Rule:
     extent: str = "blank"
     max_lines: int | None = None
     teaser_max_words: int = 20
+    crosses: str | None = None
+    skip_prose: bool = False
     threshold: float = 90.0
     max_candidates: int = 32
     max_copies: int = 2
@@ -358,11 +365,12 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
                 fail(name, f"must be a number from {low} to {high}")
             else:
                 values[name] = float(value)
-    if "enabled" in table:
-        if not isinstance(table["enabled"], bool):
-            fail("enabled", "must be true or false")
-        else:
-            values["enabled"] = table["enabled"]
+    for name in ("enabled", "skip_prose"):
+        if name in table:
+            if not isinstance(table[name], bool):
+                fail(name, "must be true or false")
+            else:
+                values[name] = table[name]
     if "position" in table:
         values["position"] = read_position(table["position"], fail)
     for name, low in (("outside_text", 1), ("min_lines", 2)):
@@ -381,6 +389,11 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
         values["extent"] = extent
         if extent == "lines" and "max_lines" not in table:
             fail("max_lines", "is required when extent is 'lines'")
+        if "crosses" in table:
+            if table["crosses"] not in CROSSES:
+                fail("crosses", f"must be one of {', '.join(CROSSES)}, not {table['crosses']!r}")
+            else:
+                values["crosses"] = table["crosses"]
     if "pattern" in table:
         values["pattern"] = compile_pattern(table["pattern"], table.get("ignore_case", False), fail)
     if "ignore_case" in table and not isinstance(table["ignore_case"], bool):
