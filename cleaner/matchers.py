@@ -362,29 +362,90 @@ def chunk_positions(contents: Sequence[str], positions: list[int]) -> Iterator[l
 
 
 def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
-    """The first and last positions of running text: lines of ``min_words``+ words that end like a sentence.
+    """The first and last positions of running text (`is_running_text`), each widened
+    over the lead lines next to it (`is_lead`).
 
-    A line of ``JOINED_ARTICLE_FACTOR`` times as many words counts whatever its end: a
-    whole article joined on one line may end with a footer link.
+    A page's article often opens with a standfirst and closes with a line or two that
+    end without a stop (a sentence cut by a link, a list of demands): such sentence-case
+    lines right before the first or after the last line of running text are read as
+    part of the article. A menu item, a title-case headline, a date or a byline ends
+    the widening.
 
-    >>> view = View((0, 1, 2, 3), ("Home", "It was a cold day in May.", "Ok.", "Footer"))
+    >>> view = View((0, 1, 2, 3, 4), ("Home", "Council to build a new library downtown", "It was a cold day in May.", "Ok.", "Footer"))
     >>> text_bounds(view, 5)
-    (1, 1)
+    (1, 2)
     """
     # Looked for from each end: only the page's head and tail are read, not the text between.
     first = next((p for p in range(len(view)) if is_running_text(view, p, min_words)), None)
     if first is None:
         return None
     last = next(p for p in range(len(view) - 1, first - 1, -1) if is_running_text(view, p, min_words))
-    return first, last
+    return widen_over_leads(view, first, -1), widen_over_leads(view, last, 1)
 
 
 def is_running_text(view: View, position: int, min_words: int) -> bool:
-    """Whether the line has ``min_words``+ words and ends like a sentence (or is a joined article)."""
+    """Whether the line has ``min_words``+ words and ends like a sentence (emoji or
+    hashtags may follow the stop), or is a joined article, or is Chinese or Japanese
+    prose (`is_cjk_prose`: no spaces to count words by).
+
+    A long line that only holds a sentence break is not enough here: cookie banners and
+    footer notices end in a link ("... you agree to our terms. Accept Read More").
+    """
     words = view.words(position)
-    return words >= min_words and (
-        words >= JOINED_ARTICLE_FACTOR * min_words or SENTENCE_END.search(view.contents[position]) is not None
-    )
+    content = view.contents[position]
+    if words >= min_words:
+        return (
+            words >= JOINED_ARTICLE_FACTOR * min_words
+            or SENTENCE_END.search(content) is not None
+            or PROSE_END.search(content) is not None
+        )
+    return words < PROSE_MIN_WORDS and len(content) >= CJK_PROSE_CHARS and is_cjk_prose(content)
+
+
+LEAD_MIN_WORDS = 6
+
+
+def widen_over_leads(view: View, edge: int, step: int) -> int:
+    """``edge`` moved by ``step`` (-1 up, 1 down) over the lead lines next to it, blank
+    lines between them allowed."""
+    position = edge + step
+    while 0 <= position < len(view):
+        if not view.is_blank(position):
+            if not is_lead(view, position):
+                break
+            edge = position
+        position += step
+    return edge
+
+
+def is_lead(view: View, position: int) -> bool:
+    """Whether the line reads as a sentence without its stop: `LEAD_MIN_WORDS` words or
+    more, written in sentence case (`has_sentence_case`), like a standfirst."""
+    return view.words(position) >= LEAD_MIN_WORDS and has_sentence_case(view.contents[position])
+
+
+def has_sentence_case(content: str) -> bool:
+    """Whether at least `PROSE_LOWER_SHARE` of the words that start with a letter start
+    lower-case (a script without case passes; capitals only, or no letters, do not).
+
+    >>> has_sentence_case("Council to build a new library downtown"), has_sentence_case("Council To Build New Library")
+    (True, False)
+    """
+    lower = cased = uncased = 0
+    for word in content.split(None, MAX_WORD_GUARD):
+        for character in word:
+            if character.isalpha():
+                if character.islower():
+                    lower += 1
+                elif character.isupper():
+                    cased += 1
+                else:
+                    uncased += 1
+                break
+    cased += lower
+    if cased <= uncased:
+        return uncased > 0
+    return lower >= PROSE_LOWER_SHARE * cased
 
 
 def is_prose(content: str, words: int | None = None) -> bool:
@@ -426,23 +487,10 @@ def is_prose(content: str, words: int | None = None) -> bool:
     if end is None or (end.group(1) in WEAK_ENDS and words < WEAK_END_MIN_WORDS):
         if words < LONG_PROSE_WORDS or SENTENCE_BREAK.search(content) is None:
             return False
-    lower = cased = uncased = 0
-    for word in content.split(None, MAX_WORD_GUARD):
-        for character in word:
-            if character.isalpha():
-                if character.islower():
-                    lower += 1
-                elif character.isupper():
-                    cased += 1
-                else:
-                    uncased += 1
-                break
-    cased += lower
-    if cased <= uncased:  # Arabic, Hebrew, Korean, Hindi...: no case to judge
+    if has_sentence_case(content):  # or a script without case (Arabic, Hebrew, Korean, Hindi...)
         return True
-    if lower == 0:  # capitals only, or title case
-        return not any(character.islower() for character in content)
-    return lower >= PROSE_LOWER_SHARE * cased
+    # Capitals only: no case to judge (title case has lower-case letters, none in front).
+    return any(character.isupper() for character in content) and not any(c.islower() for c in content)
 
 
 def is_cjk_prose(content: str) -> bool:
