@@ -9,7 +9,9 @@ in the number of lines: there is never an n x n comparison.
 Two guards keep repeated content: near copies must carry the same numbers ("Get it for
 $139" and "Get it for $169" are two list items, not one line twice), and a line that
 recurs more than ``max_copies`` times is a recurring part of the text (an interview's
-repeated question, a menu's daily item), not a caption or teaser shown twice. Lines
+repeated question, a menu's daily item), not a caption or teaser shown twice; and a
+near copy that is a sentence of running prose far from its first copy is the page
+telling something twice in other words (`is_retold`), kept. Lines
 holding three or more numbers are data (recipe quantities, scores, table rows) and are
 never compared: a meal plan repeats its breakfast on purpose. Nor are lines that open
 with a dash or a bullet: list items and quote attributions ("— Name (@handle) date")
@@ -27,7 +29,7 @@ import regex
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
-from cleaner.matchers import LONG_LINE, View
+from cleaner.matchers import LONG_LINE, View, is_prose_line
 from cleaner.rules import Rule
 
 NUMBER = regex.compile(r"\d+")
@@ -235,7 +237,9 @@ def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]])
         original = first_seen.get(folded)
         if original is None and fuzzy:
             original = find_near_copy(rule, folded, pair, folded_at, buckets)
-            if original is not None and not same_numbers(folded, folded_at(original)):
+            if original is not None and (
+                not same_numbers(folded, folded_at(original)) or is_retold(view, original, position)
+            ):
                 original = None
         if original is not None:
             yield position, original
@@ -243,6 +247,30 @@ def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]])
         first_seen[folded] = position
         for key in pair:
             buckets.setdefault(key, []).append(position)
+
+
+NEAR_COPY_REACH = 3  # non-blank lines between a sentence and a near copy that may go
+
+
+def is_retold(view: View, original: int, position: int) -> bool:
+    """Whether a near copy at ``position`` is a sentence told again elsewhere, not a line
+    shown twice: it is running prose (`is_prose_line`) and more than `NEAR_COPY_REACH`
+    non-blank lines lie between it and ``original``.
+
+    A caption given twice (alt text and figure caption) sits next to its copy; a
+    sentence written twice in slightly different words far apart is two passages (a
+    recipe card and its introduction, an article and the summary that quotes it), and
+    deleting one loses what the page really says twice.
+    """
+    if not is_prose_line(view, position):
+        return False
+    between = 0
+    for other in range(original + 1, position):
+        if not view.is_blank(other):
+            between += 1
+            if between > NEAR_COPY_REACH:
+                return True
+    return False
 
 
 def same_numbers(folded: str, other: str) -> bool:
