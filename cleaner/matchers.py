@@ -671,29 +671,36 @@ def block_end(rule: Rule, view: View, start: int) -> int:
     for position in range(start + 1, last + 1):
         if view.is_blank(position):
             continue
-        if is_prose_line(view, position) and not may_cross(rule, view, start, position):
+        if is_prose_line(view, position) and not may_cross(rule, view, start, kept, position):
             return kept
         kept = position
     return last
 
 
-def may_cross(rule: Rule, view: View, start: int, position: int) -> bool:
+def may_cross(rule: Rule, view: View, start: int, previous: int, position: int) -> bool:
     """Whether the block of ``rule`` that starts at ``start`` may take the prose line at
-    ``position``: never, unless the rule names the prose it was written for.
+    ``position`` (``previous`` is the block's last non-blank line before it): never,
+    unless the rule names the prose it was written for.
 
     A comment section's comments and a list's teaser summaries (and the captions of its
     pictures) are prose, and they are what those rules remove. What tells them from an
     article is the shape: they are a paragraph or two between the lines that introduce
     them (a headline, a credit, an author, a date, "Reply"), while an article runs on in
     long paragraphs. A block with ``crosses`` set takes prose until `starts_article`.
-    A comment header under an article (`ARTICLE_ABOVE` lines of prose before it) opens
-    the thread for sure: with ``crosses = "thread"`` everything after it may go, however
-    long the comments.
+
+    With ``crosses = "thread"``, the header's place decides first. Under an article
+    (`ARTICLE_ABOVE` lines of prose before it) it opens the thread for sure, and
+    everything after it may go, however long the comments. With no article above, it may
+    be a stray link ("1 Comment" by the byline of a whole page), and a comment comes
+    after the lines that introduce it: prose right under the header is an article's.
     """
     if rule.crosses is None:
         return False
-    if rule.crosses == "thread" and prose_above(view, start) >= ARTICLE_ABOVE:
-        return True
+    if rule.crosses == "thread":
+        if prose_above(view, start) >= ARTICLE_ABOVE:
+            return True
+        if previous == start:
+            return False
     return not starts_article(view, position)
 
 
