@@ -66,16 +66,22 @@ def find_duplicates(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[in
     larger than ``rule.max_copies`` is left alone, and so is a sentence the page tells
     again far from its first copy (`is_told_again`).
     """
-    pairs = list(find_copies(rule, view, skip))
-    group_sizes = Counter(original for _, original in pairs)
-    copies = {position for position, _ in pairs}
-    for position, original in pairs:
-        if group_sizes[original] + 1 <= rule.max_copies and not is_told_again(view, original, position, skip, copies):
+    found = list(find_copies(rule, view, skip))
+    group_sizes = Counter(original for _, original, _ in found)
+    copies = {position for position, _, _ in found}
+    for position, original, near in found:
+        if group_sizes[original] + 1 <= rule.max_copies and not is_told_again(
+            view, original, position, skip, None if near else copies
+        ):
             yield position, original
 
 
-def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, int]]:
-    """Every ``(position, kept_position)`` pair of a line and the earlier line it repeats.
+Copy = tuple[int, int, bool]  # a line's position, the position of the earlier line it repeats, near or exact
+
+
+def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[Copy]:
+    """Every line that repeats an earlier one: ``(position, kept_position, near)``, where
+    ``near`` tells a near copy from an exact one.
 
     Only lines that may repeat or be repeated (`lines_that_may_repeat`) are looked at:
     in most documents there are none, and the later passes then cost nothing here.
@@ -106,7 +112,7 @@ def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, i
         for position, pair in line_keys.items()
         if (counts[pair[0]] > 1 or counts[pair[1]] > 1) and may_be_judged(view.contents[position])
     }
-    yield from compare_lines(rule, view, shared, skip)
+    yield from compare_lines(rule, view, shared)
     # A very long line is compared exactly as it stands: folding and fuzzy matching
     # would cost seconds per line; such a repeat is then only left, never wrongly cut.
     first_seen: dict[str, int] = {}
@@ -114,7 +120,7 @@ def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, i
         if has_words(view.contents[position], min_words):
             original = first_seen.setdefault(view.contents[position], position)
             if original != position:
-                yield position, original
+                yield position, original, False
 
 
 def lines_that_may_repeat(rule: Rule, view: View) -> frozenset[int]:
@@ -202,9 +208,7 @@ def has_words(content: str, count: int) -> bool:
     return count <= 0 or len(content.split(None, count - 1)) >= count
 
 
-def compare_lines(
-    rule: Rule, view: View, line_keys: dict[int, tuple[str, str]], skip: set[int]
-) -> Iterator[tuple[int, int]]:
+def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]]) -> Iterator[Copy]:
     """Every copy among the lines of ``line_keys`` (in order, all judged), with its blocking keys.
 
     Each line is compared with the earlier kept lines that share a key with it: an
@@ -239,14 +243,13 @@ def compare_lines(
             first_seen.setdefault(folded_at(other), other)
         registered[pair[0]] = len(head)
         original = first_seen.get(folded)
-        if original is None and fuzzy:
+        near = original is None
+        if near and fuzzy:
             original = find_near_copy(rule, folded, pair, folded_at, buckets)
-            if original is not None and (
-                not same_numbers(folded, folded_at(original)) or is_told_again(view, original, position, skip)
-            ):
+            if original is not None and not same_numbers(folded, folded_at(original)):
                 original = None
         if original is not None:
-            yield position, original
+            yield position, original, near
             continue
         first_seen[folded] = position
         for key in pair:
@@ -256,11 +259,12 @@ def compare_lines(
 NEAR_COPY_REACH = 3  # lines between a sentence and a copy of it that may go
 
 
-def is_told_again(view: View, original: int, position: int, skip: set[int], copies: set[int] | None = None) -> bool:
+def is_told_again(view: View, original: int, position: int, skip: set[int], copies: set[int] | None) -> bool:
     """Whether the copy at ``position`` is a sentence the page tells again, not a line
     shown twice: it is running prose (`is_prose_line`), more than `NEAR_COPY_REACH` lines
     (non-blank, not in ``skip``) lie between it and ``original``, and, for an exact copy
-    (``copies``: the positions of all copies), neither line next to it is a copy too.
+    (``copies``: the positions of all copies; None for a near copy), neither line next
+    to it is a copy too.
 
     A caption given twice (alt text and figure caption) sits next to its copy, and a
     page shown twice repeats whole blocks of lines. A sentence said again far from its
