@@ -704,7 +704,7 @@ def may_cross(rule: Rule, view: View, start: int, previous: int, position: int) 
     return not starts_article(view, position)
 
 
-ARTICLE_ABOVE = 5  # lines of prose above a comment header: it closes an article
+ARTICLE_ABOVE = 3  # lines of prose above a comment header: it closes an article
 ARTICLE_STRETCH = 3  # lines in a row that end like a sentence...
 PARAGRAPH_WORDS = 25  # ...and average this many words: an article's paragraphs
 
