@@ -128,3 +128,21 @@ def test_skip_prose_keeps_a_sentence_that_holds_the_phrase(tmp_path):
 def test_prose_fields_are_validated(tmp_path, body, message):
     with pytest.raises(RuleFileError, match=message):
         load_rules([rules_file(tmp_path, body)], check_examples=False)
+
+
+def test_a_page_keeps_the_standfirst_and_last_line_next_to_its_running_text():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    standfirst = "Council to turn the old market hall into a library for the whole town"
+    closing = "Readers can send their wishes for the new library to the council until the end of May"
+    page = f"Home\nNews\nSport\nCouncil Backs New Library\n{standfirst}\n{PARAGRAPH}\n{PARAGRAPH_2}\n{closing}\nAbout us\nContact\n"
+    kept = Cleaner(profile="page").clean(page).text
+    assert kept == f"{standfirst}\n{PARAGRAPH}\n{PARAGRAPH_2}\n{closing}\n"
+
+
+def test_a_page_in_chinese_has_running_text_too():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    article = "如今，五十多个市直部门通力合作，让益阳的数字治理不断开花结果，群众办事更方便。\n"
+    page = "首页\n新闻\n体育\n" + article * 2 + "关于我们\n联系我们\n"
+    assert Cleaner(profile="page").clean(page).text == article * 2
