@@ -73,6 +73,9 @@ WEAK_ENDS = frozenset(("?", "!", "…", "..."))  # noqa: RUF001
 # A stop after a lower-case letter or a digit, then a capital: one sentence ends and another begins.
 SENTENCE_BREAK = regex.compile(rf"[\p{{Ll}}\p{{N}}{CLOSERS}][.!?…]+[{CLOSERS}]*\s+[\"'“‘„«(]*\p{{Lu}}")  # noqa: RUF001
 CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+CJK_LAST = frozenset("。！？」』）》”’\"")  # noqa: RUF001 (what a CJK sentence can end with)
+PROSE_MIN_CHARS = 2 * PROSE_MIN_WORDS - 1  # the fewest characters that hold PROSE_MIN_WORDS words
+LONG_PROSE_CHARS = 2 * LONG_PROSE_WORDS - 1
 
 
 def split_lines(text: str) -> list[str]:
@@ -392,14 +395,16 @@ def is_running_text(view: View, position: int, min_words: int) -> bool:
     footer notices end in a link ("... you agree to our terms. Accept Read More").
     """
     words = view.words(position)
-    content = view.contents[position]
     if words >= min_words:
-        return (
-            words >= JOINED_ARTICLE_FACTOR * min_words
-            or SENTENCE_END.search(content) is not None
-            or PROSE_END.search(content) is not None
-        )
-    return words < PROSE_MIN_WORDS and len(content) >= CJK_PROSE_CHARS and is_cjk_prose(content)
+        content = view.contents[position]
+        if words >= JOINED_ARTICLE_FACTOR * min_words or SENTENCE_END.search(content) is not None:
+            return True
+        # Emoji or an emoticon end in no letter or digit, hashtags hold a '#': most lines neither.
+        return (not content[-1].isalnum() or "#" in content) and PROSE_END.search(content) is not None
+    if words >= PROSE_MIN_WORDS:
+        return False
+    content = view.contents[position]
+    return len(content) >= CJK_PROSE_CHARS and content[-1] in CJK_LAST and is_cjk_prose(content)
 
 
 LEAD_MIN_WORDS = 6
@@ -500,17 +505,24 @@ def is_cjk_prose(content: str) -> bool:
 
 
 def is_prose_line(view: View, position: int) -> bool:
-    """`is_prose` for the line at ``position``, kept in the view's cache."""
+    """`is_prose` for the line at ``position``, kept in the view's cache.
+
+    Most lines a block or a run crosses are short: they are turned away by their length
+    and word count alone, which costs less than keeping the answer.
+    """
+    content = view.contents[position]
+    size = len(content)
+    if size < PROSE_MIN_CHARS:
+        return False
+    if size < LONG_PROSE_CHARS and content[-1].isalnum() and "#" not in content:
+        return False  # no stop at its end, and too short to do without one
+    words = view.words(position)
+    if words < PROSE_MIN_WORDS:
+        return size >= CJK_PROSE_CHARS and content[-1] in CJK_LAST and is_cjk_prose(content)
     line = view.index[position]
     found = view.cache.prose.get(line)
     if found is None:
-        content = view.contents[position]
-        words = view.words(position)
-        if words < PROSE_MIN_WORDS and len(content) < CJK_PROSE_CHARS:
-            found = False  # most lines a block crosses: no need to look further
-        else:
-            found = is_prose(content, words)
-        view.cache.prose[line] = found
+        found = view.cache.prose[line] = is_prose(content, words)
     return found
 
 
@@ -601,8 +613,13 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
     """
     bounds: Bounds = {}
     run: list[int] = []
+    # Under a word guard too low for prose, only a CJK line (few spaces) can be prose.
+    may_be_prose = rule.max_words is None or rule.max_words >= PROSE_MIN_WORDS
+    contents = view.contents
     for position in outside_text_only(rule, view, candidates, bounds):
-        if not confirm_line(rule, view, position, bounds) or is_prose_line(view, position):
+        if not confirm_line(rule, view, position, bounds):
+            continue
+        if (may_be_prose or contents[position][-1:] in CJK_LAST) and is_prose_line(view, position):
             continue  # a line of prose is no menu item: as a line between, it ends the run
         if run and any(not view.is_blank(p) for p in range(run[-1] + 1, position)):
             if len(run) >= rule.min_lines:
@@ -668,19 +685,28 @@ def block_end(rule: Rule, view: View, start: int) -> int:
     """
     last = extent_end(rule, view, start)
     kept = start  # the block's last non-blank line so far
+    contents = view.contents
+    closes_article: bool | None = None  # found at the first line of prose, once per block
     for position in range(start + 1, last + 1):
-        if view.is_blank(position):
+        content = contents[position]
+        if len(content) < PROSE_MIN_CHARS:  # blank, or too short for prose: no call needed
+            if content:
+                kept = position
             continue
-        if is_prose_line(view, position) and not may_cross(rule, view, start, kept, position):
-            return kept
+        if is_prose_line(view, position):
+            if closes_article is None:
+                closes_article = rule.crosses == "thread" and prose_above(view, start) >= ARTICLE_ABOVE
+            if not may_cross(rule, view, start, kept, position, closes_article):
+                return kept
         kept = position
     return last
 
 
-def may_cross(rule: Rule, view: View, start: int, previous: int, position: int) -> bool:
+def may_cross(rule: Rule, view: View, start: int, previous: int, position: int, closes_article: bool) -> bool:
     """Whether the block of ``rule`` that starts at ``start`` may take the prose line at
     ``position`` (``previous`` is the block's last non-blank line before it): never,
-    unless the rule names the prose it was written for.
+    unless the rule names the prose it was written for. ``closes_article`` says whether
+    `ARTICLE_ABOVE` lines of prose come before the header (`prose_above`).
 
     A comment section's comments and a list's teaser summaries (and the captions of its
     pictures) are prose, and they are what those rules remove. What tells them from an
@@ -697,7 +723,7 @@ def may_cross(rule: Rule, view: View, start: int, previous: int, position: int) 
     if rule.crosses is None:
         return False
     if rule.crosses == "thread":
-        if prose_above(view, start) >= ARTICLE_ABOVE:
+        if closes_article:
             return True
         if previous == start:
             return False
