@@ -388,13 +388,23 @@ def check_selectors(ruleset: RuleSet, config: FileConfig, options: Options) -> N
         ("--extend-select", options.extend_select),
     ]
     problems = [
-        f"{where}: no rule matches {selector!r}; see `cleaner rules`"
+        f"{where}: no rule matches {selector!r}{suggest_selector(selector, ruleset)}"
         for where, selectors in groups
         for selector in selectors
         if selector != "ALL" and not any(matches_any(rule, [selector]) for rule in ruleset)
     ]
     if problems:
         raise ConfigError("\n".join(problems))
+
+
+def suggest_selector(selector: str, ruleset: RuleSet) -> str:
+    """``; did you mean 'CRD001'?`` for a near miss, else a pointer to the list of rules."""
+    keys = {key for rule in ruleset for key in rule.names()}
+    keys |= {rule.name.split(".")[0] for rule in ruleset} | {rule.id.rstrip("0123456789") for rule in ruleset}
+    close = difflib.get_close_matches(selector, sorted(keys), n=1, cutoff=0.6)
+    if not close and selector.upper() != selector:  # ids are capitals: crd001 means CRD001
+        close = difflib.get_close_matches(selector.upper(), sorted(keys), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else "; see `cleaner rules`"
 
 
 def select_rules(ruleset: RuleSet, profile: str, config: FileConfig, options: Options) -> RuleSet:

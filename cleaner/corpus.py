@@ -9,13 +9,18 @@ is the same whatever the number of workers, and at most two chunks per worker ar
 flight, so memory stays flat whatever the corpus size.
 
 Records keep every field and their order; only the text field changes. A record the
-rules leave alone is written back byte for byte as it was read. Each output file is
+rules leave alone is written back byte for byte as it was read; in a record they change,
+the new text is spliced into the line in place of the old (`cleaner.jsonsplice`), so
+every other byte stays as it was too: numbers beyond a double (``1e400``, 20-digit
+decimals), ``NaN``, duplicate keys, escapes, spacing, a byte-order mark, ``\r\n``. Each output file is
 written to a temporary name and renamed when complete.
 
 Problems with a record (malformed JSON, no text field, a text that is not a string) stop
 the run with an error naming file and line, or with ``on_error="skip"`` leave the record
 out and list it in the statistics. A rule that runs past its time limit on one text
-stops the run, or under ``skip`` leaves that text unchanged and lists it.
+leaves that text unchanged and lists it, with the rule, in the statistics, and the run
+goes on (``on_timeout="keep"``, the default: one page must not cost a run of millions);
+``on_timeout="stop"`` stops the run there instead.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -39,6 +44,7 @@ import orjson
 
 from cleaner.errors import CleanerError, DocumentError, RuleTimeout
 from cleaner.io import discover, held_signals
+from cleaner.jsonsplice import replace_string_field
 from cleaner.model import CleanResult
 from cleaner.pipeline import Cleaner, default_cleaner
 from cleaner.records import (
@@ -53,6 +59,7 @@ from cleaner.records import (
     parse_json_line,
     record_format,
 )
+from cleaner.targets import ReadPaths, check_copy_target, check_replaceable
 
 CHUNK_BYTES = 2 * 1024 * 1024
 STANDARD_INPUT = "<stdin>"  # how errors name the input ``-``
@@ -61,6 +68,7 @@ ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 IN_FLIGHT_PER_WORKER = 2
 MANAGER_JOIN_SECONDS = 5  # the pool's thread ends once its workers are gone; never wait forever
 ON_ERROR = ("stop", "skip")
+ON_TIMEOUT = ("keep", "stop")
 Writer = RecordWriter | StandardOutputWriter
 
 
@@ -73,6 +81,7 @@ class CorpusOptions:
     drop_empty: bool = False
     on_error: str = "stop"
     audit: bool = False
+    on_timeout: str = "keep"
 
 
 @dataclass(slots=True)
@@ -90,6 +99,7 @@ class CorpusStats:
     reasons: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     timeouts: list[str] = field(default_factory=list)
+    timeout_rules: Counter[str] = field(default_factory=Counter)  # documents kept, by the rule that timed out
     files: int = 0
     seconds: float = 0.0
 
@@ -114,6 +124,7 @@ class CorpusStats:
         self.reasons.update(other.reasons)
         self.skipped.extend(other.skipped)
         self.timeouts.extend(other.timeouts)
+        self.timeout_rules.update(other.timeout_rules)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary with a stable key order (rules sorted by id)."""
@@ -138,6 +149,7 @@ class CorpusStats:
             "skipped_records": self.skipped,
             "timeouts": len(self.timeouts),
             "timeout_records": self.timeouts,
+            "timeout_rules": {rule_id: self.timeout_rules[rule_id] for rule_id in sorted(self.timeout_rules)},
         }
 
 
@@ -208,16 +220,17 @@ def check_text(record: dict[str, Any], text_field: str, where: str) -> str:
 
 
 def clean_text(job: Job, text: str, where: str, stats: CorpusStats) -> CleanResult | None:
-    """Clean one text; None when a rule timed out and ``skip`` keeps the text unchanged."""
+    """Clean one text; None when a rule timed out and the text is kept unchanged (``on_timeout="keep"``)."""
     stats.documents += 1
     size = utf8_size(text)
     stats.bytes_in += size
     try:
         result = job.cleaner.clean(text, name=where)
     except RuleTimeout as error:
-        if job.options.on_error != "skip":
+        if job.options.on_timeout == "stop":
             raise
-        stats.timeouts.append(str(error))
+        stats.timeouts.append(f"{error}; the text was kept unchanged")
+        stats.timeout_rules[error.rule_id] += 1
         stats.bytes_out += size
         return None
     stats.add_result(result)
@@ -260,13 +273,20 @@ def clean_jsonl_lines(job: Job, path: str, lines: Sequence[bytes], first_number:
         if options.drop_empty and not kept.strip():
             stats.dropped_empty += 1
             continue
-        if result is None or not result.changed:
-            out.append(line if line.endswith(b"\n") else line + b"\n")
-        else:
-            record[options.text_field] = kept
-            out.append(dump_json_line(record))
+        written_line = line
+        if result is not None and result.changed:
+            # Spliced, not serialized again: the other fields keep every byte.
+            spliced = replace_string_field(line, options.text_field, kept)
+            if spliced is None:
+                lost = f"{where}: cannot find {options.text_field!r} in the line to write the cleaned text"
+                if options.on_error != "skip":
+                    return ChunkResult(0, stats, error=lost)
+                stats.skipped.append(lost)
+                continue
+            written_line = spliced
             if options.audit:
                 audit.append(audit_line(record.get(options.id_field, where), result))
+        out.append(written_line if written_line.endswith(b"\n") else written_line + b"\n")
         written += 1
     stats.written = written
     return ChunkResult(0, stats, b"".join(out), audit=b"".join(audit), records=written)
@@ -540,13 +560,35 @@ def check_audit_target(output: Path, removed_output: Path | None) -> None:
         raise DocumentError("-: the records and the audit trail cannot both go to standard output")
 
 
+def check_outputs(
+    inputs: Sequence[Path],
+    pairs: Sequence[tuple[Path, Path]],
+    output: Path,
+    removed_output: Path | None,
+    also_written: Sequence[tuple[str, Path]] = (),
+) -> None:
+    """Refuse, before anything is written, any output that is an input, lies inside a
+    folder being read, resolves through a link to either, or is named twice, and any
+    output file that exists but is not a regular file (see `cleaner.targets`).
+    ``also_written`` are other files the caller writes, as ``(option, path)``: the
+    statistics of ``--stats-json``."""
+    reads = ReadPaths([*inputs, *(source for source, _ in pairs)])
+    targets = [target for _, target in pairs]
+    files = [("-o", target) for target in targets]
+    if removed_output is not None:
+        files.append(("--removed-output", removed_output))
+    files += also_written
+    reads.check([("-o", output), *files] if output not in targets else files)
+    check_replaceable(files)
+    if output not in targets:  # a folder of outputs: none is written through a link in it
+        for target in targets:
+            check_copy_target(output, target)
+
+
 def check_pairs(pairs: list[tuple[Path, Path]]) -> None:
-    """Refuse pairs that would overwrite an input, collide, or change the format."""
-    inputs = {source.resolve() for source, _ in pairs if str(source) != STANDARD_STREAM}
+    """Refuse pairs that would collide or change the format (`check_outputs` does the rest)."""
     seen: dict[Path, Path] = {}
     for source, target in pairs:
-        if str(target) != STANDARD_STREAM and target.resolve() in inputs:
-            raise DocumentError(f"{target}: is an input; choose another output")
         if target in seen:
             raise DocumentError(f"{target}: both {seen[target]} and {source} would be written there")
         seen[target] = source
@@ -638,6 +680,14 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
         manager.join(timeout=MANAGER_JOIN_SECONDS)
 
 
+def check_options(options: CorpusOptions) -> None:
+    """Refuse an ``on_error`` or ``on_timeout`` the runner does not know (a ValueError: a caller's bug)."""
+    if options.on_error not in ON_ERROR:
+        raise ValueError(f"on_error must be one of {ON_ERROR}")
+    if options.on_timeout not in ON_TIMEOUT:
+        raise ValueError(f"on_timeout must be one of {ON_TIMEOUT}")
+
+
 def clean_corpus(
     inputs: Sequence[Path],
     output: Path,
@@ -648,23 +698,24 @@ def clean_corpus(
     removed_output: Path | None = None,
     progress: Callable[[CorpusStats, int, int], None] | None = None,
     chunk_bytes: int = CHUNK_BYTES,
+    also_written: Sequence[tuple[str, Path]] = (),
 ) -> CorpusStats:
     """Clean every record of ``inputs`` into ``output``; return the statistics.
 
-    Raises `DocumentError` (bad input, or a bad record under ``on_error="stop"``) or
-    `RuleTimeout`; then no output file of the failed input looks finished.
+    Raises `DocumentError` (bad input, a bad record under ``on_error="stop"``, or a rule
+    timeout under ``on_timeout="stop"``); then no output file of the failed input looks finished.
+    Before anything is written, every output (with ``also_written``, files the caller
+    will write as ``(option, path)``) is checked against the inputs (`check_outputs`).
     ``progress`` is called after each chunk with the running statistics, how many bytes
     of the input files (as stored on disk) are done, and how many there are in all.
     """
-    if options.on_error not in ON_ERROR:
-        raise ValueError(f"on_error must be one of {ON_ERROR}")
+    check_options(options)
     started = time.perf_counter()
     if options.audit is False and removed_output is not None:
-        options = CorpusOptions(
-            options.text_field, options.id_field, options.drop_empty, options.on_error, True
-        )
+        options = replace(options, audit=True)
     pairs = plan_outputs(inputs, output)
     check_audit_target(output, removed_output)
+    check_outputs(inputs, pairs, output, removed_output, also_written)
     gzip_files = frozenset(index for index, (_, target) in enumerate(pairs) if compression(target) == "gzip")
     job = Job(cleaner, options, gzip_files)
     stats = CorpusStats(files=len(pairs))

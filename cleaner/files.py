@@ -8,7 +8,7 @@ names every file it could not handle.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -16,6 +16,7 @@ from typing import Protocol
 from cleaner.errors import DocumentError
 from cleaner.io import BinaryDocument, Document, NotRegularFile, read_document, write_atomically
 from cleaner.model import CleanResult
+from cleaner.targets import ReadPaths, check_copy_target
 
 
 class TextCleaner(Protocol):
@@ -86,11 +87,36 @@ def folder_outcome(path: Path) -> FileOutcome:
     return FileOutcome(path, error=f"{path}: is a folder")
 
 
+def copy_target(path: Path, root: Path, output_folder: Path) -> Path:
+    """Where the copy of ``path`` (found under ``root``) goes: its relative path under ``output_folder``."""
+    return output_folder / (path.relative_to(root) if root.is_dir() else Path(path.name))
+
+
+def check_copies(root: Path, files: Sequence[Path], output_folder: Path) -> None:
+    """Refuse, before any copy is written, copies that would overwrite or feed the run.
+
+    Raises `UnsafeOutput` when ``output_folder`` or a copy is one of ``files`` (or ``root``),
+    lies inside ``root`` (the next run would clean the copies again, and this one might
+    walk into them), or would be written through a symbolic link or over a folder,
+    pipe or device inside ``output_folder``.
+    """
+    reads = ReadPaths([root, *files])
+    reads.check([("-o", output_folder)])
+    targets = [copy_target(path, root, output_folder) for path in files]
+    reads.check(("-o", target) for target in targets)
+    for target in targets:
+        check_copy_target(output_folder, target)
+
+
 def write_copy(outcome: FileOutcome, root: Path, output_folder: Path) -> Path:
-    """Write the cleaned text of ``outcome`` under ``output_folder`` at its path relative to ``root``."""
+    """Write the cleaned text of ``outcome`` under ``output_folder`` at its path relative to ``root``.
+
+    Never through a symbolic link inside ``output_folder`` (checked again here, since
+    `check_copies` ran before the first copy).
+    """
     assert outcome.document is not None and outcome.result is not None
-    relative = outcome.path.relative_to(root) if root.is_dir() else Path(outcome.path.name)
-    target = output_folder / relative
+    target = copy_target(outcome.path, root, output_folder)
+    check_copy_target(output_folder, target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:

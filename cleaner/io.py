@@ -8,6 +8,7 @@ text as they are.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import stat
@@ -119,8 +120,9 @@ def write_atomically(path: Path, data: bytes, *, expect: tuple[int, ...] | None 
     """Replace ``path`` with ``data`` so that it is either fully old or fully new.
 
     Writes a temporary file in the same folder, flushes and fsyncs it, gives it the
-    original's mode (and owner, where allowed), then renames it over the original and
-    fsyncs the folder. It never writes through a symbolic link, and with ``expect`` (a
+    original's mode, owner (where allowed) and extended attributes, then renames it over
+    the original and fsyncs the folder. It replaces only a regular file: never a symbolic
+    link, a folder, a pipe, a device or a socket (see `replaceable_status`). With ``expect`` (a
     `file_stamp`) it refuses to replace a file that changed since it was read. SIGINT
     and SIGTERM are held back from the first byte written to the rename, so an
     interruption never leaves a temporary file behind. On any failure the original is
@@ -132,14 +134,7 @@ def write_atomically(path: Path, data: bytes, *, expect: tuple[int, ...] | None 
 
 def write_held(path: Path, data: bytes, expect: tuple[int, ...] | None) -> None:
     """The body of `write_atomically`, run with interrupting signals held."""
-    try:
-        status = os.lstat(path)
-    except FileNotFoundError:
-        status = None
-    except OSError as error:
-        raise DocumentError(f"{path}: cannot write: {error.strerror or error}") from None
-    if status is not None and stat.S_ISLNK(status.st_mode):
-        raise DocumentError(f"{path}: not rewritten: it is a symbolic link")
+    status = replaceable_status(path)
     if expect is not None and (status is None or file_stamp(status) != expect):
         raise DocumentError(f"{path}: not rewritten: it changed since it was read; run again")
     if status is not None and is_read_only(path, status):
@@ -158,6 +153,8 @@ def write_held(path: Path, data: bytes, expect: tuple[int, ...] | None) -> None:
         os.chmod(temporary, stat.S_IMODE(status.st_mode) if status is not None else new_file_mode())
         if status is not None:
             keep_owner(temporary, status)
+            keep_extended_attributes(path, temporary)
+        replaceable_status(path)  # again: a pipe or link put there meanwhile is not replaced either
         os.replace(temporary, path)
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
@@ -166,6 +163,68 @@ def write_held(path: Path, data: bytes, expect: tuple[int, ...] | None) -> None:
             raise DocumentError(f"{path}: cannot write: {reason}; the file is unchanged") from None
         raise
     sync_folder(path.parent)
+
+
+def replaceable_status(path: Path) -> os.stat_result | None:
+    """The status of the file ``path`` before it is replaced; None if there is none.
+
+    Only a regular file is replaced: a symbolic link (the write would not go where the
+    link points), a folder, a pipe, a device or a socket raise `DocumentError`, so
+    ``--stats-json /dev/null`` or a FIFO is never swapped for a regular file.
+    """
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise DocumentError(f"{path}: cannot write: {error.strerror or error}") from None
+    if stat.S_ISLNK(status.st_mode):
+        raise DocumentError(f"{path}: not rewritten: it is a symbolic link")
+    if not stat.S_ISREG(status.st_mode):
+        raise DocumentError(f"{path}: not written: it is {kind_of(status.st_mode)}, not a regular file")
+    return status
+
+
+def kind_of(mode: int) -> str:
+    """What a file system entry is, for messages.
+
+    >>> kind_of(stat.S_IFIFO), kind_of(stat.S_IFDIR)
+    ('a named pipe', 'a folder')
+    """
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def keep_extended_attributes(path: Path, temporary: str) -> None:
+    """Give the temporary file the original's extended attributes (tags, ACLs, security labels).
+
+    A file system that supports none (or a system without them) is no error, nor an
+    attribute it will not let anyone set (``ENOTSUP``); any other attribute that can be
+    read but not written back raises `DocumentError`, and the original is left as it
+    was rather than rewritten without it.
+    """
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(path, follow_symlinks=False)
+    except OSError:
+        return  # not supported here: there is nothing to keep
+    for name in names:
+        try:
+            os.setxattr(temporary, name, os.getxattr(path, name, follow_symlinks=False))
+        except OSError as error:
+            if error.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
+                continue
+            raise DocumentError(
+                f"{path}: not rewritten: cannot keep its extended attribute {name}: {error.strerror or error}"
+            ) from None
 
 
 def is_read_only(path: Path, status: os.stat_result) -> bool:

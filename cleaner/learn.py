@@ -50,6 +50,7 @@ from urllib.parse import urlsplit
 
 import regex
 
+from cleaner.about import install_hint
 from cleaner.errors import CleanerError, ConfigError, DocumentError
 from cleaner.io import discover, read_document, write_atomically
 from cleaner.matchers import split_lines
@@ -346,7 +347,19 @@ class Candidate:
         sites = f"{self.sites}{'+' if self.sites >= SITES_NOTED else ''} site{'s' if self.sites > 1 else ''}"
         figures = f"in {self.count} of {self.group_docs} documents ({self.share:.0%}), on {sites}"
         verdict = f"rejected: {self.rejected}" if self.rejected else "learned"
-        return f"{self.group or '(all)'}: {verdict}: {figures}: {self.text[:80]!r}"
+        return f"{self.group or '(all)'}: {verdict}: {figures}: {shorten(self.text)!r}"
+
+
+def shorten(text: str, width: int = 100) -> str:
+    """The text, or its start cut at a space (never inside a word) and ended with ``…``.
+
+    >>> shorten("Subscribe to our newsletter for the latest news", 30)
+    'Subscribe to our newsletter…'
+    """
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text[: cut if cut > 0 else width].rstrip() + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,7 +410,7 @@ def rejection(candidate: Candidate, settings: LearnSettings) -> str | None:
         return (
             f"looks like syndicated article prose: {words} words, also found in documents of "
             f"{'at least ' if candidate.sites == SITES_NOTED else ''}"
-            f"{candidate.sites - 1} other site(s)"
+            f"{candidate.sites - 1} other site{'s' if candidate.sites > 2 else ''}"
         )
     if SURROGATE.search(candidate.text):
         return "holds bytes that are not valid UTF-8; a rule file cannot spell it"
@@ -497,7 +510,7 @@ def learn_with_ray(
     address: str | None = None,
     num_cpus: int | None = None,
 ) -> LearnResult:
-    """The same as `learn`, with each shard's pass run as a Ray task (extra ``cleaner[ray]``).
+    """The same as `learn`, with each shard's pass run as a Ray task (the ``ray`` extra).
 
     Connects to the cluster at ``address`` (a local instance when None, with ``num_cpus``)
     unless Ray is already initialised. Results are merged in shard order, so they equal
@@ -508,7 +521,7 @@ def learn_with_ray(
     try:
         import ray  # noqa: PLC0415 (optional extra)
     except ImportError:
-        raise ConfigError("--engine ray needs Ray: pip install 'cleaner[ray]'") from None
+        raise ConfigError(f"--engine ray needs Ray: {install_hint('ray')}") from None
     if not ray.is_initialized():
         ray.init(address=address, num_cpus=num_cpus, include_dashboard=False, log_to_driver=False)
     census_task = ray.remote(census_shard)

@@ -333,6 +333,13 @@ def scan_lines(rule: Rule, view: View, positions: list[int]) -> list[int]:
     assert rule.pattern is not None
     contents = view.contents
     hits: list[int] = []
+    # Blank lines stay out of the joined text: a run of them would be one long run of
+    # white space for a pattern's \s to backtrack over, across lines no match can use.
+    blank = [position for position in positions if not contents[position]]
+    if blank:
+        positions = [position for position in positions if contents[position]]
+        if matches_blank(rule):
+            hits.extend(blank)
     for chunk in chunk_positions(contents, positions):
         starts = []
         offset = 0
@@ -347,7 +354,16 @@ def scan_lines(rule: Rule, view: View, positions: list[int]) -> list[int]:
         except TimeoutError:
             raise RuleTimeout(rule.id, view.name, rule.timeout) from None
         hits.extend(sorted(found))
-    return hits
+    return sorted(hits) if blank else hits
+
+
+def matches_blank(rule: Rule) -> bool:
+    """Whether the rule's pattern matches an empty line (then every blank line is a candidate)."""
+    assert rule.pattern is not None
+    try:
+        return rule.pattern.search("", timeout=rule.timeout) is not None
+    except TimeoutError:
+        return True  # confirm_line will say
 
 
 def chunk_positions(contents: Sequence[str], positions: list[int]) -> Iterator[list[int]]:

@@ -1,16 +1,20 @@
 """Run the corpus cleaner on a Ray cluster: Ray Data reads, ``map_batches`` cleans, we write.
 
-Install with ``pip install 'cleaner[ray]'``. JSONL is read with ``ray.data.read_text``
-(one row per line) and Parquet with ``ray.data.read_parquet``; each batch is cleaned on
-the cluster by the same functions the local engine uses (`clean_jsonl_lines` and
-`clean_table`), so records come out the same; the driver streams the results, in input
-order, into the same output files as the local engine (temporary names, renamed when
-complete), with the same audit trail and statistics.
+Needs the ``ray`` extra (``pip install 'boilerplate-cleaner[ray]'``). JSONL files are read
+as bytes with ``ray.data.read_binary_files`` and cut into lines at ``\\n`` only
+(`split_lines`), so each line reaches the cleaner with its exact bytes and its line number;
+Parquet is read with ``ray.data.read_parquet``. Each batch is cleaned on the cluster by
+the same functions the local engine uses (`clean_jsonl_lines` and `clean_table`), so
+records come out byte for byte the same (``\\r\\n``, a BOM, and the other fields of a
+changed record included); the driver streams the results, in input order, into the same
+output files as the local engine (temporary names, renamed when complete), with the same
+audit trail and statistics.
 
-Two differences from the local engine: Ray Data does not tell which line of a file a
-record came from, so problems are reported as ``file:?`` with the record's position in
-its batch; and Ray's text reader drops ``\\r`` at the end of JSONL lines, so unchanged
-records of a CRLF file come back with ``\\n`` endings (their content is the same).
+One difference from the local engine: a problem in a Parquet row is reported as
+``file:?`` with the row's position in its batch (Ray Data does not keep row numbers).
+Ray's text reader is not used: it decodes each file and splits it with
+``str.splitlines``, which also cuts at U+2028, U+0085 and other separators that JSON
+allows unescaped inside strings, and drops the ``\\r`` of ``\\r\\n``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import logging
 import pickle
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +31,7 @@ from cleaner.corpus import (
     CorpusOptions,
     CorpusStats,
     Job,
+    check_outputs,
     clean_jsonl_lines,
     clean_table,
     plan_outputs,
@@ -46,6 +52,8 @@ BATCH_ROWS = 1024
 STATS_COLUMN = "__cleaner_stats"
 AUDIT_COLUMN = "__cleaner_audit"
 PATH_COLUMN = "path"
+NUMBER_COLUMN = "number"
+LINE_COLUMN = "line"
 KEEP_COLUMN = "__cleaner_keep"
 
 
@@ -61,10 +69,23 @@ def start_ray(address: str | None) -> Any:
     return ray
 
 
+def split_lines(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ``flat_map`` function for a JSONL file read whole: one row per line, with its
+    path, 1-based number and exact bytes (without the ``\\n``)."""
+    lines = bytes(row["bytes"]).split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    path = str(row[PATH_COLUMN])
+    return [
+        {PATH_COLUMN: path, NUMBER_COLUMN: number, LINE_COLUMN: line} for number, line in enumerate(lines, 1)
+    ]
+
+
 def jsonl_batch_cleaner(
     job: Job, gzip_sources: frozenset[str]
 ) -> Callable[[dict[str, Any]], dict[str, list[Any]]]:
-    """The ``map_batches`` function for JSONL lines: one output row per input batch.
+    """The ``map_batches`` function for JSONL lines (`split_lines`): one output row per run
+    of consecutive lines of one file in the batch.
 
     Records of the files in ``gzip_sources`` (whose output is gzip) come out compressed,
     as one gzip member: the cluster compresses them, not the driver alone.
@@ -72,7 +93,8 @@ def jsonl_batch_cleaner(
 
     def clean_lines(batch: dict[str, Any]) -> dict[str, list[Any]]:
         paths = [str(path) for path in batch[PATH_COLUMN]]
-        lines = [str(line).encode("utf-8", "surrogatepass") for line in batch["text"]]
+        numbers = [int(number) for number in batch[NUMBER_COLUMN]]
+        lines = [bytes(line) for line in batch[LINE_COLUMN]]
         out: dict[str, list[Any]] = {
             "path": [],
             "data": [],
@@ -82,10 +104,10 @@ def jsonl_batch_cleaner(
         }
         start = 0
         while start < len(lines):  # a batch may straddle two files
-            end = start
-            while end < len(lines) and paths[end] == paths[start]:
+            end = start + 1
+            while end < len(lines) and paths[end] == paths[start] and numbers[end] == numbers[end - 1] + 1:
                 end += 1
-            result = clean_jsonl_lines(job, f"{paths[start]}:?", lines[start:end], 1)
+            result = clean_jsonl_lines(job, paths[start], lines[start:end], numbers[start])
             out["path"].append(paths[start])
             if paths[start] in gzip_sources and result.data:
                 result.data = gzip_member(result.data)
@@ -151,21 +173,23 @@ def clean_corpus_ray(
     *,
     address: str | None = None,
     removed_output: Path | None = None,
+    also_written: Sequence[tuple[str, Path]] = (),
 ) -> CorpusStats:
-    """Clean every record of ``inputs`` into ``output`` on Ray; see the module's docstring."""
+    """Clean every record of ``inputs`` into ``output`` on Ray; see the module's docstring.
+
+    Outputs are checked against the inputs first, as by `cleaner.corpus.clean_corpus`."""
     options = options if options is not None else CorpusOptions()
     if STANDARD_STREAM in {str(path) for path in [*inputs, output]}:
         raise DocumentError(
             "--engine ray reads and writes files: name them instead of - (standard input or output)"
         )
     pairs = plan_outputs(inputs, output)
+    check_outputs(inputs, pairs, output, removed_output, also_written)
     formats = {record_format(source) for source, _ in pairs}
     if len(formats) > 1:
         raise DocumentError("--engine ray: give inputs of one format (all JSONL or all Parquet)")
     if removed_output is not None:
-        options = CorpusOptions(
-            options.text_field, options.id_field, options.drop_empty, options.on_error, True
-        )
+        options = replace(options, audit=True)
     ray = start_ray(address)
     job = Job(cleaner, options)
     sources = [str(source.resolve()) for source, _ in pairs]
@@ -178,8 +202,10 @@ def clean_corpus_ray(
         gzip_sources = frozenset(
             str(source.resolve()) for source, target in pairs if compression(target) == "gzip"
         )
-        dataset = ray.data.read_text(sources, include_paths=True).map_batches(
-            jsonl_batch_cleaner(job, gzip_sources), batch_format="numpy", batch_size=BATCH_ROWS
+        dataset = (
+            ray.data.read_binary_files(sources, include_paths=True)
+            .flat_map(split_lines)
+            .map_batches(jsonl_batch_cleaner(job, gzip_sources), batch_format="numpy", batch_size=BATCH_ROWS)
         )
     return write_results(dataset, pairs, targets, removed_output, parquet=formats == {"parquet"})
 

@@ -16,7 +16,7 @@ complete, so an interrupted run never leaves a file that looks finished.
 JSON is parsed and written with ``orjson``; the few inputs it refuses or would change
 (lone surrogates, integers beyond 64 bits, ``NaN``) go through the standard library so
 no value is altered. Compressed JSONL needs ``zstandard`` for ``.zst``; Parquet needs
-``pyarrow`` (``pip install 'cleaner[parquet]'``).
+``pyarrow`` (the ``parquet`` extra).
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ from typing import IO, Any
 
 import orjson
 
+from cleaner.about import install_hint
 from cleaner.errors import DocumentError
-from cleaner.io import sync_folder, temporary_prefix
+from cleaner.io import replaceable_status, sync_folder, temporary_prefix
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz", ".ndjson.zst")
 PARQUET_SUFFIXES = (".parquet",)
@@ -135,7 +136,7 @@ def import_optional(module: str, extra: str, path: Path | str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise DocumentError(f"{path}: needs {module}: pip install 'cleaner[{extra}]'") from None
+        raise DocumentError(f"{path}: needs {module}: {install_hint(extra)}") from None
 
 
 def read_jsonl_lines(path: Path | str) -> Iterator[tuple[int, bytes]]:
@@ -205,6 +206,7 @@ class RecordWriter:
 
     Use it as a context manager: leaving the block normally commits the file; an
     exception (or `abort`) removes the temporary file and leaves ``path`` as it was.
+    Only a regular file is replaced (see `cleaner.io.replaceable_status`).
     For Parquet, pass the input's ``schema`` to keep its column types.
     """
 
@@ -215,6 +217,7 @@ class RecordWriter:
         self.count = 0
         self.pending: list[dict[str, Any]] = []
         self.parquet_writer: Any = None
+        replaceable_status(self.path)  # a link, folder, pipe or device is refused before any write
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             descriptor, temporary = tempfile.mkstemp(
@@ -315,6 +318,11 @@ class RecordWriter:
             self.guard(self.raw.close)
         # Flushed to disk before the rename: after a crash the file is absent or whole.
         self.guard(lambda: sync_file(self.temporary))
+        try:  # again: a link or a pipe may have been put there meanwhile
+            replaceable_status(self.path)
+        except DocumentError:
+            self.abort()
+            raise
         self.guard(lambda: os.replace(self.temporary, self.path))
         sync_folder(self.path.parent)
 

@@ -7,24 +7,26 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from cleaner.about import version
 from cleaner.baseline import content_hash
-from cleaner.corpus import CorpusStats
+from cleaner.escaping import escape_controls, escape_undecodable, escape_unprintable
 from cleaner.matchers import split_lines
 from cleaner.model import CleanResult, Removal
 from cleaner.rules import Rule
+
+if TYPE_CHECKING:
+    from cleaner.corpus import CorpusStats
 
 JSON_SCHEMA_VERSION = 1
 CONTEXT_LINES = 3
@@ -61,6 +63,31 @@ def find_hunks(owners: list[Removal | None], context: int = CONTEXT_LINES) -> li
     return hunks
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """A count and its noun, singular or plural, with thousands separated.
+
+    >>> plural(1, "removal"), plural(1200, "line"), plural(2, "match", "matches")
+    ('1 removal', '1,200 lines', '2 matches')
+    """
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
+
+
+def format_duration(seconds: float) -> str:
+    """A duration a person reads at a glance.
+
+    >>> format_duration(0.0372), format_duration(4.25), format_duration(3725)
+    ('37 ms', '4.2 s', '1 h 2 min')
+    """
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {rest} s"
+    return f"{minutes // 60} h {minutes % 60} min"
+
+
 def render_unified_diff(name: str, result: CleanResult, context: int = CONTEXT_LINES) -> str:
     """A plain unified diff from the original to the kept text, built from the removals.
 
@@ -76,7 +103,8 @@ def render_unified_diff(name: str, result: CleanResult, context: int = CONTEXT_L
         return ""
     lines = split_lines(result.original)
     owners = line_owners(result, len(lines))
-    out = [f"--- a/{name}\n", f"+++ b/{name}\n"]
+    shown = escape_controls(name)  # a name may not drive the terminal; undecodable bytes stay for patch
+    out = [f"--- a/{shown}\n", f"+++ b/{shown}\n"]
     removed_before = 0
     position = 0
     for hunk in find_hunks(owners, context):
@@ -132,9 +160,16 @@ def result_to_dict(name: str, result: CleanResult) -> dict[str, Any]:
     }
 
 
-def render_rich_diff(name: str, result: CleanResult, context: int = CONTEXT_LINES) -> RenderableType:
-    """The review view: removed lines in context, labelled with rule and reason, unchanged stretches folded."""
-    parts: list[RenderableType] = [Text(f"━━ {name}", style="bold")]
+def render_rich_diff(
+    name: str, result: CleanResult, context: int = CONTEXT_LINES, *, wrap: bool = False
+) -> RenderableType:
+    """The review view: removed lines in context, labelled with rule and reason, unchanged stretches folded.
+
+    With ``wrap`` (on a terminal), a line longer than the screen wraps beside its line
+    number, so the gutter stays readable; otherwise each line is printed whole, as one
+    line of output (for pipes, ``grep`` and files).
+    """
+    parts: list[RenderableType] = [Text(f"━━ {escape_unprintable(name)}", style="bold")]
     if not result.removals:
         parts.append(Text("   nothing to remove", style="green"))
         return Group(*parts)
@@ -142,36 +177,59 @@ def render_rich_diff(name: str, result: CleanResult, context: int = CONTEXT_LINE
     owners = line_owners(result, len(lines))
     width = len(str(len(lines)))
     shown_until = 0
+    rows: list[tuple[str, str, str, str]] = []  # number, mark, content, style
+
+    def flush() -> None:
+        if rows:
+            parts.append(gutter_rows(rows, wrap))
+            rows.clear()
+
     for hunk in find_hunks(owners, context):
         if hunk.first > shown_until:
-            parts.append(Text(f"   ⋮ {hunk.first - shown_until} unchanged lines", style="dim"))
+            flush()
+            parts.append(Text(f"   ⋮ {plural(hunk.first - shown_until, 'unchanged line')}", style="dim"))
         current: Removal | None = None
         for index in range(hunk.first, hunk.last + 1):
             owner = owners[index]
             if owner is not None and owner is not current:
-                plural = "s" if owner.last_line > owner.first_line else ""
+                flush()
+                plural_s = "s" if owner.last_line > owner.first_line else ""
                 label = (
                     f"   ▼ {owner.rule_id} {owner.rule_name} [{owner.category}] "
-                    f"line{plural} {line_range(owner)}: {describe(owner)}"
+                    f"line{plural_s} {line_range(owner)}: {describe(owner)}"
                 )
                 parts.append(Text(label, style="bold yellow"))
             current = owner
-            content = lines[index].rstrip("\r\n")
+            content = escape_undecodable(lines[index].rstrip("\r\n"))
             number = str(index + 1).rjust(width)
-            if owner is None:
-                parts.append(Text(f"{number}   {content}", style="dim"))
-            else:
-                parts.append(Text(f"{number} - {content}", style="red"))
+            rows.append((number, " " if owner is None else "-", content, "dim" if owner is None else "red"))
         shown_until = hunk.last + 1
+    flush()
     if shown_until < len(lines):
-        parts.append(Text(f"   ⋮ {len(lines) - shown_until} unchanged lines", style="dim"))
+        parts.append(Text(f"   ⋮ {plural(len(lines) - shown_until, 'unchanged line')}", style="dim"))
     counts = ", ".join(f"{rule} ×{count}" for rule, count in sorted(result.counts().items()))
+    removed_lines = sum(r.last_line - r.first_line + 1 for r in result.removals)
     summary = (
-        f"   {len(result.removals)} removals, {sum(r.last_line - r.first_line + 1 for r in result.removals)} lines, "
-        f"{result.removed_chars()} characters ({counts})"
+        f"   {plural(len(result.removals), 'removal')}, {plural(removed_lines, 'line')}, "
+        f"{plural(result.removed_chars(), 'character')} ({counts})"
     )
     parts.append(Text(summary, style="cyan"))
     return Group(*parts)
+
+
+def gutter_rows(rows: list[tuple[str, str, str, str]], wrap: bool) -> RenderableType:
+    """Numbered lines: a grid whose last column wraps (``wrap``), or one Text line each."""
+    if not wrap:
+        return Group(
+            *(Text(f"{number} {mark} {content}", style=style) for number, mark, content, style in rows)
+        )
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for number, mark, content, style in rows:
+        grid.add_row(number, mark, Text(content), style=style)
+    return grid
 
 
 class Tally:
@@ -183,20 +241,34 @@ class Tally:
         self.reasons: dict[str, str] = {}
         self.documents = 0
         self.changed = 0
+        self.changed_names: list[str] = []
 
-    def add(self, result: CleanResult) -> None:
-        """Count one document's removals."""
+    def add(self, result: CleanResult, name: str | None = None) -> None:
+        """Count one document's removals (and remember its name if it changed)."""
         self.documents += 1
         self.changed += result.changed
+        if result.changed and name is not None:
+            self.changed_names.append(name)
         for removal in result.removals:
             self.counts[removal.rule_id] += 1
             self.chars[removal.rule_id] += removal.end - removal.start
             self.reasons[removal.rule_id] = removal.reason
 
+    def summary(self) -> str:
+        """One line for the end of a run.
+
+        >>> Tally().summary()
+        '0 files checked, nothing to remove'
+        """
+        if not self.counts:
+            return f"{plural(self.documents, 'file')} checked, nothing to remove"
+        removals = sum(self.counts.values())
+        return f"{plural(removals, 'removal')} in {self.changed} of {plural(self.documents, 'file')}"
+
     def table(self) -> Table:
         """The per-rule table shown at the end of a run."""
         table = Table(
-            title=f"Removals by rule ({self.changed} of {self.documents} documents changed)",
+            title=f"Removals by rule ({self.changed} of {plural(self.documents, 'document')} changed)",
             title_justify="left",
         )
         table.add_column("rule")
@@ -210,6 +282,25 @@ class Tally:
             "total", str(sum(self.counts.values())), str(sum(self.chars.values())), "", style="bold"
         )
         return table
+
+
+def render_columns(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> str:
+    """Rows in aligned columns under a header; nothing is cut, and the last column is not padded.
+
+    Long text stays whole: a terminal wraps the line, a pipe or ``grep`` gets it in one.
+
+    >>> print(render_columns(("id", "reason"), [("ADS001", "Advertising label"), ("X1", "Other")]), end="")
+    id      reason
+    ADS001  Advertising label
+    X1      Other
+    """
+    table = [header, *rows]
+    widths = [max(len(row[column]) for row in table) for column in range(len(header) - 1)]
+    lines = [
+        "  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[-1]])
+        for row in table
+    ]
+    return "".join(line.rstrip() + "\n" for line in lines)
 
 
 def under_pre_commit(environ: Mapping[str, str] | None = None) -> bool:
@@ -310,7 +401,7 @@ def render_full(name: str, result: CleanResult, context: int = FULL_CONTEXT_LINE
             mark = "-" if index >= first else "|"
             yield f"  {str(index + 1).rjust(width)} {mark} {lines[index].rstrip(chr(13) + chr(10))}"
         if last + 1 > first + FULL_MAX_LINES:
-            yield f"  {' ' * width} ⋮ {last + 1 - first - FULL_MAX_LINES} more removed lines"
+            yield f"  {' ' * width} ⋮ {plural(last + 1 - first - FULL_MAX_LINES, 'more removed line')}"
         for index in range(last + 1, min(len(lines), last + 1 + context)):
             yield f"  {str(index + 1).rjust(width)} | {lines[index].rstrip(chr(13) + chr(10))}"
         yield ""
@@ -385,9 +476,6 @@ def sarif_result(name: str, removal: Removal, rule_index: int | None) -> dict[st
     return result
 
 
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def to_json(value: Any, *, indent: int | None = None) -> str:
     """JSON text that is valid UTF-8 even for undecodable input bytes.
 
@@ -397,16 +485,7 @@ def to_json(value: Any, *, indent: int | None = None) -> str:
     >>> to_json({"text": "caf\\udce9"})
     '{"text": "caf\\\\udce9"}'
     """
-    text = json.dumps(value, indent=indent, ensure_ascii=False)
-    return LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-
-
-def tool_version() -> str:
-    """The installed version of cleaner (for SARIF), or ``0+unknown`` in a bare checkout."""
-    try:
-        return metadata.version("cleaner")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
+    return escape_undecodable(json.dumps(value, indent=indent, ensure_ascii=False))
 
 
 class FindingsRenderer:
@@ -442,12 +521,12 @@ class FindingsRenderer:
         if self.format == "json-lines":
             lines = [to_json(result_to_dict(name, result))]
         elif self.format == "full":
-            lines = render_full(name, result)
+            lines = render_full(escape_unprintable(name), result)
         elif self.format == "github":
-            lines = render_github(name, result)
+            lines = render_github(name, result)  # escaped its own way, which GitHub reads back
         else:
-            lines = render_concise(name, result)
-        return "".join(line + "\n" for line in lines)
+            lines = render_concise(escape_unprintable(name), result)
+        return escape_undecodable("".join(line + "\n" for line in lines))
 
     def finish(self) -> str:
         """The text to write after the last document (the json list, the SARIF log)."""
@@ -461,7 +540,7 @@ class FindingsRenderer:
         """The whole SARIF 2.1.0 log: one run, the rules in use, every result."""
         driver = {
             "name": "cleaner",
-            "version": tool_version(),
+            "version": version(),
             "rules": [sarif_rule(rule) for rule in self.rules],
         }
         return {
@@ -493,10 +572,11 @@ def render_corpus_stats(stats: CorpusStats) -> Table:
     seconds = max(stats.seconds, 1e-9)
     table = Table(
         title=(
-            f"{stats.documents} documents in {stats.files} file(s), {stats.changed} changed, "
-            f"{stats.written} written, {stats.dropped_empty} dropped empty, {len(stats.skipped)} skipped, "
-            f"{len(stats.timeouts)} timed out; text {stats.bytes_in:,} -> {stats.bytes_out:,} bytes "
-            f"in {stats.seconds:.1f} s ({stats.bytes_in / seconds / 1e6:.1f} MB/s)"
+            f"{plural(stats.documents, 'document')} in {plural(stats.files, 'file')}, "
+            f"{stats.changed:,} changed, {stats.written:,} written, {stats.dropped_empty:,} dropped empty, "
+            f"{len(stats.skipped):,} skipped, {len(stats.timeouts):,} timed out; "
+            f"text {stats.bytes_in:,} -> {plural(stats.bytes_out, 'byte')} "
+            f"in {format_duration(stats.seconds)} ({stats.bytes_in / seconds / 1e6:.1f} MB/s)"
         ),
         title_justify="left",
     )

@@ -15,12 +15,14 @@ section's block take its comments' sentences while they keep a thread's shape, a
 ``crosses = "teasers"`` a list of stories take the one-line summaries under its headlines.
 
 Guards narrow which lines a pattern may claim: ``max_words``, ``min_words``,
-``max_chars``, ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
+``max_chars`` (a rule about short lines says so: its pattern then never runs on a long,
+padded line), ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
 already claimed by one of these categories) and ``outside_text = N``: the line lies
 before the first or after the last line of running text, a line of at least N words
 that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
 footers). ``skip_prose = true`` (line rules): a line of running prose is never claimed,
-for a phrase that can sit inside a real sentence.
+for a phrase that can sit inside a real sentence. ``backtracking_ok`` explains a
+finding of `cleaner.backtracking` that is harmless.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ COMMON_FIELDS = {
 }  # fmt: skip
 GUARD_FIELDS = {
     "pattern", "ignore_case", "max_words", "min_words", "max_chars", "position", "next_to",
-    "outside_text",
+    "outside_text", "backtracking_ok",
 }  # fmt: skip
 FIELDS_BY_KIND = {
     "line": COMMON_FIELDS | GUARD_FIELDS | {"skip_prose"},
@@ -121,6 +123,7 @@ class Rule:
     max_candidates: int = 32
     max_copies: int = 2
     timeout: float = DEFAULT_TIMEOUT
+    backtracking_ok: str = ""  # why a finding of `cleaner.backtracking` is harmless here
     examples: Examples = field(default_factory=Examples)
 
     def names(self) -> tuple[str, ...]:
@@ -330,7 +333,7 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
     for name in required:
         if name not in table:
             fail(name, "missing")
-    for name in ("id", "name", "category", "reason", "description", "pattern"):
+    for name in ("id", "name", "category", "reason", "description", "pattern", "backtracking_ok"):
         if name in table and not isinstance(table[name], str):
             fail(name, "must be a string")
     if problems[before:]:
@@ -342,6 +345,8 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
         fail("name", "must be dotted lower-case words, like credits.agency-suffix")
     if "\n" in table["reason"].strip():
         fail("reason", "must be one line")
+    if "backtracking_ok" in table and not table["backtracking_ok"].strip():
+        fail("backtracking_ok", "must say why the pattern cannot backtrack badly")
 
     values: dict[str, Any] = {}
     values["profiles"] = read_string_list(table, "profiles", fail, allowed=PROFILES) or PROFILES
@@ -398,7 +403,7 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
         values["pattern"] = compile_pattern(table["pattern"], table.get("ignore_case", False), fail)
     if "ignore_case" in table and not isinstance(table["ignore_case"], bool):
         fail("ignore_case", "must be true or false")
-    values["examples"] = read_examples(table.get("examples", {}), fail)
+    values["examples"] = read_examples(table.get("examples", {}), fail, required=is_builtin(path))
 
     if problems[before:]:
         return None
@@ -409,6 +414,7 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
         category=table["category"],
         reason=table["reason"].strip(),
         description=table.get("description", "").strip(),
+        backtracking_ok=" ".join(table.get("backtracking_ok", "").split()),
         source=source,
         **values,
     )
@@ -451,8 +457,12 @@ def compile_pattern(source: str, ignore_case: Any, fail: Any) -> regex.Pattern[s
         return None
 
 
-def read_examples(value: Any, fail: Any) -> Examples:
-    """Read ``examples = { remove = [...], keep = [...] }``; both lists are required."""
+def read_examples(value: Any, fail: Any, *, required: bool) -> Examples:
+    """Read ``examples = { remove = [...], keep = [...] }``.
+
+    Both lists are required of a built-in rule; a user's rule may leave either out
+    (the command line warns about it: see `missing_examples`).
+    """
     if not isinstance(value, dict):
         fail("examples", "must be a table with 'remove' and 'keep' lists")
         return Examples()
@@ -461,8 +471,32 @@ def read_examples(value: Any, fail: Any) -> Examples:
     lists = {}
     for name in ("remove", "keep"):
         items = value.get(name)
-        if not isinstance(items, list) or not items or not all(isinstance(item, str) for item in items):
+        if items is None and not required:
+            items = []
+        elif not isinstance(items, list) or not items or not all(isinstance(item, str) for item in items):
             fail(f"examples.{name}", "must be a non-empty list of strings")
             items = []
         lists[name] = tuple(items)
     return Examples(remove=lists["remove"], keep=lists["keep"])
+
+
+def is_builtin(path: Path) -> bool:
+    """Whether a rule file is one of the built-in ones (which must have examples)."""
+    return path.resolve().parent == builtin_rules_dir().resolve()
+
+
+def missing_examples(rule: Rule) -> str | None:
+    """A warning for a rule without examples of both kinds, or None.
+
+    >>> missing_examples(Rule("MY001", "my.rule", "line", "ad", "r", "my.toml:3")).split(";")[0]
+    'my.toml:3: MY001: warning: no examples.remove and no examples.keep'
+    """
+    lists = {"remove": rule.examples.remove, "keep": rule.examples.keep}
+    missing = [f"examples.{name}" for name, examples in lists.items() if not examples]
+    if not missing:
+        return None
+    return (
+        f"{rule.source}: {rule.id}: warning: no {' and no '.join(missing)}; "
+        "examples are checked each time the file loads, so a pattern that misses its lines "
+        "or takes real text is caught before it cleans anything"
+    )

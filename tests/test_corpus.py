@@ -45,11 +45,11 @@ def test_records_keep_order_and_fields_and_only_the_text_changes(tmp_path: Path,
     assert stats.documents == 30 and stats.changed == 20 and stats.removals["ADS001"] == 20
 
 
-def test_unchanged_records_are_written_back_byte_for_byte(tmp_path: Path, cleaner: Cleaner):
+def test_records_are_written_back_byte_for_byte_but_the_new_text(tmp_path: Path, cleaner: Cleaner):
     line = b'{ "text" : "Nothing to strip.\\n",  "n": 1.50, "id": "\\u00e9" }\n'
     (tmp_path / "in.jsonl").write_bytes(line + b'{"id": 2, "text": "Advertisement\\nNews.\\n"}')
     clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner)
-    assert (tmp_path / "out.jsonl").read_bytes() == line + b'{"id":2,"text":"News.\\n"}\n'
+    assert (tmp_path / "out.jsonl").read_bytes() == line + b'{"id": 2, "text": "News.\\n"}\n'
 
 
 def test_output_is_identical_whatever_the_number_of_workers_and_chunks(
@@ -218,17 +218,19 @@ examples.keep = ["b"]
     return load_rules([tmp_path / "slow.toml"], check_examples=False)
 
 
-def test_a_rule_timeout_under_skip_keeps_the_text_unchanged_and_counts_it(tmp_path: Path):
+def test_a_rule_timeout_keeps_the_text_unchanged_and_counts_it_unless_told_to_stop(tmp_path: Path):
     cleaner = Cleaner(slow_rules(tmp_path), profile=None)
     slow = "a" * 60 + "b\n"
     write_records(tmp_path / "in.jsonl", [{"text": "aac\n"}, {"text": slow}])
+    for options in (CorpusOptions(), CorpusOptions(on_error="skip")):
+        stats = clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner, options)
+        assert [r["text"] for _, r in read_records(tmp_path / "out.jsonl")] == ["", slow]
+        assert len(stats.timeouts) == 1 and "in.jsonl:2: rule SLW001" in stats.timeouts[0]
+        assert stats.to_dict()["timeout_rules"] == {"SLW001": 1}
     with pytest.raises(DocumentError, match=r"in\.jsonl:2: rule SLW001 ran past its time limit"):
-        clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner)
-    stats = clean_corpus(
-        [tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner, CorpusOptions(on_error="skip")
-    )
-    assert [r["text"] for _, r in read_records(tmp_path / "out.jsonl")] == ["", slow]
-    assert len(stats.timeouts) == 1 and "in.jsonl:2" in stats.timeouts[0]
+        clean_corpus(
+            [tmp_path / "in.jsonl"], tmp_path / "out.jsonl", cleaner, CorpusOptions(on_timeout="stop")
+        )
 
 
 def test_audit_trail_names_each_changed_document_and_its_removals(tmp_path: Path, cleaner: Cleaner):

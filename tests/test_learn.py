@@ -258,7 +258,7 @@ def test_settings_out_of_range_are_a_clear_error():
 
 
 def test_ray_engine_gives_the_local_result(corpus, tmp_path):
-    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'boilerplate-cleaner[ray]')")
     started = not ray.is_initialized()  # another test may have a Ray instance running
     if started:
         ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
@@ -445,7 +445,7 @@ def test_folding_a_whole_text_equals_folding_each_line(text):
 
 
 def test_parquet_records_and_text_files_are_read_too(corpus, tmp_path):
-    pytest.importorskip("pyarrow", reason="Parquet needs pyarrow (pip install 'cleaner[parquet]')")
+    pytest.importorskip("pyarrow", reason="Parquet needs pyarrow: pip install 'boilerplate-cleaner[parquet]'")
     write_jsonl(corpus, tmp_path / "pages.jsonl")
     write_records(
         tmp_path / "pages.parquet", [record for _, record in read_records(tmp_path / "pages.jsonl")]

@@ -1,13 +1,15 @@
 """The hooks in ``.pre-commit-hooks.yaml`` work under the real ``pre-commit try-repo``.
 
-pre-commit builds a virtual environment and pip-installs this project into it, so this
-test takes a while: about ten seconds for each of its three try-repo runs, since
-try-repo installs into a fresh store every time.
+pre-commit builds a virtual environment and pip-installs this project into it, so these
+tests take a while: about ten seconds for each try-repo run (try-repo installs into a
+fresh store every time) and for the release-tag run. The README's ``repo: local`` form
+runs the installed ``cleaner`` and needs no install.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +28,15 @@ BOILERPLATE = "A story about rivers.\n\nAdvertisement\n\nThe river rose by two m
 CLEANED = "A story about rivers.\n\nThe river rose by two metres overnight.\n"
 CLEAN = "Nothing but prose here.\nAnd a second line of it.\n"
 LICENSE = "Copyright 2024 Somebody. All rights reserved.\nAdvertisement\n"
+OPTION_LIKE = "--exclude=*.txt"  # a file name pre-commit passes like any other (issue 17)
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def assert_short_and_ends_with_the_fix(output: str) -> None:
+    """A hook's report: one line per removal, no table, and last the command that fixes."""
+    assert "Removals by rule" not in output and "┏" not in output
+    last = output.strip().splitlines()[-1]
+    assert " To remove them: cleaner check --fix " in last, output
 
 
 def git(folder: Path, *args: str) -> None:
@@ -106,19 +117,23 @@ def test_check_fails_on_boilerplate_and_fix_cleans_it(
     (docs / "articles" / "calm.txt").write_text(CLEAN)
     (docs / "LICENSE.txt").write_text(LICENSE)
     (docs / "notes.md").write_text(BOILERPLATE)
+    (docs / OPTION_LIKE).write_text(BOILERPLATE)  # must be checked, not read as an option
     git(docs, "init", "-q")
     git(docs, "add", "-A")
 
     checked = try_repo(hook_repo, pre_commit_home, docs, "cleaner-check")
     assert checked.returncode == 1, checked.stdout + checked.stderr
     assert "articles/story.txt:3-4: ADS001" in checked.stdout
+    assert f"{OPTION_LIKE}:3-4: ADS001" in checked.stdout
     assert "calm.txt" not in checked.stdout.replace("calm.txt:", "")
     assert "LICENSE" not in checked.stdout and "notes.md" not in checked.stdout
     assert "\x1b[" not in checked.stdout  # no colour under pre-commit
+    assert_short_and_ends_with_the_fix(checked.stdout)
 
     fixed = try_repo(hook_repo, pre_commit_home, docs, "cleaner-fix")
     assert fixed.returncode == 1, fixed.stdout + fixed.stderr
     assert "Fixing articles/story.txt" in fixed.stdout
+    assert f"Fixing {OPTION_LIKE}" in fixed.stdout
     assert "Fixing articles/calm.txt" not in fixed.stdout
     assert (docs / "articles" / "story.txt").read_text() == CLEANED
     assert (docs / "LICENSE.txt").read_text() == LICENSE
@@ -135,3 +150,69 @@ def test_no_colour_and_no_progress_under_pre_commit() -> None:
     assert console.color_system is None
     assert not show_progress(console, {"PRE_COMMIT": "1"})
     assert show_progress(make_console(environ={}, force_terminal=True), {})
+
+
+def test_the_readmes_local_configuration_works_as_pasted(tmp_path: Path) -> None:
+    """``repo: local`` runs the installed ``cleaner``; no environment to build, so it is quick."""
+    block = re.search(r"^```yaml\n(repos:\n  - repo: local\n.*?)^```$", README, re.DOTALL | re.MULTILINE)
+    assert block is not None, "the README shows no repo: local configuration"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / ".pre-commit-config.yaml").write_text(block.group(1))
+    (docs / "story.txt").write_text(BOILERPLATE)
+    (docs / "calm.txt").write_text(CLEAN)
+    (docs / OPTION_LIKE).write_text(BOILERPLATE)
+    git(docs, "init", "-q")
+    git(docs, "add", "-A")
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "home"),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",  # the installed cleaner
+    }
+    env.pop("PRE_COMMIT", None)
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+            cwd=docs, env=env, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+
+    found = run()
+    assert found.returncode == 1, found.stdout + found.stderr
+    assert "story.txt:3-4: ADS001" in found.stdout and f"{OPTION_LIKE}:3-4: ADS001" in found.stdout
+    assert "calm.txt:" not in found.stdout
+    assert_short_and_ends_with_the_fix(found.stdout)
+    subprocess.run(
+        ["cleaner", "check", "--fix", "--", "story.txt", OPTION_LIKE], cwd=docs, env=env, check=False
+    )
+    assert (docs / OPTION_LIKE).read_text() == CLEANED
+    git(docs, "add", "-A")
+    passed = run()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+def test_the_readmes_remote_configuration_works_with_the_release_tag(
+    hook_repo: Path, pre_commit_home: Path, tmp_path: Path
+) -> None:
+    """The README's second form, with its placeholder filled in: the tag it names installs the hooks."""
+    block = re.search(
+        r"^```yaml\n(repos:\n  - repo: REPOSITORY-URL.*?)^```$", README, re.DOTALL | re.MULTILINE
+    )
+    assert block is not None, "the README shows no remote configuration"
+    rev = re.search(r"rev: (\S+)", block.group(1))
+    assert rev is not None
+    git(hook_repo, "tag", "-f", rev.group(1))  # the lead tags the release on main
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / ".pre-commit-config.yaml").write_text(block.group(1).replace("REPOSITORY-URL", str(hook_repo)))
+    (docs / "story.txt").write_text(BOILERPLATE)
+    git(docs, "init", "-q")
+    git(docs, "add", "-A")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home)}
+    env.pop("PRE_COMMIT", None)
+    found = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+        cwd=docs, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert found.returncode == 1, found.stdout + found.stderr
+    assert "story.txt:3-4: ADS001" in found.stdout

@@ -1,4 +1,4 @@
-"""The Ray engine gives the same records as the local engine (needs ``pip install 'cleaner[ray]'``)."""
+"""The Ray engine gives the same records as the local engine (needs the ``ray`` extra)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from cleaner.errors import DocumentError
 from cleaner.records import read_records, write_records
 
 ray = pytest.importorskip(
-    "ray", reason="ray is not installed: pip install 'cleaner[ray]' to run the Ray engine test"
+    "ray", reason="ray is not installed: pip install 'boilerplate-cleaner[ray]' to run the Ray engine test"
 )
 from cleaner.ray_engine import clean_corpus_ray, jsonl_batch_cleaner  # noqa: E402 (only when ray is there)
 
@@ -69,7 +69,8 @@ def test_ray_output_equals_local_output_record_for_record(local_ray, tmp_path: P
 
 def test_the_cluster_compresses_the_records_of_a_gzip_output():
     # The driver writes what the cluster sends: compressing there would leave it alone at it.
-    batch = {"path": ["/in/a.jsonl"] * 12, "text": [orjson.dumps(r).decode() for r in records(12, 0)]}
+    lines = [orjson.dumps(r) for r in records(12, 0)]
+    batch = {"path": ["/in/a.jsonl"] * 12, "number": list(range(1, 13)), "line": lines}
     job = Job(Cleaner(), CorpusOptions())
     plain = jsonl_batch_cleaner(job, frozenset())(batch)
     packed = jsonl_batch_cleaner(job, frozenset({"/in/a.jsonl"}))(batch)
@@ -91,3 +92,25 @@ def test_clean_batch_serves_ray_map_batches_in_every_batch_format(local_ray, bat
     assert [row["text"] for row in rows] == [result.text for result in expected]
     assert [row["cleaner_removals"] for row in rows] == [len(result.removals) for result in expected]
     assert [row["id"] for row in rows] == [0, 1, 2]
+
+
+def test_ray_writes_the_bytes_the_local_engine_writes(local_ray, tmp_path: Path):
+    # Ray's text reader split lines at U+2028 and U+0085 (valid inside JSON strings) and
+    # dropped the \r of \r\n; lines are now cut at \n only, with their exact bytes.
+    from tests.hostile.test_record_bytes import corpus_bytes  # noqa: PLC0415
+
+    source, expected = corpus_bytes(crlf=True, bom=True)
+    separators = '{"text":"One\u2028line\u0085here.\\nAdvertisement\\n","x":1e400}\r\n'.encode()
+    (tmp_path / "in.jsonl").write_bytes(source + separators)
+    cleaner = Cleaner()
+    clean_corpus([tmp_path / "in.jsonl"], tmp_path / "local.jsonl", cleaner, workers=1)
+    clean_corpus_ray([tmp_path / "in.jsonl"], tmp_path / "ray.jsonl", cleaner)
+    local = (tmp_path / "local.jsonl").read_bytes()
+    assert local == expected + '{"text":"One\u2028line\u0085here.\\n","x":1e400}\r\n'.encode()
+    assert (tmp_path / "ray.jsonl").read_bytes() == local
+
+
+def test_ray_names_the_line_of_a_bad_record(local_ray, tmp_path: Path):
+    (tmp_path / "in.jsonl").write_bytes(b'{"text":"a"}\n\n{"text":1}\n')
+    with pytest.raises(DocumentError, match=r"in\.jsonl:3: field 'text' is int"):
+        clean_corpus_ray([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", Cleaner())

@@ -193,50 +193,68 @@ def write_runaway_corpus(tmp_path: Path) -> bytes:
     return slow.encode()
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
-def test_runaway_rule_under_skip_keeps_that_document_and_goes_on(tmp_path, workers):
+TIMEOUT_MESSAGE = (
+    "in.jsonl:2: rule USR001 ran past its time limit of 0.5 s; "
+    "fix its pattern or leave it out with --ignore USR001; the text was kept unchanged"
+)
+
+
+@pytest.mark.parametrize(("on_error", "workers"), [([], "1"), ([], "2"), (["--on-error", "skip"], "2")])
+def test_runaway_rule_keeps_that_document_and_goes_on(tmp_path, on_error, workers):
+    """By default, and under skip: one page must not cost the run."""
     slow = write_runaway_corpus(tmp_path)
     run = run_cleaner(
-        [
-            "corpus",
-            "in.jsonl",
-            "-o",
-            "out.jsonl",
-            "--rules",
-            "runaway.toml",
-            "--on-error",
-            "skip",
-            "--stats-json",
-            "stats.json",
-            "--workers",
-            workers,
-        ],
+        ["corpus", "in.jsonl", "-o", "out.jsonl", "--rules", "runaway.toml", *on_error]
+        + ["--stats-json", "stats.json", "--workers", workers],
         tmp_path,
         timeout=60,
     )
     assert run.code == 0, run.stderr
-    message = (
-        "in.jsonl:2: rule USR001 ran past its time limit of 0.5 s; "
-        "fix its pattern or leave it out with --ignore USR001"
-    )
-    assert message in run.stderr
+    assert TIMEOUT_MESSAGE in run.stderr and "1 timed out" in run.stderr
     out = (tmp_path / "out.jsonl").read_bytes().splitlines(keepends=True)
     assert out[1] == slow, "the document the rule choked on is written back byte for byte"
     assert [json.loads(line)["text"] for line in (out[0], out[2])] == ["Text.\n", "More.\n"]
     stats = json.loads((tmp_path / "stats.json").read_text())
-    assert (stats["documents"], stats["timeouts"], stats["timeout_records"]) == (3, 1, [message])
+    assert (stats["documents"], stats["timeouts"], stats["timeout_records"]) == (3, 1, [TIMEOUT_MESSAGE])
+    assert stats["timeout_rules"] == {"USR001": 1}
 
 
 def test_runaway_rule_under_stop_ends_the_run_without_output(tmp_path):
     write_runaway_corpus(tmp_path)
     run = run_cleaner(
-        ["corpus", "in.jsonl", "-o", "out/clean.jsonl", "--rules", "runaway.toml", "--workers", "1"],
+        ["corpus", "in.jsonl", "-o", "out/clean.jsonl", "--rules", "runaway.toml"]
+        + ["--on-error", "stop", "--workers", "1"],
         tmp_path,
         timeout=60,
     )
     assert run.code == 2
     assert "in.jsonl:2: rule USR001 ran past its time limit of 0.5 s" in run.stderr
+    assert "kept unchanged" not in run.stderr
     assert not (tmp_path / "out").exists() or os.listdir(tmp_path / "out") == []
+
+
+@pytest.mark.slow
+def test_a_runaway_rule_on_one_of_ten_thousand_records_costs_only_that_record(tmp_path):
+    (tmp_path / "runaway.toml").write_text(RUNAWAY)
+    records = [{"id": n, "text": f"Story {n} begins.\nAdvertisement\nIt ends.\n"} for n in range(10_000)]
+    records[6_789]["text"] = "Story 6789 begins.\n" + "a" * 40 + "\nAdvertisement\n"
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(record) + "\n" for record in records))
+    run = run_cleaner(
+        ["corpus", "in.jsonl", "-o", "out.jsonl", "--rules", "runaway.toml", "--stats-json", "stats.json"]
+        + ["--workers", "2"],
+        tmp_path,
+        timeout=180,
+    )
+    assert run.code == 0, run.stderr
+    assert "in.jsonl:6790: rule USR001 ran past its time limit" in run.stderr
+    out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [record["id"] for record in out] == list(range(10_000))
+    assert out[6_789]["text"] == records[6_789]["text"], "kept unchanged, Advertisement and all"
+    cleaned = [record["text"] for n, record in enumerate(out) if n != 6_789]
+    assert cleaned == [f"Story {n} begins.\nIt ends.\n" for n in range(10_000) if n != 6_789]
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert (stats["documents"], stats["documents_changed"], stats["timeouts"]) == (10_000, 9_999, 1)
+    assert stats["timeout_rules"] == {"USR001": 1}
 
 
 def test_same_bytes_whatever_the_number_of_workers(tmp_path):

@@ -67,13 +67,13 @@ CASES = {
         1,
         "doc.txt:2: ADS001",
     ),
-    # The removed line is written to stdout with its own bytes, even on a strict UTF-8 stream
-    # (run_cleaner decodes them as U+FFFD).
+    # The removed line is reported with its undecodable bytes escaped, as `diff` and the JSON
+    # report show them (one convention for every report a person reads).
     "invalid-utf8-in-removed-line": Case(
         b"Text here.\nPhoto: J\xe9r\xf4me Smith/Reuters\nMore.\n",
         b"Text here.\nMore.\n",
         1,
-        "J\ufffdr\ufffdme Smith/Reuters",
+        "Photo: J\\udce9r\\udcf4me Smith/Reuters",
     ),
     "nul-byte-binary": Case(
         b"Text.\x00\nAdvertisement\n", None, 0, "doc.txt: skipped, binary file (holds a NUL byte)"
@@ -91,7 +91,7 @@ CASES = {
         "doc.txt:5: DUP001",
     ),
     "undecodable-file-name": Case(
-        b"Text.\nAdvertisement\n", b"Text.\n", 1, "caf\ufffd.txt:2: ADS001", name="caf\udce9.txt"
+        b"Text.\nAdvertisement\n", b"Text.\n", 1, "caf\\udce9.txt:2: ADS001", name="caf\udce9.txt"
     ),
 }
 
