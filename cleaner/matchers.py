@@ -730,6 +730,9 @@ def may_cross(rule: Rule, view: View, start: int, previous: int, position: int, 
     them (a headline, a credit, an author, a date, "Reply"), while an article runs on in
     long paragraphs. A block with ``crosses`` set takes prose until `starts_article`.
 
+    With ``crosses = "teasers"``, a line of more than `TEASER_MAX_WORDS` words is no
+    summary or caption but an article's paragraph, even the last one alone.
+
     With ``crosses = "thread"``, the header's place decides first. Under an article
     (`ARTICLE_ABOVE` lines of prose before it) it opens the thread for sure, and
     everything after it may go, however long the comments. With no article above, it may
@@ -743,10 +746,13 @@ def may_cross(rule: Rule, view: View, start: int, previous: int, position: int, 
             return True
         if previous == start:
             return False
+    elif view.words(position) > TEASER_MAX_WORDS:
+        return False
     return not starts_article(view, position)
 
 
 ARTICLE_ABOVE = 3  # lines of prose above a comment header: it closes an article
+TEASER_MAX_WORDS = 60  # a teaser's summary or a picture's caption is no longer than this
 ARTICLE_STRETCH = 3  # lines in a row that end like a sentence...
 PARAGRAPH_WORDS = 25  # ...and average this many words: an article's paragraphs
 

@@ -146,3 +146,10 @@ def test_a_page_in_chinese_has_running_text_too():
     article = "如今，五十多个市直部门通力合作，让益阳的数字治理不断开花结果，群众办事更方便。\n"
     page = "首页\n新闻\n体育\n" + article * 2 + "关于我们\n联系我们\n"
     assert Cleaner(profile="page").clean(page).text == article * 2
+
+
+def test_a_teaser_block_stops_at_a_paragraph_too_long_for_a_summary(tmp_path):
+    body = "kind = \"block\"\npattern = '^RELATED$'\nextent = \"end\"\ncrosses = \"teasers\"\n"
+    closing = " ".join([LONG, LONG])  # the article's last paragraph, 90 words, alone after the box
+    text = f"{LONG}\nRELATED\nA headline\n{closing}\n"
+    assert spans(text, tmp_path, body) == [(2, 3)]
