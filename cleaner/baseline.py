@@ -25,6 +25,7 @@ from typing import Any
 from cleaner.errors import ConfigError
 from cleaner.io import write_atomically
 from cleaner.model import CleanResult, Removal
+from cleaner.smallfiles import SettingsFileError, parse_nested, read_settings_text
 
 BASELINE_VERSION = 1
 
@@ -106,8 +107,10 @@ def read_baseline(path: Path) -> Baseline:
     if not path.exists():
         return Baseline(root)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = parse_nested(json.loads, read_settings_text(path), path)
+    except SettingsFileError as error:
+        raise ConfigError(f"{error}; give a baseline file written by --write-baseline") from None
+    except json.JSONDecodeError as error:
         raise ConfigError(
             f"{path}: not a readable baseline ({error}); write it again with --write-baseline"
         ) from None

@@ -901,6 +901,10 @@ def learn(
     if explain:
         for candidate in result.candidates:
             out.print(candidate.explain(), markup=False, highlight=False)
+    left_out = [note for plan in plans for note in plan.left_out]
+    for note in left_out:
+        err.print(note, markup=False, highlight=False, style="yellow")
+    plans = [plan for plan in plans if plan.rules]
     for plan in plans if len(plans) <= 20 else []:  # a broad crawl's thousands of sites: the total only
         say(
             f"{plan.site}: {plural(plan.rules, 'line')} learned from "
@@ -910,8 +914,9 @@ def learn(
         )
     err.print(
         f"{plural(sum(p.rules for p in plans), 'line')} learned for {len(plans)} of "
-        f"{plural(len(result.groups()), 'site')} from {plural(sum(result.group_docs.values()), 'document')}; "
-        "review the files before use",
+        f"{plural(len(result.groups()), 'site')} from {plural(sum(result.group_docs.values()), 'document')}"
+        + (f"; {len(left_out)} left out (see above)" if left_out else "")
+        + "; review the files before use",
         markup=False,
     )
 

@@ -33,6 +33,7 @@ from cleaner.io import discover
 from cleaner.matchers import Scanner
 from cleaner.model import CleanResult
 from cleaner.pipeline import Cleaner, load_rules
+from cleaner.smallfiles import SettingsFileError, describe_toml_error, parse_nested, read_settings_text
 from cleaner.rules import (
     PROFILES,
     Rule,
@@ -112,9 +113,12 @@ def find_config(start: Path) -> Path | None:
 def has_cleaner_table(path: Path) -> bool:
     """Whether a ``pyproject.toml`` holds ``[tool.cleaner]`` (an unreadable one counts, to report it)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return "[tool.cleaner" in path.read_text(encoding="utf-8", errors="replace")
+        text = read_settings_text(path)
+        data = parse_nested(tomllib.loads, text, path)
+    except SettingsFileError:
+        return True  # reported when read as the configuration
+    except tomllib.TOMLDecodeError:
+        return "[tool.cleaner" in text
     tool = data.get("tool")
     return isinstance(tool, dict) and "cleaner" in tool
 
@@ -122,13 +126,12 @@ def has_cleaner_table(path: Path) -> bool:
 def read_config(path: Path) -> FileConfig:
     """Read and validate one configuration file; raise `ConfigError` listing every problem."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
+        text = read_settings_text(path)
+        data = parse_nested(tomllib.loads, text, path)
+    except SettingsFileError as error:
+        raise ConfigError(str(error)) from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        raise ConfigError(describe_toml_error(path, error, text)) from None
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         table = tool.get("cleaner", {}) if isinstance(tool, dict) else {}
@@ -235,7 +238,7 @@ def load_config(options: Options, start: Path) -> FileConfig:
     if options.isolated:
         return FileConfig()
     if options.config is not None:
-        if not options.config.is_file():
+        if not options.config.exists():
             raise ConfigError(f"--config: {options.config}: no such file")
         return read_config(options.config)
     found = find_config(start.resolve())
@@ -425,7 +428,8 @@ def select_rules(ruleset: RuleSet, profile: str, config: FileConfig, options: Op
         ]
     if options.select:
         chosen = [rule for rule in ruleset if matches_any(rule, options.select)]
-    chosen += [rule for rule in ruleset if rule not in chosen and matches_any(rule, options.extend_select)]
+    taken = {rule.id for rule in chosen}
+    chosen += [rule for rule in ruleset if rule.id not in taken and matches_any(rule, options.extend_select)]
     chosen = [rule for rule in chosen if not matches_any(rule, options.ignore)]
     order = {rule.id: index for index, rule in enumerate(ruleset)}
     chosen.sort(key=lambda rule: order[rule.id])

@@ -26,16 +26,19 @@ goes on (``on_timeout="keep"``, the default: one page must not cost a run of mil
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gzip
 import io
 import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -52,6 +55,8 @@ from cleaner.records import (
     RecordWriter,
     StandardOutputWriter,
     compression,
+    decoding_errors,
+    describe_read_error,
     dump_json_line,
     gzip_member,
     import_optional,
@@ -304,14 +309,16 @@ def clean_table(job: Job, path: str, table: Any, first_number: int) -> ChunkResu
             return ChunkResult(0, stats, error=problem)
         stats.skipped.extend(f"{path}:{first_number + n}: {problem}" for n in range(table.num_rows))
         return ChunkResult(0, stats, table=table.slice(0, 0))
-    texts = table.column(options.text_field).to_pylist()
-    ids = table.column(options.id_field).to_pylist() if options.id_field in names else None
+    texts = column_values(table.column(options.text_field))
+    ids = column_values(table.column(options.id_field)) if options.id_field in names else None
     cleaned: list[Any] = []
     keep: list[bool] = []
     audit: list[bytes] = []
     for offset, text in enumerate(texts):
         where = f"{path}:{first_number + offset}"
         try:
+            if isinstance(text, UnreadableValue):
+                raise RecordProblem(f"{where}: field {options.text_field!r}: {text.problem}")
             if not isinstance(text, str):
                 raise RecordProblem(
                     f"{where}: field {options.text_field!r} is {type(text).__name__}, not a string"
@@ -321,14 +328,15 @@ def clean_table(job: Job, path: str, table: Any, first_number: int) -> ChunkResu
             if options.on_error != "skip":
                 return ChunkResult(0, stats, error=str(problem))
             stats.skipped.append(str(problem))
-            cleaned.append(text)
+            cleaned.append(None if isinstance(text, UnreadableValue) else text)
             keep.append(False)
             continue
         except RuleTimeout as error:
             return ChunkResult(0, stats, error=str(error))
         kept = text if result is None else result.text
         if result is not None and result.changed and options.audit:
-            audit.append(audit_line(ids[offset] if ids is not None else where, result))
+            record_id = ids[offset] if ids is not None else where
+            audit.append(audit_line(where if isinstance(record_id, UnreadableValue) else record_id, result))
         dropped = options.drop_empty and not kept.strip()
         stats.dropped_empty += dropped
         cleaned.append(kept)
@@ -340,6 +348,29 @@ def clean_table(job: Job, path: str, table: Any, first_number: int) -> ChunkResu
         table = table.filter(pyarrow.array(keep))
     stats.written = table.num_rows
     return ChunkResult(0, stats, table=table, audit=b"".join(audit), records=table.num_rows)
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadableValue:
+    """A value of a Parquet column that cannot be read (text that is not UTF-8), and why."""
+
+    problem: str
+
+
+def column_values(column: Any) -> list[Any]:
+    """The values of an Arrow column as Python objects; a value that cannot be converted
+    (a string column holding bytes that are not UTF-8) becomes an `UnreadableValue`."""
+    try:
+        return column.to_pylist()  # type: ignore[no-any-return]
+    except (UnicodeDecodeError, ValueError):
+        pass
+    values: list[Any] = []
+    for scalar in column:  # the slow way, only for a column that holds a bad value
+        try:
+            values.append(scalar.as_py())
+        except (UnicodeDecodeError, ValueError) as error:
+            values.append(UnreadableValue(f"cannot read: {error}"))
+    return values
 
 
 def run_task(job: Job, task: Task) -> ChunkResult:
@@ -381,19 +412,54 @@ def read_range(path: str, start: int, end: int) -> bytes:
 WORKER_JOB: list[Job] = []
 
 
-def start_worker(job: Job) -> None:
-    """Process-pool initializer: keep this process's Job, and leave interruptions to the parent.
+def start_worker(job: Job, parent: int) -> None:
+    """Process-pool initializer: keep this process's Job, leave interruptions to the parent,
+    and die with the parent (process ``parent``).
 
     Workers start with SIGINT and SIGTERM held (the parent holds them while it starts
     them). Ctrl-C reaches the whole process group, but only the parent acts on it: it
     terminates the workers (SIGTERM), so a worker ignores SIGINT and lets SIGTERM through.
     A forked worker inherits the parent's handlers, so SIGTERM gets its default back.
+    A parent killed outright (SIGKILL) cannot stop its workers: see `die_with_parent`.
     """
     WORKER_JOB[:] = [job]
+    die_with_parent(parent)
     if hasattr(signal, "pthread_sigmask"):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+PARENT_CHECK_SECONDS = 1.0
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process when process ``parent`` (which started it) ends, however it ends.
+
+    Left alone, a worker whose parent was killed would wait forever on the pipe of tasks,
+    under PID 1. On Linux the kernel sends SIGKILL when the parent dies (``prctl``'s
+    parent-death signal); elsewhere a watchdog thread checks every second whether the
+    parent is gone (the worker is then handed to another parent).
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+        if armed:
+            if os.getppid() != parent:  # the parent died before the signal was set
+                os._exit(1)
+            return
+    threading.Thread(target=watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def watch_parent(parent: int) -> None:
+    """Exit the process as soon as its parent is no longer ``parent``."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def run_worker_task(task: Task) -> ChunkResult:
@@ -436,10 +502,8 @@ def plan_jsonl(index: int, path: Path, chunk_bytes: int, *, workers_read: bool =
         with open(path, "rb") as raw, decompress(kind, raw, path) as handle:
             ranges = kind is None and workers_read
             yield from plan_blocks(index, name, handle, chunk_bytes, ranges=ranges, raw=raw)
-    except OSError as error:
-        raise DocumentError(f"{name}: cannot read: {error.strerror or error}") from None
-    except ValueError as error:  # a corrupt zstd stream
-        raise DocumentError(f"{name}: cannot read: {error}") from None
+    except decoding_errors() as error:  # opening, or a damaged stream found at its start
+        raise DocumentError(f"{name}: {describe_read_error(error)}") from None
 
 
 def plan_blocks(
@@ -453,9 +517,13 @@ def plan_blocks(
     offset = 0
     disk_offset = 0
     while True:
-        block = handle.read(chunk_bytes)
-        if block and not block.endswith(b"\n"):
-            block += handle.readline()  # finish the last line
+        try:
+            block = handle.read(chunk_bytes)
+            if block and not block.endswith(b"\n"):
+                block += handle.readline()  # finish the last line
+        except decoding_errors() as error:  # a damaged compressed stream
+            where = f"from line {number} on" if number > 1 else "from its start"
+            raise DocumentError(f"{name}: {describe_read_error(error)} ({where})") from None
         if not block and number > 1:
             return
         end = offset + len(block)
@@ -641,18 +709,25 @@ def run_tasks(
         return
     context = multiprocessing.get_context(start_method)
     with held_signals():  # an interruption inside multiprocessing's set-up leaves debris and noise
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker, initargs=(job,))
-    pending: deque[Future[ChunkResult]] = deque()
+        pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=start_worker, initargs=(job, os.getpid())
+        )
+    pending: deque[tuple[Task, Future[ChunkResult]]] = deque()
+    started: dict[int, Any] = {}  # the worker processes by pid, to tell how one ended
     try:
         for task in tasks:
             # submit() may start a worker; a signal in mid-start would leave it half-born,
             # printing a traceback, so signals wait until it is up.
             with held_signals():
-                pending.append(pool.submit(run_worker_task, task))
+                try:
+                    pending.append((task, pool.submit(run_worker_task, task)))
+                except BrokenProcessPool:  # a worker died: the chunk it held is among those pending
+                    raise worker_died(started, pending[0][0] if pending else task) from None
+            started.update(getattr(pool, "_processes", None) or {})
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                yield pending.popleft().result()
+                yield chunk_result(started, *pending.popleft())
         while pending:
-            yield pending.popleft().result()
+            yield chunk_result(started, *pending.popleft())
     except BaseException:
         # Interrupted (or the run failed): the chunks still in the workers would be thrown
         # away, so stop the workers now instead of waiting up to two chunks each.
@@ -660,6 +735,44 @@ def run_tasks(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def chunk_result(started: dict[int, Any], task: Task, future: Future[ChunkResult]) -> ChunkResult:
+    """The result of a chunk sent to the pool; `DocumentError` naming the chunk if a worker
+    died (``started``: the pool's worker processes)."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise worker_died(started, task) from None
+
+
+def worker_died(started: dict[int, Any], task: Task) -> DocumentError:
+    """The error for a pool whose worker died, naming the first chunk that was not done."""
+    for process in started.values():
+        process.join(timeout=1)  # the pool is ending them: wait for their exit codes
+    codes = [process.exitcode for process in started.values() if process.exitcode not in (None, 0)]
+    killed = [code for code in codes if code != -signal.SIGTERM] or codes  # the pool ends the others
+    how = describe_exit(killed[0]) if killed else "it ended abruptly"
+    return DocumentError(
+        f"{task.path}: a worker process died while cleaning the records from "
+        f"{'row' if task.row_group is not None else 'line'} {task.first_number} on ({how}); "
+        "nothing more was written. A record too big for memory? Try fewer --workers"
+    )
+
+
+def describe_exit(code: int) -> str:
+    """How a process ended, from its exit code (negative: the signal that killed it).
+
+    >>> describe_exit(-9), describe_exit(3)
+    ('killed by SIGKILL, as the out-of-memory killer does', 'it exited with status 3')
+    """
+    if code >= 0:
+        return f"it exited with status {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    return f"killed by {name}" + (", as the out-of-memory killer does" if -code == signal.SIGKILL else "")
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:

@@ -54,9 +54,10 @@ from cleaner.about import install_hint
 from cleaner.errors import CleanerError, ConfigError, DocumentError
 from cleaner.io import discover, read_document, write_atomically
 from cleaner.matchers import split_lines
-from cleaner.pipeline import load_rules
+from cleaner.pipeline import check_rule_examples, line_content, load_rules
 from cleaner.records import JSONL_SUFFIXES, PARQUET_SUFFIXES, read_records
-from cleaner.rules import builtin_rules_dir
+from cleaner.rules import builtin_rules_dir, read_rule_file
+from cleaner.smallfiles import SettingsFileError, parse_nested, read_settings_text
 
 SPACES = re.compile(r"\s+")
 DIGITS = re.compile(r"\d+")
@@ -637,6 +638,21 @@ def site_slug(site: str) -> str:
     return ".".join(word for word in words if word) or "corpus"
 
 
+MAX_STEM = 120  # file names hold at most 255 bytes; leave room for the suffix and a temporary name
+
+
+def file_stem(slug: str) -> str:
+    """A file name for a site's slug: the slug, or for a very long one its start and a digest.
+
+    >>> file_stem("news.example.com"), len(file_stem("a" * 251))
+    ('news.example.com', 120)
+    """
+    if len(slug) <= MAX_STEM:
+        return slug
+    digest = hashlib.blake2b(slug.encode(), digest_size=6).hexdigest()
+    return f"{slug[: MAX_STEM - len(digest) - 1]}-{digest}"
+
+
 def toml_string(value: str) -> str:
     """A TOML basic string (JSON's escapes are TOML's, plus DEL)."""
     return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
@@ -707,6 +723,8 @@ def render_rule_file(
     """One site's learned lines as a rule file; ids count up from ``first_number``."""
     slug = site_slug(site)
     label = site or "the corpus"
+    if not label.isprintable():  # a line break in a --group-by value would end the comment
+        label = toml_string(label)
     lines = [
         f"# Template lines learned by `cleaner learn` from {documents} documents of {label}",
         f"# (min_docs {settings.min_docs}, min_share {settings.min_share:g}). Review every rule before use:",
@@ -731,7 +749,7 @@ def render_rule_file(
             f"description = {toml_string(description)}",
             f"profiles = {json.dumps(list(PROFILES))}",
             "ignore_case = true",
-            f"pattern = {toml_pattern(pattern_for(text))}",
+            f"pattern = {toml_pattern(pattern_for(line_content(text)))}",  # rules see no list bullet
             f"examples.remove = [{toml_string(text + chr(10))}]",
             f"examples.keep = [{toml_string('Quoted in the story: ' + text + chr(10))}]",
         ]
@@ -747,6 +765,7 @@ class RuleFilePlan:
     site: str
     rules: int
     text: str
+    left_out: tuple[str, ...] = ()  # learned lines whose rule failed its own check, and why
 
 
 def next_free_number(folder: Path, prefix: str, replaced: Iterable[Path]) -> int:
@@ -760,8 +779,8 @@ def next_free_number(folder: Path, prefix: str, replaced: Iterable[Path]) -> int
         if path.resolve() in skip:
             continue
         try:
-            tables = tomllib.loads(path.read_text(encoding="utf-8")).get("rule", [])
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            tables = parse_nested(tomllib.loads, read_settings_text(path), path).get("rule", [])
+        except (SettingsFileError, tomllib.TOMLDecodeError):
             continue  # loading the folder reports it; it holds no id we could clash with
         for table in tables if isinstance(tables, list) else []:
             rule_id = table.get("id") if isinstance(table, dict) else None
@@ -796,40 +815,72 @@ def plan_rule_files(
     used: set[str] = set()
     for group, learned in sorted(result.learned_by_group().items()):
         label = group or (output.stem if single else "")
-        name = site_slug(label)
+        name = file_stem(site_slug(label))
         while name in used:
             name += "-2"
         used.add(name)
         plans.append((output if single else folder / f"{name}.toml", label, learned))
     number = start if start is not None else next_free_number(folder, prefix, [path for path, _, _ in plans])
     planned = []
-    for path, label, learned in plans:
-        text = render_rule_file(
-            learned,
-            site=label,
-            documents=result.group_docs[learned[0].group],
-            prefix=prefix,
-            first_number=number,
-            settings=result.settings,
-        )
-        planned.append(RuleFilePlan(path, learned[0].group, label, len(learned), text))
-        number += len(learned)
+    with tempfile.TemporaryDirectory(prefix="cleaner-learn-check-") as scratch:
+        for path, label, learned in plans:
+            render = partial(
+                render_rule_file,
+                site=label,
+                documents=result.group_docs[learned[0].group],
+                prefix=prefix,
+                first_number=number,
+                settings=result.settings,
+            )
+            ids = [rule_id(prefix, number + offset) for offset in range(len(learned))]
+            kept, left_out = check_learned(learned, ids, render, Path(scratch) / "draft.toml")
+            text = render(kept) if kept else ""
+            planned.append(RuleFilePlan(path, learned[0].group, label, len(kept), text, left_out))
+            number += len(kept)
     return planned
 
 
-def write_rule_files(plans: Sequence[RuleFilePlan]) -> None:
-    """Check every planned file loads with its examples passing, then write each atomically.
+def check_learned(
+    learned: Sequence[Candidate],
+    ids: Sequence[str],
+    render: Callable[[Sequence[Candidate]], str],
+    draft: Path,
+) -> tuple[list[Candidate], tuple[str, ...]]:
+    """The learned lines whose rule (with id ``ids[n]`` in ``render``'s file) loads and passes
+    its own examples, and a note on each other one.
 
-    Files are checked one at a time, so memory holds one file's rules (ids and names are
-    unique across the files by construction).
+    One odd line (a character the pattern cannot spell as the line reads, say) must not
+    cost the site's other rules, so each rule is checked alone and a failing one is left
+    out, named with its problem.
     """
-    with tempfile.TemporaryDirectory() as scratch:
-        for plan in plans:
-            draft = Path(scratch) / plan.path.name
-            draft.write_text(plan.text, encoding="utf-8")
-            load_rules([draft], check_examples=True)  # a bug here must not reach a reviewer's folder
-            draft.unlink()
+    draft.write_text(render(learned), encoding="utf-8")
+    problems: list[str] = []
+    rules = {rule.id: rule for rule in read_rule_file(draft, problems)}
+    kept: list[Candidate] = []
+    left_out: list[str] = []
+    for candidate, learned_id in zip(learned, ids, strict=True):
+        rule = rules.get(learned_id)
+        found = [problem for problem in problems if f" {learned_id}." in problem]
+        if rule is not None:
+            found = check_rule_examples([rule])
+        if rule is None or found:
+            why = found[0].split(f" {learned_id}.", 1)[-1] if found else "does not load"
+            group = candidate.group if candidate.group.isprintable() else repr(candidate.group)
+            left_out.append(f"{group or '(all)'}: left out {candidate.text[:80]!r}: its rule {why}")
+        else:
+            kept.append(candidate)
+    if len(kept) < len(learned):  # the file as it will be written must load cleanly too
+        draft.write_text(render(kept), encoding="utf-8")
+        load_rules([draft], check_examples=True)
+    return kept, tuple(left_out)
+
+
+
+def write_rule_files(plans: Sequence[RuleFilePlan]) -> None:
+    """Write each planned file that has rules, atomically (`plan_rule_files` checked them)."""
     for plan in plans:
+        if not plan.rules:
+            continue
         try:
             plan.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:

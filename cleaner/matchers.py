@@ -85,12 +85,18 @@ def split_lines(text: str) -> list[str]:
     ['a\\r\\n', 'b\\r', 'c\\n', '\\n', 'd']
     """
     if "\r" not in text:
+        if not any(boundary in text for boundary in OTHER_LINE_BOUNDARIES):
+            return text.splitlines(keepends=True)  # one string per line, made in C
         pieces = text.split("\n")
         lines = [piece + "\n" for piece in pieces[:-1]]
         if pieces[-1]:
             lines.append(pieces[-1])
         return lines
     return LINE_PIECE.findall(text)
+
+
+# Characters `str.splitlines` also ends a line at; cleaner ends lines at \n, \r\n and \r only.
+OTHER_LINE_BOUNDARIES = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 @dataclass(slots=True)
@@ -120,7 +126,7 @@ class View:
     kept in ``cache``, which the narrower views of later passes share (`narrow`).
     """
 
-    index: tuple[int, ...]
+    index: Sequence[int]  # a range for the whole document: no int object per line
     contents: tuple[str, ...]
     name: str = "<text>"
     cache: LineCache = field(default_factory=LineCache, compare=False, repr=False)

@@ -30,6 +30,7 @@ import json
 import os
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -79,7 +80,11 @@ def compression(path: Path | str) -> str | None:
 
 
 def parse_json_line(line: bytes, path: Path | str, number: int) -> dict[str, Any]:
-    """Parse one JSONL line into a dict; `DocumentError` naming file and line otherwise."""
+    """Parse one JSONL line into a dict; `DocumentError` naming file and line otherwise.
+
+    A value nested too deeply for the parsers (orjson stops at 1,024 levels, the standard
+    library at Python's recursion limit) is an error of its line, like malformed JSON.
+    """
     try:
         value = orjson.loads(line)
         if has_big_float(value):  # orjson turns integers beyond 64 bits into floats
@@ -89,20 +94,52 @@ def parse_json_line(line: bytes, path: Path | str, number: int) -> dict[str, Any
             value = json.loads(line)
         except (ValueError, UnicodeDecodeError):
             raise DocumentError(f"{path}:{number}: malformed JSON: {error}") from None
+        except RecursionError:
+            raise DocumentError(f"{path}:{number}: JSON nested too deeply to read") from None
+    except RecursionError:
+        raise DocumentError(f"{path}:{number}: JSON nested too deeply to read") from None
     if not isinstance(value, dict):
         raise DocumentError(f"{path}:{number}: expected a JSON object, found {type(value).__name__}")
     return value
 
 
 def has_big_float(value: Any) -> bool:
-    """Whether a parsed value holds a float too large for a 64-bit integer (see `parse_json_line`)."""
-    if isinstance(value, float):
-        return abs(value) >= BIG_FLOAT
-    if isinstance(value, dict):
-        return any(has_big_float(item) for item in value.values() if not isinstance(item, str))
-    if isinstance(value, list):
-        return any(has_big_float(item) for item in value if not isinstance(item, str))
+    """Whether a parsed value holds a float too large for a 64-bit integer (see `parse_json_line`).
+
+    It keeps its own stack rather than recursing, so any depth orjson reads is fine.
+
+    >>> has_big_float({"a": [1, {"b": 1e30}]}), has_big_float([[[[2.5]]]])
+    (True, False)
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            if abs(item) >= BIG_FLOAT:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return False
+
+
+def decoding_errors() -> tuple[type[BaseException], ...]:
+    """The errors a damaged compressed stream raises while it is read: gzip's (``zlib.error``,
+    ``EOFError`` when it is cut short, `gzip.BadGzipFile`), and zstandard's, which subclass
+    neither `OSError` nor `ValueError`."""
+    errors: tuple[type[BaseException], ...] = (OSError, ValueError, EOFError, zlib.error)
+    zstandard = sys.modules.get("zstandard")  # imported by whoever opened a .zst stream
+    return errors + ((zstandard.ZstdError,) if zstandard is not None else ())
+
+
+def describe_read_error(error: BaseException) -> str:
+    """What went wrong reading a (compressed) file, in a few words."""
+    if isinstance(error, EOFError):
+        return "cannot decompress: the stream ends early (a truncated file?)"
+    if isinstance(error, OSError) and not isinstance(error, gzip.BadGzipFile):
+        return f"cannot read: {error.strerror or error}"
+    return f"cannot decompress: {error}"
 
 
 def dump_json_line(record: dict[str, Any]) -> bytes:
@@ -113,8 +150,11 @@ def dump_json_line(record: dict[str, Any]) -> bytes:
     """
     try:
         return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
-    except TypeError:  # lone surrogates, integers beyond 64 bits
-        return (json.dumps(record, separators=(",", ":")) + "\n").encode()
+    except TypeError:  # lone surrogates, integers beyond 64 bits, nesting past 255 levels
+        try:
+            return (json.dumps(record, separators=(",", ":")) + "\n").encode()
+        except RecursionError:
+            raise DocumentError("JSON nested too deeply to write back") from None
 
 
 # --- Reading --------------------------------------------------------------------------
@@ -141,15 +181,15 @@ def import_optional(module: str, extra: str, path: Path | str) -> Any:
 
 def read_jsonl_lines(path: Path | str) -> Iterator[tuple[int, bytes]]:
     """Each non-blank line of a JSONL file as raw bytes, with its 1-based line number."""
+    number = 0
     try:
         with open_binary(path) as handle:
             for number, line in enumerate(handle, 1):
                 if line.strip():
                     yield number, line
-    except OSError as error:  # also gzip.BadGzipFile and zstd errors, which subclass it or ValueError
-        raise DocumentError(f"{path}: cannot read: {error.strerror or error}") from None
-    except ValueError as error:
-        raise DocumentError(f"{path}: cannot read: {error}") from None
+    except decoding_errors() as error:
+        where = f"{path}:{number + 1}" if number else f"{path}"
+        raise DocumentError(f"{where}: {describe_read_error(error)}") from None
 
 
 def read_records(

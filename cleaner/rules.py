@@ -38,6 +38,7 @@ from typing import Any
 import regex
 
 from cleaner.errors import RuleFileError
+from cleaner.smallfiles import SettingsFileError, describe_toml_error, parse_nested, read_settings_text
 
 KINDS = ("line", "block", "run", "duplicate")
 EXTENTS = ("blank", "teasers", "lines", "end")
@@ -125,10 +126,22 @@ class Rule:
     timeout: float = DEFAULT_TIMEOUT
     backtracking_ok: str = ""  # why a finding of `cleaner.backtracking` is harmless here
     examples: Examples = field(default_factory=Examples)
+    field_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
 
     def names(self) -> tuple[str, ...]:
         """The id, the aliases and the name: everything --select can refer to it by."""
         return (self.id, *self.aliases, self.name)
+
+    def where(self, field_name: str) -> str:
+        """``file:line`` of a field of the rule (of the rule itself when the line is not known).
+
+        >>> Rule("X001", "x.y", "line", "c", "r", "a.toml:3", field_lines=(("pattern", 9),)).where("pattern")
+        'a.toml:9'
+        """
+        line = line_of(dict(self.field_lines), field_name)
+        if line is None:
+            return self.source
+        return f"{self.source.rsplit(':', 1)[0]}:{line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +184,8 @@ class RuleSet:
             chosen = [
                 rule for rule in self.rules if rule.enabled and (profile is None or profile in rule.profiles)
             ]
-        chosen += [rule for rule in self.rules if rule not in chosen and matches_any(rule, extend_select)]
+        taken = {rule.id for rule in chosen}
+        chosen += [rule for rule in self.rules if rule.id not in taken and matches_any(rule, extend_select)]
         chosen = [rule for rule in chosen if not matches_any(rule, ignore)]
         order = {rule.id: index for index, rule in enumerate(self.rules)}
         chosen.sort(key=lambda rule: order[rule.id])
@@ -273,16 +287,13 @@ def read_rules(paths: Iterable[Path | str] | None = None) -> RuleSet:
 def read_rule_file(path: Path, problems: list[str]) -> list[Rule]:
     """Parse one rule file; append its problems to ``problems`` and return the good rules."""
     try:
-        source_text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(source_text)
-    except OSError as error:
-        problems.append(f"{path}: cannot read: {error.strerror or error}")
-        return []
-    except UnicodeDecodeError:
-        problems.append(f"{path}: not UTF-8 text")
+        source_text = read_settings_text(path)
+        data = parse_nested(tomllib.loads, source_text, path)
+    except SettingsFileError as error:
+        problems.append(str(error))
         return []
     except tomllib.TOMLDecodeError as error:
-        problems.append(f"{path}: invalid TOML: {error}")
+        problems.append(describe_toml_error(path, error, source_text))
         return []
     unknown_top = sorted(set(data) - {"rule"})
     if unknown_top:
@@ -291,37 +302,92 @@ def read_rule_file(path: Path, problems: list[str]) -> list[Rule]:
     if not isinstance(tables, list):
         problems.append(f"{path}: 'rule' must be an array of tables ([[rule]])")
         return []
+    places = field_lines(source_text)
+    if len(places) != len(tables):  # tables written some other way: name the table, not its line
+        places = [{} for _ in tables]
     rules = []
-    for number, table in enumerate(tables, 1):
-        rule = build_rule(table, path, source_text, number, problems)
+    for number, (table, lines) in enumerate(zip(tables, places, strict=True), 1):
+        rule = build_rule(table, path, lines, number, problems)
         if rule is not None:
             rules.append(rule)
     return rules
 
 
-def find_line(source_text: str, rule_id: object, number: int) -> int:
-    """The line where rule ``rule_id`` is defined, for messages (else the table's order)."""
-    if isinstance(rule_id, str):
-        for line_number, line in enumerate(source_text.splitlines(), 1):
-            stripped = line.replace(" ", "")
-            if stripped in (f'id="{rule_id}"', f"id='{rule_id}'"):
-                return line_number
-    headers = [n for n, line in enumerate(source_text.splitlines(), 1) if line.strip() == "[[rule]]"]
-    return headers[number - 1] if number <= len(headers) else 1
+BARE_OR_QUOTED = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+KEY_LINE = regex.compile(rf"\s*({BARE_OR_QUOTED}(?:\s*\.\s*{BARE_OR_QUOTED})*)\s*=\s*(.*)")
+TABLE_LINE = regex.compile(r"\s*\[\s*([A-Za-z0-9_.\s-]+?)\s*\]\s*(?:#.*)?")
+RULE_HEADER = regex.compile(r"\s*\[\[\s*rule\s*\]\]\s*(?:#.*)?")
+OTHER_TABLE = "\0"  # a prefix no field has: keys under a table that is not part of a rule
 
 
-def build_rule(table: Any, path: Path, source_text: str, number: int, problems: list[str]) -> Rule | None:
-    """Validate one ``[[rule]]`` table and build its `Rule`, or record why not."""
+def field_lines(source_text: str) -> list[dict[str, int]]:
+    """For each ``[[rule]]`` table of a rule file, in order, the line of each field (``""``: the header).
+
+    One pass over the file, for messages only: keys are found at the start of lines
+    outside multi-line strings, and a field written in a ``[rule.examples]`` sub-table is
+    found as ``examples.remove``.
+
+    >>> field_lines("[[rule]]\\nid = 'A'\\ndescription = '''x\\npattern = no'''\\npattern = '^a$'\\n")
+    [{'': 1, 'id': 2, 'description': 3, 'pattern': 5}]
+    """
+    tables: list[dict[str, int]] = []
+    prefix = ""
+    closing = ""  # the delimiter of the multi-line string being read, if any
+    for number, line in enumerate(source_text.splitlines(), 1):
+        if closing:
+            if closing in line:
+                closing = ""
+            continue
+        if RULE_HEADER.fullmatch(line):
+            tables.append({"": number})
+            prefix = ""
+            continue
+        header = TABLE_LINE.fullmatch(line)
+        if header is not None:
+            name = "".join(header.group(1).split())
+            prefix = name[len("rule.") :] + "." if name.startswith("rule.") else OTHER_TABLE
+            continue
+        key = KEY_LINE.match(line)
+        if key is None or not tables or prefix == OTHER_TABLE:
+            continue
+        name = ".".join(part.strip().strip("\"'") for part in key.group(1).split("."))
+        tables[-1].setdefault(prefix + name, number)
+        value = key.group(2)
+        for delimiter in ('"""', "'''"):
+            if value.startswith(delimiter) and value.count(delimiter) == 1:
+                closing = delimiter
+    return tables
+
+
+def line_of(lines: dict[str, int], field_name: str) -> int | None:
+    """The line of a field (else of the field it is part of, else of the rule), for messages."""
+    parts = field_name.split(".")
+    for end in range(len(parts), 0, -1):
+        found = lines.get(".".join(parts[:end]))
+        if found is not None:
+            return found
+    return lines.get("id", lines.get(""))
+
+
+def build_rule(
+    table: Any, path: Path, lines: dict[str, int], number: int, problems: list[str]
+) -> Rule | None:
+    """Validate one ``[[rule]]`` table and build its `Rule`, or record why not.
+
+    ``lines`` gives the line of each field (see `field_lines`): a problem is reported
+    at the line of its field; the rule's ``source`` is the line of its id.
+    """
     if not isinstance(table, dict):
         problems.append(f"{path}: rule #{number} is not a table")
         return None
     rule_id = table.get("id")
-    source = f"{path}:{find_line(source_text, rule_id, number)}"
-    label = f"{source}: {rule_id if isinstance(rule_id, str) else f'rule #{number}'}"
+    source = f"{path}:{line_of(lines, 'id') or 1}"
+    who = rule_id if isinstance(rule_id, str) else f"rule #{number}"
     before = len(problems)
 
     def fail(field_name: str, message: str) -> None:
-        problems.append(f"{label}.{field_name}: {message}")
+        line = line_of(lines, field_name)
+        problems.append(f"{path}{'' if line is None else f':{line}'}: {who}.{field_name}: {message}")
 
     kind = table.get("kind")
     if kind not in KINDS:
@@ -416,6 +482,7 @@ def build_rule(table: Any, path: Path, source_text: str, number: int, problems: 
         description=table.get("description", "").strip(),
         backtracking_ok=" ".join(table.get("backtracking_ok", "").split()),
         source=source,
+        field_lines=tuple((key, line) for key, line in lines.items() if key.startswith("examples")),
         **values,
     )
 
@@ -444,10 +511,87 @@ def read_position(value: Any, fail: Any) -> Position | None:
     return Position(side, float(amount), unit == "%")
 
 
+MAX_PATTERN_CHARS = 100_000
+# regex prepares a search for a pattern's literal text in time that grows with the cube of
+# its length, in C that neither its time limit nor Ctrl-C can stop (measured: 500
+# characters 0.05 s, 1,000 0.36 s, 4,000 21 s), so longer literals are refused.
+MAX_LITERAL_CHARS = 500
+CLASS_ESCAPES = frozenset("sSdDwWpPXhHvVNR")  # escapes that match more than one character
+ZERO_WIDTH_ESCAPES = frozenset("bBAZzGmMK")
+QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
+GROUP_OPENING = regex.compile(r"\((?:\?(?:P?<[=!]?|[=!]|[a-zA-Z^-]*[:>)]?))?")
+
+
+def longest_literal(source: str) -> int:
+    """At least the length of the longest run of fixed characters in a pattern, as regex reads it.
+
+    Errs on the long side: anything that may join two literals (a non-capturing group,
+    an anchor, a quantifier on a group) is taken to join them.
+
+    >>> longest_literal("^Read more: " + "a" * 20 + "$"), longest_literal(r"^(?:Share|Tweet)\\s+this\\.?$")
+    (31, 5)
+    """
+    longest = run = 0
+    position = 0
+    previous = ""
+    while position < len(source):
+        character = source[position]
+        step = 1
+        if character == "\\":
+            following = source[position + 1 : position + 2]
+            step = 2
+            if following in CLASS_ESCAPES:
+                run = 0
+            elif following not in ZERO_WIDTH_ESCAPES:
+                run += 1
+        elif character in "|.":
+            run = 0
+        elif character in "*+?":
+            if previous != ")":
+                run = 0
+        elif character == "{":
+            quantifier = QUANTIFIER.match(source, position)
+            if quantifier is None:
+                run += 1
+            else:
+                step = quantifier.end() - position
+                low, high = quantifier.group(1), quantifier.group(2)
+                if not (low == "1" and high in (None, "1")):
+                    run = 0
+        elif character == "[":
+            end = source.find("]", position + 2)
+            body = source[position + 1 : end] if end != -1 else ""
+            step = end - position + 1 if end != -1 else len(source) - position
+            run = run + 1 if len(body) == 1 or (len(body) == 2 and body[0] == "\\") else 0
+        elif character == "(":
+            opening = GROUP_OPENING.match(source, position)
+            step = opening.end() - position
+            if not opening.group().endswith((":", ">", ")")) or opening.group().startswith(("(?<", "(?P")):
+                run = 0  # a capturing group or a look-around stands apart
+        elif character not in ")^$":
+            run += 1
+        longest = max(longest, run)
+        previous = character
+        position += step
+    return longest
+
+
 def compile_pattern(source: str, ignore_case: Any, fail: Any) -> regex.Pattern[str] | None:
     """Compile a line pattern for whole-document scanning (multi-line mode)."""
     if "\\Z" in source or "\\z" in source:
         fail("pattern", "use $ for the end of the line; \\Z and \\z are not supported")
+        return None
+    if len(source) > MAX_PATTERN_CHARS:
+        fail("pattern", f"is {len(source):,} characters long; at most {MAX_PATTERN_CHARS:,} are taken")
+        return None
+    literal = longest_literal(source)
+    if literal > MAX_LITERAL_CHARS:
+        fail(
+            "pattern",
+            f"holds about {literal:,} fixed characters in a row; regex would take minutes to prepare "
+            f"their search, so at most {MAX_LITERAL_CHARS} are taken: match a run of one character "
+            "as a{N}, or put part of the text in a group (...)",
+        )
         return None
     flags = regex.MULTILINE | (regex.IGNORECASE if ignore_case is True else 0)
     try:

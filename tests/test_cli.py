@@ -166,8 +166,8 @@ examples.keep = ["Buy now or later, the ad said."]
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("[[rule]\nid=", "mine.toml: invalid TOML"),
-        (GOOD.replace("'^Buy now$'", "'^(Buy now$'"), "mine.toml:3: MY001.pattern: missing )"),
+        ("[[rule]\nid=", "mine.toml:1: invalid TOML"),
+        (GOOD.replace("'^Buy now$'", "'^(Buy now$'"), "mine.toml:8: MY001.pattern: missing )"),
         (
             GOOD.replace('reason = "Our promo line"', 'reason = "Our promo line"\ncolour = "red"'),
             "MY001.colour: unknown field",

@@ -105,7 +105,7 @@ def test_a_bad_key_names_the_file_and_the_key_and_exits_2(project: Path) -> None
             "cleaner.toml: per-file-ignores.*.txt: no rule matches 'ZZZ'",
         ),
         ('rules = ["missing"]\n', "cleaner.toml: rules: "),
-        ("select = [\n", "cleaner.toml: invalid TOML"),
+        ("select = [\n", "cleaner.toml:1: invalid TOML"),
         (
             '[tool.cleaner]\nprofile = "page"\n',
             "cleaner.toml: tool: in cleaner.toml, options go at the top level",

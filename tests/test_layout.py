@@ -10,7 +10,7 @@ import cleaner
 PACKAGE = Path(cleaner.__file__).resolve().parent
 # From the bottom up; a module may import only modules earlier in this list.
 LAYERS = [
-    "about", "model", "errors", "escaping", "rules", "literals", "skeleton", "backtracking",
+    "about", "model", "errors", "escaping", "smallfiles", "rules", "literals", "skeleton", "backtracking",
     "matchers", "fastscan", "dedup", "pipeline", "io", "targets", "jsonsplice", "records", "files",
     "baseline", "config", "corpus", "ray_engine", "learn", "render", "helptext", "cli", "docs",
 ]  # fmt: skip

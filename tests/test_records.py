@@ -129,5 +129,5 @@ def test_missing_file_is_a_clear_error(tmp_path: Path):
 def test_corrupt_gzip_is_a_clear_error(tmp_path: Path):
     path = tmp_path / "broken.jsonl.gz"
     path.write_bytes(b"not gzip at all\n")
-    with pytest.raises(DocumentError, match=r"broken\.jsonl\.gz: cannot read"):
+    with pytest.raises(DocumentError, match=r"broken\.jsonl\.gz: cannot decompress"):
         list(read_records(path))
