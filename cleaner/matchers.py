@@ -718,6 +718,8 @@ def block_end(rule: Rule, view: View, start: int) -> int:
         if is_prose_line(view, position):
             if closes_article is None:
                 closes_article = rule.crosses == "thread" and prose_above(view, start) >= ARTICLE_ABOVE
+                if closes_article:
+                    return last  # a thread under an article: it may take all the prose after it
             if not may_cross(rule, view, start, kept, position, closes_article):
                 return kept
         kept = position
