@@ -421,8 +421,9 @@ def is_running_text(view: View, position: int, min_words: int) -> bool:
         content = view.contents[position]
         if words >= JOINED_ARTICLE_FACTOR * min_words or SENTENCE_END.search(content) is not None:
             return True
-        # Emoji or an emoticon end in no letter or digit, hashtags hold a '#': most lines neither.
-        return (not content[-1].isalnum() or "#" in content) and PROSE_END.search(content) is not None
+        # After the stop come emoji (not ASCII), an emoticon's bracket or hashtags: most lines have none.
+        last = content[-1]
+        return ("#" in content or last in "()" or not last.isascii()) and PROSE_END.search(content) is not None
     if words >= PROSE_MIN_WORDS:
         return False
     content = view.contents[position]
