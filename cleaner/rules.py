@@ -17,7 +17,10 @@ section's block take its comments' sentences while they keep a thread's shape, a
 Guards narrow which lines a pattern may claim: ``max_words``, ``min_words``,
 ``max_chars`` (a rule about short lines says so: its pattern then never runs on a long,
 padded line), ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
-already claimed by one of these categories) and ``outside_text = N``: the line lies
+already claimed by one of these categories), ``between_removals = true`` (line and run
+rules: the nearest non-blank line on each side of the match was removed by another rule,
+looked at once the others have settled) and
+``outside_text = N``: the line lies
 before the first or after the last line of running text, a line of at least N words
 that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
 footers). ``skip_prose = true`` (line rules): a line of running prose is never claimed,
@@ -52,7 +55,7 @@ COMMON_FIELDS = {
 }  # fmt: skip
 GUARD_FIELDS = {
     "pattern", "ignore_case", "max_words", "min_words", "max_chars", "position", "next_to",
-    "outside_text", "backtracking_ok",
+    "between_removals", "outside_text", "backtracking_ok",
 }  # fmt: skip
 FIELDS_BY_KIND = {
     "line": COMMON_FIELDS | GUARD_FIELDS | {"skip_prose"},
@@ -113,6 +116,7 @@ class Rule:
     max_chars: int | None = None
     position: Position | None = None
     next_to: tuple[str, ...] = ()
+    between_removals: bool = False
     outside_text: int | None = None
     min_lines: int = 2
     extent: str = "blank"
@@ -131,6 +135,11 @@ class Rule:
     def names(self) -> tuple[str, ...]:
         """The id, the aliases and the name: everything --select can refer to it by."""
         return (self.id, *self.aliases, self.name)
+
+    @property
+    def needs_neighbours(self) -> bool:
+        """Whether a guard (``next_to``, ``between_removals``) reads other rules' removals around a match."""
+        return bool(self.next_to or self.between_removals)
 
     def where(self, field_name: str) -> str:
         """``file:line`` of a field of the rule (of the rule itself when the line is not known).
@@ -436,7 +445,7 @@ def build_rule(
                 fail(name, f"must be a number from {low} to {high}")
             else:
                 values[name] = float(value)
-    for name in ("enabled", "skip_prose"):
+    for name in ("enabled", "skip_prose", "between_removals"):
         if name in table:
             if not isinstance(table[name], bool):
                 fail(name, "must be true or false")
@@ -451,6 +460,10 @@ def build_rule(
                 fail(name, f"must be a whole number >= {low}")
             else:
                 values[name] = value
+    if table.get("between_removals") is True and "next_to" in table:
+        fail("between_removals", "cannot be combined with next_to; use one of them")
+    if table.get("between_removals") is True and kind not in ("line", "run"):
+        fail("between_removals", f"is for line and run rules, not {kind} rules")
     if kind == "run" and "min_lines" not in table:
         fail("min_lines", "is required for a run rule (how many matching lines in a row)")
     if kind == "block":
