@@ -8,6 +8,10 @@ fixed order of precedence; a line belongs to the first rule that claims it:
 3. the duplicate rule (lines already claimed are neither removed nor kept as originals);
 4. rules guarded by ``next_to``, which see the claims of steps 1-3.
 
+Rules guarded by ``between_removals`` wait until the others claim nothing more; then a
+pass of their own looks for their matches between lines the others removed, and if
+they claim anything, the others go again.
+
 A removal that leaves two blank lines side by side takes the second with it, one at the
 start of the document takes the blank lines after it, and one followed only by blank
 lines takes those and the blank lines before it (a cleaned text does not end in blank
@@ -21,10 +25,11 @@ fresh run on its input would see, so cleaning the result again removes nothing m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from operator import itemgetter
 from pathlib import Path
 
@@ -34,9 +39,11 @@ from cleaner.dedup import find_duplicates
 from cleaner.errors import RuleFileError
 from cleaner.fastscan import default_scanner
 from cleaner.matchers import (
+    Bounds,
     LineScanner,
     Scanner,
     View,
+    confirm_line,
     match_block_rule,
     match_line_rule,
     match_run_rule,
@@ -67,17 +74,19 @@ class Plan:
     plain: tuple[Rule, ...]  # block rules, then run rules, then line rules
     duplicate: tuple[Rule, ...]
     guarded: tuple[Rule, ...]  # rules with a ``next_to`` guard
+    between: tuple[Rule, ...] = ()  # rules with a ``between_removals`` guard: a phase of their own
 
     @classmethod
     def of(cls, rules: RuleSet) -> Plan:
         """The plan for ``rules``."""
         pattern_rules = tuple(rule for rule in rules if rule.pattern is not None)
-        plain = [rule for rule in pattern_rules if not rule.next_to]
+        plain = [rule for rule in pattern_rules if not rule.needs_neighbours]
         return cls(
             pattern_rules,
             tuple(rule for kind in ("block", "run", "line") for rule in plain if rule.kind == kind),
             tuple(rule for rule in rules if rule.kind == "duplicate"),
             tuple(rule for rule in pattern_rules if rule.next_to),
+            tuple(rule for rule in pattern_rules if rule.between_removals),
         )
 
     def proposed(self, candidates: dict[str, list[int]]) -> Plan:
@@ -88,7 +97,15 @@ class Plan:
             tuple(rule for rule in self.plain if candidates.get(rule.id)),
             self.duplicate,
             tuple(rule for rule in self.guarded if candidates.get(rule.id)),
+            tuple(rule for rule in self.between if candidates.get(rule.id)),
         )
+
+    def phases(self) -> tuple[Plan, Plan | None]:
+        """The plan without its ``between_removals`` rules, and a plan of those alone (None
+        when it has none): the second runs only once the first claims nothing more."""
+        if not self.between:
+            return self, None
+        return replace(self, between=()), Plan(self.pattern_rules, (), (), (), self.between)
 
 
 def find_removals(
@@ -111,11 +128,17 @@ def find_removals(
     # Proposals depend on each line alone (see `Scanner`): one scan serves every pass.
     candidates = (scanner or LineScanner()).candidate_lines(plan.pattern_rules, whole)
     plan = plan.proposed(candidates)  # most rules have no candidate in most documents
+    settle, between = plan.phases()
     view = whole
+    phase = settle
     while True:
-        claims = run_pass(plan, view, candidates, lines)
+        claims = run_pass(phase, view, candidates, lines)
         if not claims:
-            break
+            if between is None or phase is between:
+                break
+            phase = between  # the others have settled: the rules that read their removals
+            continue
+        phase = settle
         for claim in claims:
             for index in claim.lines:
                 owners[index] = claim
@@ -177,7 +200,7 @@ def run_pass(plan: Plan, view: View, candidates: dict[str, list[int]], lines: li
 
     ``candidates`` are the scanner's proposals by original line number.
     """
-    owner, claims = claim_lines(plan, view, positions_in(view, candidates, len(lines)))
+    owner, claims = claim_lines(plan, view, positions_in(view, candidates, len(lines)), len(lines))
     if not claims:
         return []
     absorb_blank_lines(view, owner)
@@ -189,9 +212,12 @@ def run_pass(plan: Plan, view: View, candidates: dict[str, list[int]], lines: li
 
 
 def claim_lines(
-    plan: Plan, view: View, in_view: Callable[[Rule], list[int]]
+    plan: Plan, view: View, in_view: Callable[[Rule], list[int]], total: int
 ) -> tuple[list[Claim | None], list[Claim]]:
-    """The claim owning each position of the view (None: kept), and the claims, by precedence."""
+    """The claim owning each position of the view (None: kept), and the claims, by precedence.
+
+    ``total`` is the number of lines of the whole text the view is part of.
+    """
     owner: list[Claim | None] = [None] * len(view)
     claims: list[Claim] = []
 
@@ -212,10 +238,11 @@ def claim_lines(
         for position, original in find_duplicates(rule, view, taken):
             claim(rule, position, position, view.index[original] + 1)
             kept_originals.add(original)
-    for rule in plan.guarded:
-        for first, last in match_spans(rule, view, in_view(rule)):
-            if first not in kept_originals and is_next_to(rule.next_to, owner, first, last):
-                claim(rule, first, last)
+    for rule in (*plan.between, *plan.guarded):
+        for first, last in guarded_spans(
+            rule, view, owner, in_view(rule), total=total, kept_originals=kept_originals
+        ):
+            claim(rule, first, last)
     return owner, claims
 
 
@@ -236,6 +263,25 @@ def match_spans(rule: Rule, view: View, candidates: Sequence[int]) -> Iterable[t
     return match_line_rule(rule, view, candidates)
 
 
+def guarded_spans(
+    rule: Rule,
+    view: View,
+    owner: list[Claim | None],
+    candidates: Sequence[int],
+    *,
+    total: int,
+    kept_originals: set[int],
+) -> Iterable[tuple[int, int]]:
+    """The spans of a rule guarded by ``between_removals`` or ``next_to`` that its guard admits."""
+    if rule.between_removals:
+        return spans_between_removals(rule, view, candidates, total)
+    return (
+        (first, last)
+        for first, last in match_spans(rule, view, candidates)
+        if first not in kept_originals and is_next_to(rule.next_to, owner, first, last)
+    )
+
+
 def is_next_to(categories: Sequence[str], owner: list[Claim | None], first: int, last: int) -> bool:
     """Whether the line just above or just below the span is claimed by one of ``categories``."""
     for position in (first - 1, last + 1):
@@ -244,6 +290,100 @@ def is_next_to(categories: Sequence[str], owner: list[Claim | None], first: int,
             if neighbour is not None and neighbour.rule.category in categories:
                 return True
     return False
+
+
+def spans_between_removals(
+    rule: Rule, view: View, candidates: Sequence[int], total: int
+) -> Iterator[tuple[int, int]]:
+    """The rule's spans that lie between removed lines (``total``: lines of the whole text).
+
+    Called once the other rules have settled: a removed line is one missing from the
+    view, seen as a jump in its line numbers. A run may hold such gaps (a teaser's time
+    stamp, removed, does not break it) and blank lines, and is kept only when the nearest
+    non-blank line above it and the nearest below were removed. A run of lines that looks
+    like teasers sits between other boilerplate; the same lines between kept paragraphs
+    are a list of the article's own.
+
+    Only the candidates are visited (with the positions of the non-blank lines, found in
+    C), and a run rule confirms its lines only where enough candidates lie together with
+    a removal beside them: most lines of most texts are never read.
+    """
+    if len(view) == total:
+        return  # nothing removed: nothing is between removals
+    gaps = Gaps(view, total)
+    bounds: Bounds = {}
+    if rule.kind != "run":  # each line on its own
+        for position in candidates:
+            rank = gaps.rank(position)
+            between = gaps.removed_before(rank) and gaps.removed_after(rank)
+            if between and confirm_line(rule, view, position, bounds):
+                yield position, position
+        return
+    for group in gaps.groups(candidates):  # ranks of candidates with only blank lines between
+        if len(group) < rule.min_lines or not gaps.holds_a_removal(group):
+            continue
+        run: list[int] = []  # ranks of confirmed lines; a line that fails ends the run
+        for rank in [*group, -1]:  # -1: the end of the group
+            if rank >= 0 and confirm_line(rule, view, gaps.nonblank[rank], bounds):
+                run.append(rank)
+                continue
+            if len(run) >= rule.min_lines and gaps.removed_before(run[0]) and gaps.removed_after(run[-1]):
+                yield gaps.nonblank[run[0]], gaps.nonblank[run[-1]]
+            run = []
+
+
+class Gaps:
+    """Where a view's non-blank lines are, and whether removed lines lie between them.
+
+    Non-blank lines are numbered by ``rank``; two lines of the view have removed lines
+    between them when their line numbers in the text differ more than their positions.
+    """
+
+    def __init__(self, view: View, total: int) -> None:
+        self.index = view.index
+        self.size = len(view)
+        self.total = total  # lines in the whole text
+        self.nonblank = list(compress(range(len(view)), view.contents))
+
+    def rank(self, position: int) -> int:
+        """The rank of the non-blank line at ``position``."""
+        return bisect_left(self.nonblank, position)
+
+    def apart(self, first: int, second: int) -> bool:
+        """Whether removed lines lie between view positions ``first`` < ``second``."""
+        return self.index[second] - self.index[first] != second - first
+
+    def removed_before(self, rank: int) -> bool:
+        """Whether the nearest non-blank line above the line of ``rank`` is a removed one."""
+        position = self.nonblank[rank]
+        if rank == 0:  # removed lines before it, if its line number is ahead of its position
+            return self.index[position] > position
+        return self.apart(self.nonblank[rank - 1], position)
+
+    def removed_after(self, rank: int) -> bool:
+        """Whether the nearest non-blank line below the line of ``rank`` is a removed one."""
+        position = self.nonblank[rank]
+        if rank == len(self.nonblank) - 1:
+            return self.total - 1 - self.index[position] != self.size - 1 - position
+        return self.apart(position, self.nonblank[rank + 1])
+
+    def groups(self, candidates: Sequence[int]) -> Iterator[list[int]]:
+        """The candidates' ranks, in runs of consecutive non-blank lines."""
+        group: list[int] = []
+        for position in candidates:
+            rank = self.rank(position)
+            if group and rank != group[-1] + 1:
+                yield group
+                group = []
+            group.append(rank)
+        if group:
+            yield group
+
+    def holds_a_removal(self, group: list[int]) -> bool:
+        """Whether removed lines lie beside the group or inside it: with none, no run in it
+        lies between removals, and its lines need not be confirmed."""
+        inside = self.apart(self.nonblank[group[0]], self.nonblank[group[-1]])
+        return inside or (self.removed_before(group[0]) and self.removed_after(group[-1]))
 
 
 def absorb_blank_lines(view: View, owner: list[Claim | None]) -> None:
@@ -347,17 +487,31 @@ def load_rules(paths: Iterable[Path | str] | None = None, *, check_examples: boo
     return rules
 
 
+def rules_for_examples(rule: Rule, rules: Iterable[Rule]) -> RuleSet:
+    """The rules a rule's examples run with: the rule alone, or, when a guard reads other
+    rules' removals, the rule and the rules it reads (``next_to``: those of the categories
+    it names; ``between_removals``: all of ``rules``).
+    """
+    if not rule.needs_neighbours:
+        return RuleSet((rule,))
+    if rule.between_removals:
+        return RuleSet(tuple(rules))
+    return RuleSet(tuple(other for other in rules if other is rule or other.category in rule.next_to))
+
+
 def check_rule_examples(rules: Iterable[Rule]) -> list[str]:
-    """Run each rule alone on its examples; describe every example it gets wrong.
+    """Run each rule on its examples (with the rules its guards need); describe every example
+    it gets wrong.
 
     A rule must remove something from each ``remove`` example (a one-line example
-    whole) and nothing from each ``keep`` example.
+    whole) and nothing from each ``keep`` example; other rules' removals do not count.
     """
     problems = []
+    rules = tuple(rules)
     for rule in rules:
-        alone = RuleSet((rule,))
+        alone = rules_for_examples(rule, rules)
         for number, text in enumerate(rule.examples.remove, 1):
-            removals = find_removals(text, alone)
+            removals = [r for r in find_removals(text, alone) if r.rule_id == rule.id]
             one_line = "\n" not in text.rstrip("\r\n")
             if not removals or (one_line and removals[0].text != text):
                 what = "does not remove" if removals else "removes nothing from"
@@ -366,7 +520,7 @@ def check_rule_examples(rules: Iterable[Rule]) -> list[str]:
                     f"the rule {what} {text[:60]!r}"
                 )
         for number, text in enumerate(rule.examples.keep, 1):
-            if find_removals(text, alone):
+            if any(r.rule_id == rule.id for r in find_removals(text, alone)):
                 problems.append(
                     f"{rule.where('examples.keep')}: {rule.id}.examples.keep[{number}]: "
                     f"the rule removes something from {text[:60]!r}"

@@ -9,15 +9,23 @@ Kinds: ``line`` (each matching line), ``block`` (a matching start line and the l
 to the end, where ``max_lines`` makes a longer tail count as no block at all), ``run``
 (a run of at least ``min_lines`` matching lines with only blank lines between them: one
 such line alone is kept, many in a row are a menu or a link list) and ``duplicate``
-(lines that repeat an earlier line).
+(lines that repeat an earlier line). Blocks and runs stop before the first line of
+running prose (`cleaner.matchers.is_prose`); ``crosses = "thread"`` lets a comment
+section's block take its comments' sentences while they keep a thread's shape, and
+``crosses = "teasers"`` a list of stories take the one-line summaries under its headlines.
 
 Guards narrow which lines a pattern may claim: ``max_words``, ``min_words``,
 ``max_chars`` (a rule about short lines says so: its pattern then never runs on a long,
 padded line), ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
-already claimed by one of these categories) and ``outside_text = N``: the line lies
+already claimed by one of these categories), ``between_removals = true`` (line and run
+rules: the nearest non-blank line on each side of the match was removed by another rule,
+looked at once the others have settled) and
+``outside_text = N``: the line lies
 before the first or after the last line of running text, a line of at least N words
 that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
-footers). ``backtracking_ok`` explains a finding of `cleaner.backtracking` that is harmless.
+footers). ``skip_prose = true`` (line rules): a line of running prose is never claimed,
+for a phrase that can sit inside a real sentence. ``backtracking_ok`` explains a
+finding of `cleaner.backtracking` that is harmless.
 
 The built-in rules' patterns are compiled on first use (`LazyPattern`); a user's rule
 files are compiled as they are read.
@@ -40,6 +48,7 @@ from cleaner.smallfiles import SettingsFileError, describe_toml_error, parse_nes
 
 KINDS = ("line", "block", "run", "duplicate")
 EXTENTS = ("blank", "teasers", "lines", "end")
+CROSSES = ("thread", "teasers")  # which lines of prose a block may take (none unless named)
 PROFILES = ("article", "page")
 DEFAULT_TIMEOUT = 2.0
 
@@ -49,11 +58,11 @@ COMMON_FIELDS = {
 }  # fmt: skip
 GUARD_FIELDS = {
     "pattern", "ignore_case", "max_words", "min_words", "max_chars", "position", "next_to",
-    "outside_text", "backtracking_ok",
+    "between_removals", "outside_text", "backtracking_ok",
 }  # fmt: skip
 FIELDS_BY_KIND = {
-    "line": COMMON_FIELDS | GUARD_FIELDS,
-    "block": COMMON_FIELDS | GUARD_FIELDS | {"extent", "max_lines", "teaser_max_words"},
+    "line": COMMON_FIELDS | GUARD_FIELDS | {"skip_prose"},
+    "block": COMMON_FIELDS | GUARD_FIELDS | {"extent", "max_lines", "teaser_max_words", "crosses"},
     "run": COMMON_FIELDS | GUARD_FIELDS | {"min_lines"},
     "duplicate": COMMON_FIELDS | {"min_words", "threshold", "max_candidates", "max_copies"},
 }
@@ -167,11 +176,14 @@ class Rule:
     max_chars: int | None = None
     position: Position | None = None
     next_to: tuple[str, ...] = ()
+    between_removals: bool = False
     outside_text: int | None = None
     min_lines: int = 2
     extent: str = "blank"
     max_lines: int | None = None
     teaser_max_words: int = 20
+    crosses: str | None = None
+    skip_prose: bool = False
     threshold: float = 90.0
     max_candidates: int = 32
     max_copies: int = 2
@@ -183,6 +195,11 @@ class Rule:
     def names(self) -> tuple[str, ...]:
         """The id, the aliases and the name: everything --select can refer to it by."""
         return (self.id, *self.aliases, self.name)
+
+    @property
+    def needs_neighbours(self) -> bool:
+        """Whether a guard (``next_to``, ``between_removals``) reads other rules' removals around a match."""
+        return bool(self.next_to or self.between_removals)
 
     def where(self, field_name: str) -> str:
         """``file:line`` of a field of the rule (of the rule itself when the line is not known).
@@ -490,11 +507,12 @@ def build_rule(
                 fail(name, f"must be a number from {low} to {high}")
             else:
                 values[name] = float(value)
-    if "enabled" in table:
-        if not isinstance(table["enabled"], bool):
-            fail("enabled", "must be true or false")
-        else:
-            values["enabled"] = table["enabled"]
+    for name in ("enabled", "skip_prose", "between_removals"):
+        if name in table:
+            if not isinstance(table[name], bool):
+                fail(name, "must be true or false")
+            else:
+                values[name] = table[name]
     if "position" in table:
         values["position"] = read_position(table["position"], fail)
     for name, low in (("outside_text", 1), ("min_lines", 2)):
@@ -504,6 +522,10 @@ def build_rule(
                 fail(name, f"must be a whole number >= {low}")
             else:
                 values[name] = value
+    if table.get("between_removals") is True and "next_to" in table:
+        fail("between_removals", "cannot be combined with next_to; use one of them")
+    if table.get("between_removals") is True and kind not in ("line", "run"):
+        fail("between_removals", f"is for line and run rules, not {kind} rules")
     if kind == "run" and "min_lines" not in table:
         fail("min_lines", "is required for a run rule (how many matching lines in a row)")
     if kind == "block":
@@ -513,6 +535,11 @@ def build_rule(
         values["extent"] = extent
         if extent == "lines" and "max_lines" not in table:
             fail("max_lines", "is required when extent is 'lines'")
+        if "crosses" in table:
+            if table["crosses"] not in CROSSES:
+                fail("crosses", f"must be one of {', '.join(CROSSES)}, not {table['crosses']!r}")
+            else:
+                values["crosses"] = table["crosses"]
     if "pattern" in table:
         where = f"{path}:{line_of(lines, 'pattern') or 1}: {who}" if lazy else None
         values["pattern"] = compile_pattern(table["pattern"], table.get("ignore_case", False), fail, where)

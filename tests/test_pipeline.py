@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import CleanResult, Removal, RuleSet, find_removals, load_rules, restore
+from cleaner.errors import RuleFileError
 
 HEADER = """
 [[rule]]
@@ -37,7 +38,7 @@ def removed(text: str, rules: RuleSet) -> list[tuple[str, int, int]]:
 
 
 def test_block_extents(tmp_path: Path):
-    text = "Body.\n\nSTART\na\nb\n\nStory goes on with a long line of many words in it, more than five.\nc\n"
+    text = "Body.\n\nSTART\na\nb\n\nStory goes on with a long line of many words in it, more than five\nc\n"
     for extent, extra, expected in [
         ("blank", "", (3, 6)),  # the blank line after the block is surplus and goes with it
         ("lines", "max_lines = 2", (3, 4)),
@@ -70,6 +71,67 @@ next_to = ["duplicate"]"""
     rules = rules_from(tmp_path, duplicate, credit)
     text = "A caption of a photo here.\nA caption of a photo here.\nJane Roe/Outlet\n\nJohn Doe/Elsewhere\n"
     assert removed(text, rules) == [("TST001", 2, 2), ("TST002", 3, 3)]
+
+
+HEADLINES = "Teaser One Here\nTeaser Two Here\n\nTeaser Three Here\n"
+BETWEEN_REMOVALS = (
+    "kind = \"line\"\npattern = '^(?:Ad|Stamp)$'",
+    "kind = \"run\"\nmin_lines = 3\npattern = '^Teaser \\w+ Here$'\nbetween_removals = true",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # between two removed lines: the run goes (and the blank line inside it)
+        (f"Body.\nAd\n{HEADLINES}\nAd\nEnd.\n", [("TST001", 2, 2), ("TST002", 3, 6), ("TST001", 8, 8)]),
+        # a removed line inside the run does not break it
+        (
+            "Body.\nAd\nTeaser One Here\nStamp\nTeaser Two Here\nTeaser Three Here\nAd\nEnd.\n",
+            [("TST001", 2, 2), ("TST002", 3, 3), ("TST001", 4, 4), ("TST002", 5, 6), ("TST001", 7, 7)],
+        ),
+        # kept text on one side: a list of the article's own
+        (f"Body.\nAd\n{HEADLINES}End.\n", [("TST001", 2, 2)]),
+        (f"Body.\n{HEADLINES}Ad\nEnd.\n", [("TST001", 6, 6)]),
+        # the text's start or end is not a removal
+        (f"{HEADLINES}Ad\nEnd.\n", [("TST001", 5, 5)]),
+        # too short a run
+        ("Body.\nAd\nTeaser One Here\nTeaser Two Here\nAd\nEnd.\n", [("TST001", 2, 2), ("TST001", 5, 5)]),
+    ],
+)
+def test_between_removals_needs_removed_lines_on_both_sides(tmp_path: Path, text: str, expected: list):
+    rules = rules_from(tmp_path, *BETWEEN_REMOVALS)
+    assert removed(text, rules) == expected
+    result = CleanResult(text, find_removals(text, rules))
+    assert find_removals(result.text, rules) == ()  # cleaning again removes nothing more
+
+
+def test_between_removals_counts_lines_removed_in_an_earlier_pass(tmp_path: Path):
+    # The footer is the last line only once "Ad" below it is gone (first pass); it goes in the
+    # second, and the run, looked at once the others have settled, lies between removals made
+    # in different passes.
+    footer = 'kind = "line"\npattern = \'^Footer$\'\nposition = "last 1 lines"'
+    rules = rules_from(tmp_path, *BETWEEN_REMOVALS, footer)
+    text = f"Body.\nAd\n{HEADLINES}Footer\nAd\n"
+    assert removed(text, rules) == [("TST001", 2, 2), ("TST002", 3, 6), ("TST003", 7, 7), ("TST001", 8, 8)]
+    assert removed(CleanResult(text, find_removals(text, rules)).text, rules) == []
+
+
+def test_between_removals_on_a_line_rule_takes_each_line_between_removals(tmp_path: Path):
+    ad = "kind = \"line\"\npattern = '^Ad$'"
+    line = "kind = \"line\"\npattern = '^Teaser$'\nbetween_removals = true"
+    rules = rules_from(tmp_path, ad, line)
+    text = "Body.\nAd\nTeaser\nAd\nText.\nTeaser\nAd\nEnd.\n"
+    assert removed(text, rules) == [("TST001", 2, 2), ("TST002", 3, 3), ("TST001", 4, 4), ("TST001", 7, 7)]
+
+
+def test_between_removals_cannot_be_combined_with_next_to(tmp_path: Path):
+    with pytest.raises(RuleFileError, match="between_removals: cannot be combined with next_to"):
+        rules_from(tmp_path, 'kind = "line"\npattern = \'^X$\'\nbetween_removals = true\nnext_to = ["ad"]')
+    with pytest.raises(RuleFileError, match="between_removals: must be true or false"):
+        rules_from(tmp_path, "kind = \"line\"\npattern = '^X$'\nbetween_removals = 1")
+    with pytest.raises(RuleFileError, match="between_removals: is for line and run rules, not block rules"):
+        rules_from(tmp_path, "kind = \"block\"\npattern = '^X$'\nbetween_removals = true")
 
 
 def test_block_rules_take_precedence_over_line_rules(tmp_path: Path):
