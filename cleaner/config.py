@@ -412,10 +412,25 @@ def suggest_selector(selector: str, ruleset: RuleSet) -> str:
     """``; did you mean 'CRD001'?`` for a near miss, else a pointer to the list of rules."""
     keys = {key for rule in ruleset for key in rule.names()}
     keys |= {rule.name.split(".")[0] for rule in ruleset} | {rule.id.rstrip("0123456789") for rule in ruleset}
-    close = difflib.get_close_matches(selector, sorted(keys), n=1, cutoff=0.6)
-    if not close and selector.upper() != selector:  # ids are capitals: crd001 means CRD001
-        close = difflib.get_close_matches(selector.upper(), sorted(keys), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else "; see `cleaner rules`"
+    close = closest_key(selector, sorted(keys))
+    if close is None and selector.upper() != selector:  # ids are capitals: crd001 means CRD001
+        close = closest_key(selector.upper(), sorted(keys))
+    return f"; did you mean {close!r}?" if close else "; see `cleaner rules`"
+
+
+def closest_key(word: str, keys: list[str]) -> str | None:
+    """The key most like ``word`` (difflib's ratio, at least 0.6); of equally close keys the
+    first in order, so a family's first rules win: CRD01 means CRD001 rather than CRD101.
+
+    >>> closest_key("CRD01", ["CRD001", "CRD101"]), closest_key("zzz", ["CRD001"])
+    ('CRD001', None)
+    """
+    close = difflib.get_close_matches(word, keys, n=8, cutoff=0.6)
+    if not close:
+        return None
+    scores = {key: difflib.SequenceMatcher(None, word, key).ratio() for key in close}
+    best = max(scores.values())
+    return min(key for key, score in scores.items() if score == best)
 
 
 def select_rules(ruleset: RuleSet, profile: str, config: FileConfig, options: Options) -> RuleSet:

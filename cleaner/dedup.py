@@ -9,7 +9,9 @@ in the number of lines: there is never an n x n comparison.
 Two guards keep repeated content: near copies must carry the same numbers ("Get it for
 $139" and "Get it for $169" are two list items, not one line twice), and a line that
 recurs more than ``max_copies`` times is a recurring part of the text (an interview's
-repeated question, a menu's daily item), not a caption or teaser shown twice. Lines
+repeated question, a menu's daily item), not a caption or teaser shown twice; and a
+sentence of running prose said again alone, or in other words, far from its first copy
+is the page telling something twice (`is_told_again`), kept. Lines
 holding three or more numbers are data (recipe quantities, scores, table rows) and are
 never compared: a meal plan repeats its breakfast on purpose. Nor are lines that open
 with a dash or a bullet: list items and quote attributions ("— Name (@handle) date")
@@ -27,7 +29,7 @@ import regex
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
-from cleaner.matchers import LONG_LINE, View
+from cleaner.matchers import LONG_LINE, View, is_prose_line
 from cleaner.rules import Rule
 
 NUMBER = regex.compile(r"\d+")
@@ -61,17 +63,25 @@ def find_duplicates(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[in
     Lines in ``skip`` (already claimed by other rules) are neither removed nor kept as
     originals. Only lines of at least ``rule.min_words`` words count: repeated short
     lines are often table rows or list items, which are content. A group of copies
-    larger than ``rule.max_copies`` is left alone.
+    larger than ``rule.max_copies`` is left alone, and so is a sentence the page tells
+    again far from its first copy (`is_told_again`).
     """
-    pairs = list(find_copies(rule, view, skip))
-    group_sizes = Counter(original for _, original in pairs)
-    for position, original in pairs:
-        if group_sizes[original] + 1 <= rule.max_copies:
+    found = list(find_copies(rule, view, skip))
+    group_sizes = Counter(original for _, original, _ in found)
+    copies = {position for position, _, _ in found}
+    for position, original, near in found:
+        if group_sizes[original] + 1 <= rule.max_copies and not is_told_again(
+            view, original, position, skip, None if near else copies
+        ):
             yield position, original
 
 
-def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, int]]:
-    """Every ``(position, kept_position)`` pair of a line and the earlier line it repeats.
+Copy = tuple[int, int, bool]  # a line's position, the position of the earlier line it repeats, near or exact
+
+
+def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[Copy]:
+    """Every line that repeats an earlier one: ``(position, kept_position, near)``, where
+    ``near`` tells a near copy from an exact one.
 
     Only lines that may repeat or be repeated (`lines_that_may_repeat`) are looked at:
     in most documents there are none, and the later passes then cost nothing here.
@@ -110,7 +120,7 @@ def find_copies(rule: Rule, view: View, skip: set[int]) -> Iterator[tuple[int, i
         if has_words(view.contents[position], min_words):
             original = first_seen.setdefault(view.contents[position], position)
             if original != position:
-                yield position, original
+                yield position, original, False
 
 
 def lines_that_may_repeat(rule: Rule, view: View) -> frozenset[int]:
@@ -198,7 +208,7 @@ def has_words(content: str, count: int) -> bool:
     return count <= 0 or len(content.split(None, count - 1)) >= count
 
 
-def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]]) -> Iterator[tuple[int, int]]:
+def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]]) -> Iterator[Copy]:
     """Every copy among the lines of ``line_keys`` (in order, all judged), with its blocking keys.
 
     Each line is compared with the earlier kept lines that share a key with it: an
@@ -233,16 +243,63 @@ def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]])
             first_seen.setdefault(folded_at(other), other)
         registered[pair[0]] = len(head)
         original = first_seen.get(folded)
-        if original is None and fuzzy:
+        near = original is None
+        if near and fuzzy:
             original = find_near_copy(rule, folded, pair, folded_at, buckets)
             if original is not None and not same_numbers(folded, folded_at(original)):
                 original = None
         if original is not None:
-            yield position, original
+            yield position, original, near
             continue
         first_seen[folded] = position
         for key in pair:
             buckets.setdefault(key, []).append(position)
+
+
+NEAR_COPY_REACH = 3  # lines between a sentence and a copy of it that may go
+
+
+def is_told_again(view: View, original: int, position: int, skip: set[int], copies: set[int] | None) -> bool:
+    """Whether the copy at ``position`` is a sentence the page tells again, not a line
+    shown twice: it is running prose (`is_prose_line`), more than `NEAR_COPY_REACH` lines
+    (non-blank, not in ``skip``) lie between it and ``original``, and, for an exact copy
+    (``copies``: the positions of all copies; None for a near copy), neither line next
+    to it is a copy too.
+
+    A caption given twice (alt text and figure caption) sits next to its copy, and a
+    page shown twice repeats whole blocks of lines. A sentence said again far from its
+    first copy, alone or in other words, is what the page says twice: a closing line
+    that repeats the opening one, a recipe card and its introduction, an article and the
+    summary that quotes it. Deleting it would lose what the page really repeats.
+    """
+    if not is_prose_line(view, position) or not far_apart(view, original, position, skip):
+        return False
+    if copies is None:  # a near copy: told in other words
+        return True
+    return not any(neighbour in copies for neighbour in neighbours(view, position, skip))
+
+
+def far_apart(view: View, original: int, position: int, skip: set[int]) -> bool:
+    """Whether more than `NEAR_COPY_REACH` non-blank lines not in ``skip`` lie between the two."""
+    between = 0
+    for other in range(original + 1, position):
+        if not view.is_blank(other) and other not in skip:
+            between += 1
+            if between > NEAR_COPY_REACH:
+                return True
+    return False
+
+
+def neighbours(view: View, position: int, skip: set[int]) -> list[int]:
+    """The non-blank lines right before and after ``position``, lines in ``skip`` passed over."""
+    found = []
+    for step in (-1, 1):
+        other = position + step
+        while 0 <= other < len(view) and (view.is_blank(other) or other in skip):
+            other += step
+        if 0 <= other < len(view):
+            found.append(other)
+    return found
 
 
 def same_numbers(folded: str, other: str) -> bool:

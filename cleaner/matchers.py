@@ -53,8 +53,29 @@ def count_words(content: str, limit: int | None = None) -> int:
 
 # A line this many times longer than a running-text line is a whole article joined on one line.
 JOINED_ARTICLE_FACTOR = 20
-SENTENCE_END = regex.compile(r"[.!?…][\"'”’)\]]*$")  # noqa: RUF001 (closing quotes)
+# What may close a sentence after its stop: quotes and guillemets of the languages we see
+# (German closes with “ or «), brackets, and the CJK closing brackets.
+CLOSERS = "\"'”’“»«›‹)\\]」』）》"  # noqa: RUF001 (the quotes are the point)
+SENTENCE_END = regex.compile(rf"[.!?…。！？][{CLOSERS}]*$")  # noqa: RUF001 (full-width stops)
 Bounds = dict[int, tuple[int, int] | None]
+
+# Running prose (`is_prose`): what blocks and runs stop at, and what some line rules never claim.
+PROSE_MIN_WORDS = 8
+PROSE_LOWER_SHARE = 0.4  # of the words that start with a letter, at least this share start lower-case
+WEAK_END_MIN_WORDS = 12  # a shorter line ending in ? ! or … is a teaser headline (asked, cried or cut off)
+LONG_PROSE_WORDS = 20  # a line this long with a sentence break inside may end without a stop
+CJK_PROSE_CHARS = 20  # Chinese and Japanese write no spaces: characters count instead of words
+# A sentence end, then what people put after it: emoji, emoticons, hashtags.
+PROSE_END = regex.compile(
+    rf"(\.\.\.|[.!?…。！？])[{CLOSERS}]*(?:\s*(?:[\p{{So}}\p{{Sk}}\p{{Mn}}\p{{Cf}}]|[:;]-?[()DPp]|<3|\#\w+))*$"  # noqa: RUF001
+)
+WEAK_ENDS = frozenset(("?", "!", "…", "..."))  # noqa: RUF001
+# A stop after a lower-case letter or a digit, then a capital: one sentence ends and another begins.
+SENTENCE_BREAK = regex.compile(rf"[\p{{Ll}}\p{{N}}{CLOSERS}][.!?…]+[{CLOSERS}]*\s+[\"'“‘„«(]*\p{{Lu}}")  # noqa: RUF001
+CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+CJK_LAST = frozenset("。！？」』）》”’\"")  # noqa: RUF001 (what a CJK sentence can end with)
+PROSE_MIN_CHARS = 2 * PROSE_MIN_WORDS - 1  # the fewest characters that hold PROSE_MIN_WORDS words
+LONG_PROSE_CHARS = 2 * LONG_PROSE_WORDS - 1
 
 
 def split_lines(text: str) -> list[str]:
@@ -92,6 +113,7 @@ class LineCache:
     keys: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # the deduplicator's
     folds: dict[int, str] = field(default_factory=dict)  # the deduplicator's
     may_repeat: dict[str, frozenset[int]] = field(default_factory=dict)  # the deduplicator's, by rule id
+    prose: dict[int, bool] = field(default_factory=dict)  # `is_prose`, asked only where a block grows
 
 
 @dataclass(frozen=True)
@@ -365,29 +387,166 @@ def chunk_positions(contents: Sequence[str], positions: list[int]) -> Iterator[l
 
 
 def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
-    """The first and last positions of running text: lines of ``min_words``+ words that end like a sentence.
+    """The first and last positions of running text (`is_running_text`), each widened
+    over the lead lines next to it (`is_lead`).
 
-    A line of ``JOINED_ARTICLE_FACTOR`` times as many words counts whatever its end: a
-    whole article joined on one line may end with a footer link.
+    A page's article often opens with a standfirst and closes with a line or two that
+    end without a stop (a sentence cut by a link, a list of demands): such sentence-case
+    lines right before the first or after the last line of running text are read as
+    part of the article. A menu item, a title-case headline, a date or a byline ends
+    the widening.
 
-    >>> view = View((0, 1, 2, 3), ("Home", "It was a cold day in May.", "Ok.", "Footer"))
+    >>> view = View((0, 1, 2, 3, 4), ("Home", "Council to build a new library downtown", "It was a cold day in May.", "Ok.", "Footer"))
     >>> text_bounds(view, 5)
-    (1, 1)
+    (1, 2)
     """
     # Looked for from each end: only the page's head and tail are read, not the text between.
     first = next((p for p in range(len(view)) if is_running_text(view, p, min_words)), None)
     if first is None:
         return None
     last = next(p for p in range(len(view) - 1, first - 1, -1) if is_running_text(view, p, min_words))
-    return first, last
+    return widen_over_leads(view, first, -1), widen_over_leads(view, last, 1)
 
 
 def is_running_text(view: View, position: int, min_words: int) -> bool:
-    """Whether the line has ``min_words``+ words and ends like a sentence (or is a joined article)."""
+    """Whether the line has ``min_words``+ words and ends like a sentence (emoji or
+    hashtags may follow the stop), or is a joined article, or is Chinese or Japanese
+    prose (`is_cjk_prose`: no spaces to count words by).
+
+    A long line that only holds a sentence break is not enough here: cookie banners and
+    footer notices end in a link ("... you agree to our terms. Accept Read More").
+    """
     words = view.words(position)
-    return words >= min_words and (
-        words >= JOINED_ARTICLE_FACTOR * min_words or SENTENCE_END.search(view.contents[position]) is not None
-    )
+    if words >= min_words:
+        content = view.contents[position]
+        if words >= JOINED_ARTICLE_FACTOR * min_words or SENTENCE_END.search(content) is not None:
+            return True
+        # After the stop come emoji (not ASCII), an emoticon's bracket or hashtags: most lines have none.
+        last = content[-1]
+        return ("#" in content or last in "()" or not last.isascii()) and PROSE_END.search(content) is not None
+    if words >= PROSE_MIN_WORDS:
+        return False
+    content = view.contents[position]
+    return len(content) >= CJK_PROSE_CHARS and content[-1] in CJK_LAST and is_cjk_prose(content)
+
+
+LEAD_MIN_WORDS = 6
+
+
+def widen_over_leads(view: View, edge: int, step: int) -> int:
+    """``edge`` moved by ``step`` (-1 up, 1 down) over the lead lines next to it, blank
+    lines between them allowed."""
+    position = edge + step
+    while 0 <= position < len(view):
+        if not view.is_blank(position):
+            if not is_lead(view, position):
+                break
+            edge = position
+        position += step
+    return edge
+
+
+def is_lead(view: View, position: int) -> bool:
+    """Whether the line reads as a sentence without its stop: `LEAD_MIN_WORDS` words or
+    more, written in sentence case (`has_sentence_case`), like a standfirst."""
+    return view.words(position) >= LEAD_MIN_WORDS and has_sentence_case(view.contents[position])
+
+
+def has_sentence_case(content: str) -> bool:
+    """Whether at least `PROSE_LOWER_SHARE` of the words that start with a letter start
+    lower-case (a script without case passes; capitals only, or no letters, do not).
+
+    >>> has_sentence_case("Council to build a new library downtown"), has_sentence_case("Council To Build New Library")
+    (True, False)
+    """
+    lower = cased = uncased = 0
+    for word in content.split(None, MAX_WORD_GUARD):
+        for character in word:
+            if character.isalpha():
+                if character.islower():
+                    lower += 1
+                elif character.isupper():
+                    cased += 1
+                else:
+                    uncased += 1
+                break
+    cased += lower
+    if cased <= uncased:
+        return uncased > 0
+    return lower >= PROSE_LOWER_SHARE * cased
+
+
+def is_prose(content: str, words: int | None = None) -> bool:
+    """Whether a line is running prose: sentences someone wrote, not a label, a headline,
+    a menu item or a credit. ``words`` is the line's word count, if known.
+
+    A line is prose when it has `PROSE_MIN_WORDS` words or more, ends like a sentence
+    (a stop, then perhaps closing quotes or brackets, emoji, emoticons or hashtags), and
+    at least `PROSE_LOWER_SHARE` of its words that start with a letter start lower-case,
+    which tells a sentence from a title-case headline while German, with its capital
+    nouns, still passes. The exceptions, each a lookalike of prose or of a label:
+
+    - a line that ends in a question mark, an exclamation mark or an ellipsis needs
+      `WEAK_END_MIN_WORDS` words: teaser headlines ask, cry out, or are cut off by the
+      site ("Is this the end of the petrol car?", "Students trapped in campus siege...");
+    - a line of `LONG_PROSE_WORDS` words with a sentence break inside is prose whatever
+      its end (a paragraph that ends in a link, a colon or a cut-off word);
+    - a line with no lower-case letter (a sentence in capitals), or written mostly in
+      a script without case (Arabic, Hebrew, Korean, Hindi), has no case to judge: its
+      words and its end decide;
+    - Chinese and Japanese write no spaces: `CJK_PROSE_CHARS` of their characters and a
+      sentence end make prose.
+
+    A comment, a caption or a list item written as a full sentence is prose by its shape;
+    whether a rule may still take it is the rule's business (see `block_end`).
+
+    >>> is_prose("The council voted on Monday to build a new library downtown.")
+    True
+    >>> is_prose("Is This The End Of The Road For The Petrol Car?")
+    False
+    >>> is_prose("Demonstrators march through the centre of Paris on Saturday (AP Photo/Jean Roux)")
+    False
+    """
+    if words is None:
+        words = count_words(content, MAX_WORD_GUARD)
+    if words < PROSE_MIN_WORDS:
+        return len(content) >= CJK_PROSE_CHARS and is_cjk_prose(content)
+    end = PROSE_END.search(content)
+    if end is None or (end.group(1) in WEAK_ENDS and words < WEAK_END_MIN_WORDS):
+        if words < LONG_PROSE_WORDS or SENTENCE_BREAK.search(content) is None:
+            return False
+    if has_sentence_case(content):  # or a script without case (Arabic, Hebrew, Korean, Hindi...)
+        return True
+    # Capitals only: no case to judge (title case has lower-case letters, none in front).
+    return any(character.isupper() for character in content) and not any(c.islower() for c in content)
+
+
+def is_cjk_prose(content: str) -> bool:
+    """Whether a line of few spaces is Chinese or Japanese prose: `CJK_PROSE_CHARS` of
+    their characters and a sentence end."""
+    return SENTENCE_END.search(content) is not None and len(CJK.findall(content)) >= CJK_PROSE_CHARS
+
+
+def is_prose_line(view: View, position: int) -> bool:
+    """`is_prose` for the line at ``position``, kept in the view's cache.
+
+    Most lines a block or a run crosses are short: they are turned away by their length
+    and word count alone, which costs less than keeping the answer.
+    """
+    content = view.contents[position]
+    size = len(content)
+    if size < PROSE_MIN_CHARS:
+        return False
+    if size < LONG_PROSE_CHARS and content[-1].isalnum() and "#" not in content:
+        return False  # no stop at its end, and too short to do without one
+    words = view.words(position)
+    if words < PROSE_MIN_WORDS:
+        return size >= CJK_PROSE_CHARS and content[-1] in CJK_LAST and is_cjk_prose(content)
+    line = view.index[position]
+    found = view.cache.prose.get(line)
+    if found is None:
+        found = view.cache.prose[line] = is_prose(content, words)
+    return found
 
 
 def outside_text(rule: Rule, view: View, position: int, bounds: Bounds) -> bool:
@@ -437,7 +596,7 @@ def confirm_line(rule: Rule, view: View, position: int, bounds: Bounds | None = 
         except TimeoutError:
             raise RuleTimeout(rule.id, view.name, rule.timeout) from None
         view.cache.matches[key] = found
-    return found
+    return found and not (rule.skip_prose and is_prose_line(view, position))
 
 
 def outside_text_only(rule: Rule, view: View, candidates: Sequence[int], bounds: Bounds) -> Sequence[int]:
@@ -465,6 +624,9 @@ def match_line_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterat
 def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
     """Each run of at least ``rule.min_lines`` confirmed lines, with only blank lines between them.
 
+    A line of running prose (`is_prose`) is never part of a run, even when the pattern
+    matches it: it ends the run before it.
+
     >>> import regex
     >>> menu = regex.compile("^[A-Za-z]+$")
     >>> rule = Rule("X001", "x.menu", "run", "nav", "r", "f:1", pattern=menu, min_lines=3)
@@ -474,9 +636,14 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
     """
     bounds: Bounds = {}
     run: list[int] = []
+    # Under a word guard too low for prose, only a CJK line (few spaces) can be prose.
+    may_be_prose = rule.max_words is None or rule.max_words >= PROSE_MIN_WORDS
+    contents = view.contents
     for position in outside_text_only(rule, view, candidates, bounds):
         if not confirm_line(rule, view, position, bounds):
             continue
+        if (may_be_prose or contents[position][-1:] in CJK_LAST) and is_prose_line(view, position):
+            continue  # a line of prose is no menu item: as a line between, it ends the run
         if run and any(not view.is_blank(p) for p in range(run[-1] + 1, position)):
             if len(run) >= rule.min_lines:
                 yield run[0], run[-1]
@@ -490,17 +657,18 @@ def match_block_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Itera
     """Each block that starts at a confirmed line, as a span ``(first, last)``.
 
     Blocks do not nest: a start line inside an earlier block of the same rule is skipped.
-    With ``extent = "end"``, ``max_lines`` caps the block: a longer one is not claimed.
+    With ``extent = "end"``, ``max_lines`` caps the block: a longer tail is not claimed
+    (counted to the end, before `block_end` stops it at prose).
     """
     covered_until = -1
     bounds: Bounds = {}
     for position in outside_text_only(rule, view, candidates, bounds):
         if position <= covered_until or not confirm_line(rule, view, position, bounds):
             continue
-        last = block_end(rule, view, position)
         capped = rule.extent == "end" and rule.max_lines is not None
-        if capped and too_long(view, position, last, rule.max_lines or 0):
+        if capped and too_long(view, position, len(view) - 1, rule.max_lines or 0):
             continue
+        last = block_end(rule, view, position)
         covered_until = last
         yield position, last
 
@@ -522,7 +690,121 @@ def too_long(view: View, first: int, last: int, max_lines: int) -> bool:
 
 
 def block_end(rule: Rule, view: View, start: int) -> int:
-    """The last position of the block that starts at ``start``, by the rule's extent."""
+    """The last position of the block that starts at ``start``: its extent, cut before
+    the first line of running prose the rule may not take.
+
+    A block is written for the boilerplate under its header: teasers, menus, a comment
+    thread. It never takes a line of running prose (`is_prose`) it was not written for,
+    and ends before the first one, wherever its extent would have ended. A rule with
+    ``crosses = "thread"`` (a comment section) or ``crosses = "teasers"`` (a list of
+    other stories) takes the comments' or the teasers' sentences (`may_cross`).
+
+    >>> import regex
+    >>> header = regex.compile("^Related$")
+    >>> rule = Rule("X002", "x.related", "block", "promo", "r", "f:1", pattern=header, extent="end")
+    >>> view = View(tuple(range(4)), ("Related", "A headline", "The council voted on Monday to build a library.", "Footer"))
+    >>> block_end(rule, view, 0)
+    1
+    """
+    last = extent_end(rule, view, start)
+    kept = start  # the block's last non-blank line so far
+    contents = view.contents
+    closes_article: bool | None = None  # found at the first line of prose, once per block
+    for position in range(start + 1, last + 1):
+        content = contents[position]
+        if len(content) < PROSE_MIN_CHARS:  # blank, or too short for prose: no call needed
+            if content:
+                kept = position
+            continue
+        if is_prose_line(view, position):
+            if closes_article is None:
+                closes_article = rule.crosses == "thread" and prose_above(view, start) >= ARTICLE_ABOVE
+                if closes_article:
+                    return last  # a thread under an article: it may take all the prose after it
+            if not may_cross(rule, view, start, kept, position, closes_article):
+                return kept
+        kept = position
+    return last
+
+
+def may_cross(rule: Rule, view: View, start: int, previous: int, position: int, closes_article: bool) -> bool:
+    """Whether the block of ``rule`` that starts at ``start`` may take the prose line at
+    ``position`` (``previous`` is the block's last non-blank line before it): never,
+    unless the rule names the prose it was written for. ``closes_article`` says whether
+    `ARTICLE_ABOVE` lines of prose come before the header (`prose_above`).
+
+    A comment section's comments and a list's teaser summaries (and the captions of its
+    pictures) are prose, and they are what those rules remove. What tells them from an
+    article is the shape: they are a paragraph or two between the lines that introduce
+    them (a headline, a credit, an author, a date, "Reply"), while an article runs on in
+    long paragraphs. A block with ``crosses`` set takes prose until `starts_article`.
+
+    With ``crosses = "teasers"``, a line of more than `TEASER_MAX_WORDS` words is no
+    summary or caption but an article's paragraph, even the last one alone.
+
+    With ``crosses = "thread"``, the header's place decides first. Under an article
+    (`ARTICLE_ABOVE` lines of prose before it) it opens the thread for sure, and
+    everything after it may go, however long the comments. With no article above, it may
+    be a stray link ("1 Comment" by the byline of a whole page), and a comment comes
+    after the lines that introduce it: prose right under the header is an article's.
+    """
+    if rule.crosses is None:
+        return False
+    if rule.crosses == "thread":
+        if closes_article:
+            return True
+        if previous == start:
+            return False
+    elif view.words(position) > TEASER_MAX_WORDS:
+        return False
+    return not starts_article(view, position)
+
+
+ARTICLE_ABOVE = 3  # lines of prose above a comment header: it closes an article
+TEASER_MAX_WORDS = 60  # a teaser's summary or a picture's caption is no longer than this
+ARTICLE_STRETCH = 3  # lines in a row that end like a sentence...
+PARAGRAPH_WORDS = 25  # ...and average this many words: an article's paragraphs
+
+
+def starts_article(view: View, position: int) -> bool:
+    """Whether the line at ``position`` starts an article's paragraphs: it and the next
+    non-blank lines, `ARTICLE_STRETCH` of them, each end like a sentence, and they average
+    `PARAGRAPH_WORDS` words or more.
+
+    >>> paragraph = "The council voted on Monday to build a new library in the old market hall."
+    >>> long = " ".join([paragraph, paragraph])
+    >>> starts_article(View((0, 1, 2), (long, "", long)), 0)
+    False
+    >>> starts_article(View((0, 1, 2), (long, paragraph, long)), 0)
+    True
+    """
+    words = 0
+    stretch = 0
+    for later in range(position, len(view)):
+        if view.is_blank(later):
+            continue
+        if SENTENCE_END.search(view.contents[later]) is None:
+            return False
+        words += view.words(later)
+        stretch += 1
+        if stretch == ARTICLE_STRETCH:
+            return words >= PARAGRAPH_WORDS * ARTICLE_STRETCH
+    return False
+
+
+def prose_above(view: View, position: int) -> int:
+    """How many lines of prose come before ``position``, counted up to `ARTICLE_ABOVE`."""
+    count = 0
+    for earlier in range(position - 1, -1, -1):
+        if is_prose_line(view, earlier):
+            count += 1
+            if count == ARTICLE_ABOVE:
+                break
+    return count
+
+
+def extent_end(rule: Rule, view: View, start: int) -> int:
+    """The last position the rule's extent reaches from ``start``, before any prose stop."""
     total = len(view)
     if rule.extent == "end":
         return total - 1

@@ -10,7 +10,10 @@ to the end, where ``max_lines`` makes a longer tail count as no block at all), `
 (a run of at least ``min_lines`` matching lines with only blank lines between them: one
 such line alone is kept, many in a row are a menu or a link list) and ``duplicate``
 (lines that repeat an earlier line) and ``template`` (a site's learned lines, given as text:
-see `cleaner.templates`).
+see `cleaner.templates`). Blocks and runs stop before the first line of
+running prose (`cleaner.matchers.is_prose`); ``crosses = "thread"`` lets a comment
+section's block take its comments' sentences while they keep a thread's shape, and
+``crosses = "teasers"`` a list of stories take the one-line summaries under its headlines.
 
 ``sites`` scopes a rule: it then applies only to documents of those sites (URL hosts,
 or values of the field that ``--group-by`` names).
@@ -24,7 +27,12 @@ looked at once the others have settled) and
 ``outside_text = N``: the line lies
 before the first or after the last line of running text, a line of at least N words
 that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
-footers). ``backtracking_ok`` explains a finding of `cleaner.backtracking` that is harmless.
+footers). ``skip_prose = true`` (line rules): a line of running prose is never claimed,
+for a phrase that can sit inside a real sentence. ``backtracking_ok`` explains a
+finding of `cleaner.backtracking` that is harmless.
+
+The built-in rules' patterns are compiled on first use (`LazyPattern`); a user's rule
+files are compiled as they are read.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import regex
 
@@ -54,6 +62,7 @@ from cleaner.templates import (
 
 KINDS = ("line", "block", "run", "duplicate", "template")
 EXTENTS = ("blank", "teasers", "lines", "end")
+CROSSES = ("thread", "teasers")  # which lines of prose a block may take (none unless named)
 PROFILES = ("article", "page")
 DEFAULT_TIMEOUT = 2.0
 
@@ -66,8 +75,8 @@ GUARD_FIELDS = {
     "between_removals", "outside_text", "backtracking_ok",
 }  # fmt: skip
 FIELDS_BY_KIND = {
-    "line": COMMON_FIELDS | GUARD_FIELDS,
-    "block": COMMON_FIELDS | GUARD_FIELDS | {"extent", "max_lines", "teaser_max_words"},
+    "line": COMMON_FIELDS | GUARD_FIELDS | {"skip_prose"},
+    "block": COMMON_FIELDS | GUARD_FIELDS | {"extent", "max_lines", "teaser_max_words", "crosses"},
     "run": COMMON_FIELDS | GUARD_FIELDS | {"min_lines"},
     "duplicate": COMMON_FIELDS | {"min_words", "threshold", "max_candidates", "max_copies"},
     "template": COMMON_FIELDS - {"examples", "timeout"} | {"documents", "lines"},
@@ -105,9 +114,66 @@ class Examples:
     keep: tuple[str, ...] = ()
 
 
+class LazyPattern:
+    """A `regex` pattern compiled the first time it is used.
+
+    The built-in rules' patterns are compiled whole by the test suite; a run needs only
+    those of the rules that meet a candidate line (and hyperscan confirms many of those
+    itself), while compiling all of them took most of ``cleaner check FILE``'s start-up
+    once the rules spoke many languages. ``pattern`` and ``flags`` are there at once, as
+    on a compiled pattern, for the scanners and the checks that read the source.
+
+    >>> lazy = LazyPattern("^Ad$", regex.MULTILINE, "rules/ads.toml:4: ADS001")
+    >>> lazy.search("Ad") is not None, lazy == LazyPattern("^Ad$", regex.MULTILINE, "elsewhere")
+    (True, True)
+    """
+
+    __slots__ = ("_compiled", "flags", "pattern", "where")
+
+    def __init__(self, pattern: str, flags: int, where: str) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self.where = where  # "file:line: ID", for the error a broken pattern gives
+        self._compiled: regex.Pattern[str] | None = None
+
+    def compiled(self) -> regex.Pattern[str]:
+        """The compiled pattern (compiled now if this is its first use)."""
+        if self._compiled is None:
+            try:
+                self._compiled = regex.compile(self.pattern, self.flags)
+            except regex.error as error:
+                raise RuleFileError([f"{self.where}.pattern: {error}"]) from None
+        return self._compiled
+
+    def search(self, string: str, *args: Any, **kwargs: Any) -> regex.Match[str] | None:
+        """`regex.Pattern.search` on the compiled pattern."""
+        return self.compiled().search(string, *args, **kwargs)
+
+    def finditer(self, string: str, *args: Any, **kwargs: Any) -> Iterator[regex.Match[str]]:
+        """`regex.Pattern.finditer` on the compiled pattern."""
+        return self.compiled().finditer(string, *args, **kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LazyPattern):
+            return NotImplemented
+        return (self.pattern, self.flags) == (other.pattern, other.flags)
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.flags))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a worker process compiles its own copy, when it needs it
+        return (LazyPattern, (self.pattern, self.flags, self.where))
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r}, {self.flags!r})"
+
+
+Pattern: TypeAlias = "regex.Pattern[str] | LazyPattern"
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One validated rule, with its compiled pattern and where it was defined."""
+    """One validated rule, with its (compiled or `LazyPattern`) pattern and where it was defined."""
 
     id: str
     name: str
@@ -119,7 +185,7 @@ class Rule:
     profiles: tuple[str, ...] = PROFILES
     enabled: bool = True
     aliases: tuple[str, ...] = ()
-    pattern: regex.Pattern[str] | None = None
+    pattern: Pattern | None = None
     max_words: int | None = None
     min_words: int | None = None
     max_chars: int | None = None
@@ -131,6 +197,8 @@ class Rule:
     extent: str = "blank"
     max_lines: int | None = None
     teaser_max_words: int = 20
+    crosses: str | None = None
+    skip_prose: bool = False
     threshold: float = 90.0
     max_candidates: int = 32
     max_copies: int = 2
@@ -398,8 +466,9 @@ def read_rule_file(
     if len(places) != len(tables):  # tables written some other way: name the table, not its line
         places = [{} for _ in tables]
     rules = []
+    lazy = is_builtin(path)
     for number, (table, lines) in enumerate(zip(tables, places, strict=True), 1):
-        rule = build_rule(table, path, lines, number, problems)
+        rule = build_rule(table, path, lines, number, problems, lazy=lazy)
         if rule is None:
             continue
         if rule.kind != "template":
@@ -477,12 +546,13 @@ def line_of(lines: dict[str, int], field_name: str) -> int | None:
 
 
 def build_rule(
-    table: Any, path: Path, lines: dict[str, int], number: int, problems: list[str]
+    table: Any, path: Path, lines: dict[str, int], number: int, problems: list[str], *, lazy: bool = False
 ) -> Rule | None:
     """Validate one ``[[rule]]`` table and build its `Rule`, or record why not.
 
     ``lines`` gives the line of each field (see `field_lines`): a problem is reported
-    at the line of its field; the rule's ``source`` is the line of its id.
+    at the line of its field; the rule's ``source`` is the line of its id. ``lazy``:
+    leave the pattern to compile on first use (a built-in file; see `LazyPattern`).
     """
     if not isinstance(table, dict):
         problems.append(f"{path}: rule #{number} is not a table")
@@ -554,7 +624,7 @@ def build_rule(
                 fail(name, f"must be a number from {low} to {high}")
             else:
                 values[name] = float(value)
-    for name in ("enabled", "between_removals"):
+    for name in ("enabled", "skip_prose", "between_removals"):
         if name in table:
             if not isinstance(table[name], bool):
                 fail(name, "must be true or false")
@@ -582,8 +652,14 @@ def build_rule(
         values["extent"] = extent
         if extent == "lines" and "max_lines" not in table:
             fail("max_lines", "is required when extent is 'lines'")
+        if "crosses" in table:
+            if table["crosses"] not in CROSSES:
+                fail("crosses", f"must be one of {', '.join(CROSSES)}, not {table['crosses']!r}")
+            else:
+                values["crosses"] = table["crosses"]
     if "pattern" in table:
-        values["pattern"] = compile_pattern(table["pattern"], table.get("ignore_case", False), fail)
+        where = f"{path}:{line_of(lines, 'pattern') or 1}: {who}" if lazy else None
+        values["pattern"] = compile_pattern(table["pattern"], table.get("ignore_case", False), fail, where)
     if "ignore_case" in table and not isinstance(table["ignore_case"], bool):
         fail("ignore_case", "must be true or false")
     if kind != "template":
@@ -727,8 +803,14 @@ def longest_literal(source: str) -> int:
     return longest
 
 
-def compile_pattern(source: str, ignore_case: Any, fail: Any) -> regex.Pattern[str] | None:
-    """Compile a line pattern for whole-document scanning (multi-line mode)."""
+def compile_pattern(
+    source: str, ignore_case: Any, fail: Any, lazy_where: str | None = None
+) -> Pattern | None:
+    """Compile a line pattern for whole-document scanning (multi-line mode).
+
+    With ``lazy_where`` (a built-in rule's "file:line: ID") the pattern is a `LazyPattern`,
+    compiled on first use.
+    """
     if "\\Z" in source or "\\z" in source:
         fail("pattern", "use $ for the end of the line; \\Z and \\z are not supported")
         return None
@@ -745,6 +827,8 @@ def compile_pattern(source: str, ignore_case: Any, fail: Any) -> regex.Pattern[s
         )
         return None
     flags = regex.MULTILINE | (regex.IGNORECASE if ignore_case is True else 0)
+    if lazy_where is not None:
+        return LazyPattern(source, flags, lazy_where)
     try:
         return regex.compile(source, flags)
     except regex.error as error:

@@ -398,7 +398,9 @@ class TemplateTable:
         limit, limits, entries = prepared.limit, prepared.limits, prepared.entries
         found = {}
         maybe = [
-            i for i, line in enumerate(contents) if (line[:1] in limits or line[:1] > NON_ASCII) and len(line) <= limit
+            i
+            for i, line in enumerate(contents)
+            if (line[:1] in limits or line[:1] > NON_ASCII) and len(line) <= limit
         ]
         for index in maybe:
             line = contents[index]

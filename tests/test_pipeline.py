@@ -38,7 +38,7 @@ def removed(text: str, rules: RuleSet) -> list[tuple[str, int, int]]:
 
 
 def test_block_extents(tmp_path: Path):
-    text = "Body.\n\nSTART\na\nb\n\nStory goes on with a long line of many words in it, more than five.\nc\n"
+    text = "Body.\n\nSTART\na\nb\n\nStory goes on with a long line of many words in it, more than five\nc\n"
     for extent, extra, expected in [
         ("blank", "", (3, 6)),  # the blank line after the block is surplus and goes with it
         ("lines", "max_lines = 2", (3, 4)),

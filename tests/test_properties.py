@@ -107,11 +107,15 @@ def test_duplicates_keep_the_first_copy(sentences: list[str]) -> None:
     for removal in removals:
         sentence = removal.text.rstrip("\n")
         assert removal.duplicate_of == first_lines[sentence] < removal.first_line
-    # A line that comes back more than max_copies times is recurring content, kept.
+    # A line that comes back more than max_copies times is recurring content, kept; so is
+    # a sentence said again alone (no copy next to it) more than 3 lines after its first copy.
+    copies = {number for number, sentence in enumerate(sentences, 1) if first_lines[sentence] < number}
     expected = sum(
-        sentences.count(sentence) - 1
-        for sentence in first_lines
-        if sentences.count(sentence) <= rule.max_copies
+        1
+        for number, sentence in enumerate(sentences, 1)
+        if number in copies
+        and sentences.count(sentence) <= rule.max_copies
+        and not (number - first_lines[sentence] - 1 > 3 and not {number - 1, number + 1} & copies)
     )
     assert len(removals) == expected
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
-from cleaner import find_removals, load_rules
+from cleaner import RuleFileError, RuleSet, find_removals, load_rules
 from cleaner.pipeline import rules_for_examples
-from cleaner.rules import builtin_rules_dir
+from cleaner.rules import LazyPattern, builtin_rules_dir
 
 BUILTIN = load_rules(check_examples=False)
 
@@ -51,3 +53,31 @@ def test_ids_are_unique_and_families_match_their_files():
 
 def test_builtin_rules_load_with_examples_checked():
     assert len(load_rules([builtin_rules_dir()], check_examples=True)) == len(BUILTIN)
+
+
+def test_builtin_patterns_compile_on_first_use():
+    rules = load_rules(check_examples=False)
+    patterns = [rule.pattern for rule in rules if rule.pattern is not None]
+    assert all(isinstance(pattern, LazyPattern) for pattern in patterns)
+    assert all(pattern._compiled is None for pattern in patterns)  # loading compiled none of them
+    first = patterns[0]
+    first.search("")
+    assert first._compiled is not None
+    assert pickle.loads(pickle.dumps(first)) == first
+
+
+def test_a_broken_builtin_pattern_is_a_rule_file_error_naming_the_rule():
+    pattern = LazyPattern("(unclosed", 0, "rules/ads.toml:7: ADS999")
+    with pytest.raises(RuleFileError, match=r"ads\.toml:7: ADS999\.pattern: missing \)"):
+        pattern.search("text")
+
+
+def test_a_users_rule_file_is_compiled_as_it_loads(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        '[[rule]]\nid = "USR001"\nname = "mine.broken"\nkind = "line"\ncategory = "x"\n'
+        'reason = "r"\npattern = "(unclosed"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleFileError, match=r"USR001\.pattern"):
+        load_rules([path], check_examples=False)

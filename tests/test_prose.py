@@ -1,0 +1,155 @@
+"""Running prose: what it is (`is_prose` on lookalikes), and that blocks, runs and some
+line rules never take it unless the rule was written for it (``crosses``, ``skip_prose``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner import RuleFileError, find_removals, load_rules
+from cleaner.matchers import is_prose
+
+PARAGRAPH = "The council voted on Monday to build a new library in the old market hall."
+PARAGRAPH_2 = "Work starts in spring, and the doors should open before the end of next year."
+
+
+@pytest.mark.parametrize(
+    ("line", "prose"),
+    [
+        pytest.param(PARAGRAPH, True, id="sentence"),
+        pytest.param("Is this the end of the road for the petrol car?", False, id="teaser-question"),
+        pytest.param(
+            "Why do some songs end up being played by millions of teenagers every single week?",
+            True,
+            id="long-question",
+        ),
+        pytest.param("Here's Why The Fed Will Raise Rates Again This Year, Experts Say.", False, id="title-case"),
+        pytest.param("Hong Kong civilians step in to save students trapped in the...", False, id="cut-off-teaser"),
+        pytest.param("Great article, I really enjoyed reading it and will share it.", True, id="comment"),
+        pytest.param("Demonstrators march through the centre of Paris on Saturday (AP Photo/Jean Roux)", False,
+                     id="caption-with-credit"),  # fmt: skip
+        pytest.param("The mayor speaks to reporters at the harbour in Hamburg on Tuesday.", True,
+                     id="caption-written-as-a-sentence"),  # fmt: skip
+        pytest.param("THE COUNCIL VOTED ON MONDAY TO BUILD A NEW LIBRARY DOWNTOWN.", True, id="all-caps-sentence"),
+        pytest.param("SIGN UP FOR OUR NEWSLETTER", False, id="all-caps-label"),
+        pytest.param("Die Regierung hat am Montag beschlossen, die Steuern im nächsten Jahr zu senken.", True,
+                     id="german"),  # fmt: skip
+        pytest.param("Le conseil municipal a voté lundi la construction d'une nouvelle bibliothèque.", True,
+                     id="french"),  # fmt: skip
+        pytest.param("„Ich weiß, ich bin müde und sollte das vielleicht nicht mehr sagen…“", True,
+                     id="german-quote-trailing-off"),  # fmt: skip
+        pytest.param("Two cups of flour, sifted twice with a pinch of salt", False, id="list-item"),
+        pytest.param("Preheat the oven to 200 degrees and grease a large baking tin.", True,
+                     id="list-item-written-as-a-sentence"),  # fmt: skip
+        pytest.param("Zuerst dachte ich, ich könnte es verheimlichen. Dann wurde mir klar, dass es so nicht geht. 😀", True,
+                     id="emoji-after-the-sentence"),  # fmt: skip
+        pytest.param("Home News Sport Weather Business Culture Travel Contact", False, id="menu-on-one-line"),
+        pytest.param("如今，50多个市直部门通力合作，让益阳的数字治理不断开花结果，群众办事更方便。", True, id="chinese"),
+        pytest.param("责任编辑：孔德明", False, id="chinese-label"),
+        pytest.param("사실 남녀 관계라는 것이 당사자들이 아니면 그 속사정을 알기는 어려운 일이다.", True, id="korean"),
+    ],
+)
+def test_is_prose_tells_sentences_from_their_lookalikes(line, prose):
+    assert is_prose(line) is prose
+
+
+def rules_file(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "extra.toml"
+    path.write_text(
+        '[[rule]]\nid = "TST001"\nname = "extra.rule"\ncategory = "promo"\nreason = "r"\n'
+        'examples.remove = ["X"]\nexamples.keep = ["Y"]\n' + body,
+        encoding="utf-8",
+    )
+    return path
+
+
+def spans(text: str, tmp_path: Path, body: str) -> list[tuple[int, int]]:
+    rules = load_rules([rules_file(tmp_path, body)], check_examples=False)
+    return [(r.first_line, r.last_line) for r in find_removals(text, rules)]
+
+
+@pytest.mark.parametrize("extent", ['"end"', '"teasers"\nteaser_max_words = 20', '"blank"', '"lines"\nmax_lines = 5'])
+def test_a_block_ends_before_the_first_line_of_prose(tmp_path, extent):
+    text = f"Intro.\nRELATED\nA headline\nAnother headline\n{PARAGRAPH}\nFooter\n"
+    body = f"kind = \"block\"\npattern = '^RELATED$'\nextent = {extent}\n"
+    assert spans(text, tmp_path, body) == [(2, 4)]
+
+
+COMMENT = "I think the council is right, the old hall has stood empty for years now."
+LONG = " ".join([PARAGRAPH, PARAGRAPH_2, PARAGRAPH])  # an article's paragraph: 40 words and more
+
+
+def test_teaser_blocks_take_summaries_and_captions_but_not_an_article(tmp_path):
+    body = "kind = \"block\"\npattern = '^RELATED$'\nextent = \"end\"\ncrosses = \"teasers\"\n"
+    teasers = f"Intro.\nRELATED\nA headline\n{PARAGRAPH}\nJane Doe/Reuters\n{LONG}\n{PARAGRAPH_2}\nFooter\n"
+    assert spans(teasers, tmp_path, body) == [(2, 8)]
+    article = f"Intro.\nRELATED\nA headline\nThe headline of the article\n{LONG}\n{PARAGRAPH}\n{LONG}\nEnd\n"
+    assert spans(article, tmp_path, body) == [(2, 4)]
+
+
+def test_comment_blocks_take_the_thread_under_an_article(tmp_path):
+    body = "kind = \"block\"\npattern = '^12 Comments$'\nextent = \"end\"\ncrosses = \"thread\"\n"
+    article = f"{LONG}\n" * 5
+    thread = f"12 Comments\nJane says:\n{COMMENT}\n{COMMENT}\n{COMMENT}\nReply\nJoe says:\n{LONG}\n"
+    assert spans(article + thread, tmp_path, body) == [(6, 13)]
+
+
+def test_a_stray_comment_header_above_an_article_stops_at_its_paragraphs(tmp_path):
+    body = "kind = \"block\"\npattern = '^Leave a comment$'\nextent = \"end\"\ncrosses = \"thread\"\n"
+    page = f"Home\nNews\nLeave a comment\nBy Jane Doe\nMay 3, 2024\n{LONG}\n{LONG}\n{LONG}\nFooter\n"
+    assert spans(page, tmp_path, body) == [(3, 5)]
+    # Without an article above, a thread of short comments between names still goes.
+    thread = f"Home\nLeave a comment\nJane says:\n{COMMENT}\nReply\nJoe says:\n{COMMENT}\nReply\n"
+    assert spans(thread, tmp_path, body) == [(2, 8)]
+
+
+def test_a_line_of_prose_is_never_part_of_a_run(tmp_path):
+    body = "kind = \"run\"\nmin_lines = 3\npattern = '^[^\\n]*$'\nmax_words = 20\n"
+    text = f"Home\nNews\nSport\n{PARAGRAPH}\nAbout\nContact\n"
+    assert spans(text, tmp_path, body) == [(1, 3)]
+
+
+def test_skip_prose_keeps_a_sentence_that_holds_the_phrase(tmp_path):
+    body = "kind = \"line\"\nskip_prose = true\npattern = '^Related: '\n"
+    text = "Related: The budget, explained\nRelated: the vote was close, and the council will meet again on Friday.\n"
+    assert spans(text, tmp_path, body) == [(1, 1)]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("kind = \"block\"\npattern = '^X$'\ncrosses = \"everything\"\n", "crosses: must be one of thread, teasers"),
+        ("kind = \"line\"\npattern = '^X$'\ncrosses = \"thread\"\n", "crosses: unknown field for a line rule"),
+        ("kind = \"line\"\npattern = '^X$'\nskip_prose = 1\n", "skip_prose: must be true or false"),
+        ("kind = \"block\"\npattern = '^X$'\nskip_prose = true\n", "skip_prose: unknown field for a block rule"),
+    ],
+)
+def test_prose_fields_are_validated(tmp_path, body, message):
+    with pytest.raises(RuleFileError, match=message):
+        load_rules([rules_file(tmp_path, body)], check_examples=False)
+
+
+def test_a_page_keeps_the_standfirst_and_last_line_next_to_its_running_text():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    standfirst = "Council to turn the old market hall into a library for the whole town"
+    closing = "Readers can send their wishes for the new library to the council until the end of May"
+    page = f"Home\nNews\nSport\nCouncil Backs New Library\n{standfirst}\n{PARAGRAPH}\n{PARAGRAPH_2}\n{closing}\nAbout us\nContact\n"
+    kept = Cleaner(profile="page").clean(page).text
+    assert kept == f"{standfirst}\n{PARAGRAPH}\n{PARAGRAPH_2}\n{closing}\n"
+
+
+def test_a_page_in_chinese_has_running_text_too():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    article = "如今，五十多个市直部门通力合作，让益阳的数字治理不断开花结果，群众办事更方便。\n"
+    page = "首页\n新闻\n体育\n" + article * 2 + "关于我们\n联系我们\n"
+    assert Cleaner(profile="page").clean(page).text == article * 2
+
+
+def test_a_teaser_block_stops_at_a_paragraph_too_long_for_a_summary(tmp_path):
+    body = "kind = \"block\"\npattern = '^RELATED$'\nextent = \"end\"\ncrosses = \"teasers\"\n"
+    closing = " ".join([LONG, LONG])  # the article's last paragraph, 90 words, alone after the box
+    text = f"{LONG}\nRELATED\nA headline\n{closing}\n"
+    assert spans(text, tmp_path, body) == [(2, 3)]
