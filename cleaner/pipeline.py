@@ -116,6 +116,8 @@ class Plan:
                 tuple(rule for rule in self.duplicate if applies(rule, site)),
                 tuple(rule for rule in self.guarded if candidates.get(rule.id) and applies(rule, site)),
                 tuple(rule for rule in self.between if candidates.get(rule.id) and applies(rule, site)),
+                templates=self.templates,
+                template_rules=self.template_rules,
             )
         return Plan(
             self.pattern_rules,
@@ -123,6 +125,8 @@ class Plan:
             self.duplicate,
             tuple(rule for rule in self.guarded if candidates.get(rule.id)),
             tuple(rule for rule in self.between if candidates.get(rule.id)),
+            templates=self.templates,
+            template_rules=self.template_rules,
         )
 
     def phases(self) -> tuple[Plan, Plan | None]:
@@ -132,13 +136,12 @@ class Plan:
             return self, None
         return replace(self, between=()), Plan(self.pattern_rules, (), (), (), self.between)
 
-    def template_lines(self, site: str | None, contents: tuple[str, ...]) -> dict[int, TemplateOrigin]:
-        """The lines of a document of ``site`` that its template lines take, with the rule each
-        removal names: the template rule, with the line's counts in its reason."""
+    def template_lines(self, site: str | None, contents: tuple[str, ...]) -> dict[int, int]:
+        """The lines of a document of ``site`` that are template lines of its site, with the
+        table entry each matches (`template_rule` gives what its removal names)."""
         if self.templates is None:
             return {}
-        found = self.templates.find_lines(site, contents)
-        return {index: self.template_rule(entry) for index, entry in found.items()} if found else {}
+        return self.templates.find_lines(site, contents)
 
     def template_rule(self, entry: int) -> TemplateOrigin:
         """What a removal by template entry ``entry`` names (made once per entry while kept)."""
@@ -236,12 +239,12 @@ def run_pass(
     view: View,
     candidates: dict[str, list[int]],
     lines: list[str],
-    templates: dict[int, TemplateOrigin] | None = None,
+    templates: dict[int, int] | None = None,
 ) -> list[Claim]:
     """The claims of one pass over ``view`` (of the original ``lines``), blank-line surplus included.
 
     ``candidates`` are the scanner's proposals by original line number; ``templates`` the
-    template lines, by original line number, with the rule each names.
+    template lines, by original line number, with their table entries.
     """
     owner, claims = claim_lines(plan, view, positions_in(view, candidates, len(lines)), len(lines), templates)
     if not claims:
@@ -259,7 +262,7 @@ def claim_lines(
     view: View,
     in_view: Callable[[Rule], list[int]],
     total: int,
-    templates: dict[int, TemplateOrigin] | None = None,
+    templates: dict[int, int] | None = None,
 ) -> tuple[list[Claim | None], list[Claim]]:
     """The claim owning each position of the view (None: kept), and the claims, by precedence.
 
@@ -279,8 +282,9 @@ def claim_lines(
     for rule in plan.plain:
         for first, last in match_spans(rule, view, in_view(rule)):
             claim(rule, first, last)
-    for position, template in template_positions(view, templates):
-        claim(template, position, position)
+    for position, entry in template_positions(view, templates):
+        if owner[position] is None:  # what its removal names is made only for a line it takes
+            claim(plan.template_rule(entry), position, position)
     kept_originals: set[int] = set()
     for rule in plan.duplicate:
         taken = {p for p, o in enumerate(owner) if o is not None}
@@ -295,10 +299,8 @@ def claim_lines(
     return owner, claims
 
 
-def template_positions(
-    view: View, templates: dict[int, TemplateOrigin] | None
-) -> list[tuple[int, TemplateOrigin]]:
-    """The positions in ``view`` of the template lines (by original line), with their rules."""
+def template_positions(view: View, templates: dict[int, int] | None) -> list[tuple[int, int]]:
+    """The positions in ``view`` of the template lines (by original line), with their entries."""
     if not templates:
         return []
     index = view.index
