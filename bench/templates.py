@@ -151,9 +151,9 @@ plain = Cleaner(builtin)
 templated = Cleaner(RuleSet(builtin.rules, templates=load_rules([sys.argv[2]]).templates))
 clock = time.perf_counter
 spent = [0.0, 0.0]
-table = templated.plan.templates
 for _ in range(int(sys.argv[3])):
-    table.memo.clear()  # each round meets its sites afresh, as a corpus of more sites than the memo holds
+    templated.plan.templates.memo.clear()  # each round meets its sites afresh, as a corpus
+    templated.plan.template_rules.clear()  # of more sites than the memos hold would
     for record in records:
         text = record["text"]
         started = clock()
@@ -169,8 +169,8 @@ print(spent[0], spent[1])
 def interleaved(apply: Path, learned: Path, rounds: int, env: dict[str, str]) -> tuple[float, float]:
     """Seconds spent by ``Cleaner.clean`` without and with the templates (the site read from
     each record's URL), in one process, the two taking turns document by document: the
-    machine's load falls on both alike. The table's memo of prepared sites is emptied at
-    each round, so every document's site is prepared as in a large corpus."""
+    machine's load falls on both alike. The memos of prepared sites and of what removals
+    name are emptied at each round, as in a corpus of more sites than they hold."""
     done = subprocess.run(
         [sys.executable, "-c", INTERLEAVED, str(apply), str(learned), str(rounds)],
         env=env,
