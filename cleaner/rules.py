@@ -381,7 +381,8 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
     files = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(path.rglob("*.toml")))
+            # by parts: the order of comparing the paths, without the cost (100,000 learned files)
+            files.extend(sorted(path.rglob("*.toml"), key=lambda found: found.parts))
         else:
             files.append(path)
     return files
