@@ -38,7 +38,6 @@ files are compiled as they are read.
 from __future__ import annotations
 
 import hashlib
-import os
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -407,7 +406,7 @@ def read_rules(paths: Iterable[Path | str] | None = None, *, cache: TemplateCach
     segments: list[Segment] = []
     for path in rule_files(roots):
         signature = file_signature(path)
-        key = os.path.abspath(path)  # the same file from any working folder
+        key = str(path.absolute())  # the same file from any working folder
         hit = cached.get(key)
         if hit is not None and hit[0] == signature:
             segments.append(hit[1])

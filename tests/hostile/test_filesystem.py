@@ -174,9 +174,9 @@ def test_file_that_changes_between_read_and_rewrite_keeps_the_new_bytes(tmp_path
     edited = b"Someone saved a new version.\nAdvertisement\n"
     real_clean = Cleaner.clean
 
-    def clean_while_edited(self, text, *, name="<text>"):  # type: ignore[no-untyped-def]
+    def clean_while_edited(self, text, *, name="<text>", site=None):  # type: ignore[no-untyped-def]
         path.write_bytes(edited)  # an editor saves while we clean
-        return real_clean(self, text, name=name)
+        return real_clean(self, text, name=name, site=site)
 
     monkeypatch.setattr(Cleaner, "clean", clean_while_edited)
     result = CliRunner().invoke(app, ["check", "--fix", str(path)])
