@@ -91,40 +91,54 @@ class Plan:
     scoped: bool = False  # whether any rule names its sites
     template_rules: dict[int, TemplateOrigin] = field(default_factory=dict, compare=False)  # by entry
 
+    # Each pattern rule's (group, order, rule): groups 0 plain, 1 guarded, 2 between.
+    places: dict[str, tuple[int, int, Rule]] = field(default_factory=dict, compare=False)
+
     @classmethod
     def of(cls, rules: RuleSet) -> Plan:
         """The plan for ``rules``."""
         pattern_rules = tuple(rule for rule in rules if rule.pattern is not None)
         plain = [rule for rule in pattern_rules if not rule.needs_neighbours]
-        return cls(
-            pattern_rules,
+        ordered = (
             tuple(rule for kind in ("block", "run", "line") for rule in plain if rule.kind == kind),
-            tuple(rule for rule in rules if rule.kind == "duplicate"),
             tuple(rule for rule in pattern_rules if rule.next_to),
             tuple(rule for rule in pattern_rules if rule.between_removals),
+        )
+        places = {rule.id: (group, order, rule) for group, rules_of_group in enumerate(ordered)
+                  for order, rule in enumerate(rules_of_group)}  # fmt: skip
+        return cls(
+            pattern_rules,
+            ordered[0],
+            tuple(rule for rule in rules if rule.kind == "duplicate"),
+            ordered[1],
+            ordered[2],
             rules.templates or None,
             any(rule.sites for rule in rules),
+            places=places,
         )
 
     def proposed(self, candidates: dict[str, list[int]], site: str | None = None) -> Plan:
         """This plan without the pattern rules that have no candidate line in a document
-        (``candidates`` may leave such a rule out), nor those scoped to other sites than ``site``."""
+        (``candidates`` may leave such a rule out), nor those scoped to other sites than ``site``.
+
+        A document has candidates for a few of a hundred rules or more: the plan is made
+        from those few, put back in order, not by asking every rule.
+        """
+        places = self.places
+        found = sorted(places[rule_id] for rule_id, lines in candidates.items() if lines and rule_id in places)
+        groups: tuple[list[Rule], list[Rule], list[Rule]] = ([], [], [])
+        for group, _, rule in found:
+            if not self.scoped or applies(rule, site):
+                groups[group].append(rule)
+        duplicate = self.duplicate
         if self.scoped:
-            return Plan(
-                self.pattern_rules,
-                tuple(rule for rule in self.plain if candidates.get(rule.id) and applies(rule, site)),
-                tuple(rule for rule in self.duplicate if applies(rule, site)),
-                tuple(rule for rule in self.guarded if candidates.get(rule.id) and applies(rule, site)),
-                tuple(rule for rule in self.between if candidates.get(rule.id) and applies(rule, site)),
-                templates=self.templates,
-                template_rules=self.template_rules,
-            )
+            duplicate = tuple(rule for rule in duplicate if applies(rule, site))
         return Plan(
             self.pattern_rules,
-            tuple(rule for rule in self.plain if candidates.get(rule.id)),
-            self.duplicate,
-            tuple(rule for rule in self.guarded if candidates.get(rule.id)),
-            tuple(rule for rule in self.between if candidates.get(rule.id)),
+            tuple(groups[0]),
+            duplicate,
+            tuple(groups[1]),
+            tuple(groups[2]),
             templates=self.templates,
             template_rules=self.template_rules,
         )
