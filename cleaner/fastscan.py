@@ -108,6 +108,7 @@ class HyperscanScanner:
         self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
         self.use_cache = use_cache
         self.compiled: dict[tuple[int, ...], Compiled] = {}
+        self.latest: tuple[Sequence[Rule], Compiled] | None = None
         self.fallback = LineScanner()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -154,6 +155,9 @@ class HyperscanScanner:
 
     def database_for(self, rules: Sequence[Rule]) -> Compiled:
         """The database for these rules: kept from before, loaded from disk, or built."""
+        latest = self.latest
+        if latest is not None and latest[0] is rules:  # the plan's own tuple, document after document
+            return latest[1]
         key = tuple(map(id, rules))
         compiled = self.compiled.get(key)
         if compiled is None:
@@ -168,6 +172,7 @@ class HyperscanScanner:
             compiled.more = tuple(parts[1:])
             compiled.non_blank_ids = tuple(rule.id for rule in pattern_rules if matches_any_line(rule))
             self.compiled[key] = compiled
+        self.latest = (rules, compiled)
         return compiled
 
     def load_or_build(self, rules: tuple[Rule, ...]) -> Compiled:

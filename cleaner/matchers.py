@@ -405,7 +405,7 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     if first is None:
         return None
     last = next(p for p in range(len(view) - 1, first - 1, -1) if is_running_text(view, p, min_words))
-    return widen_over_leads(view, first, -1), widen_over_leads(view, last, 1)
+    return widen_over_leads(view, first, -1, gap=LEAD_GAP), widen_over_leads(view, last, 1)
 
 
 def is_running_text(view: View, position: int, min_words: int) -> bool:
@@ -431,19 +431,53 @@ def is_running_text(view: View, position: int, min_words: int) -> bool:
 
 
 LEAD_MIN_WORDS = 6
+# Above the article, a byline, a date or a share button may stand between the standfirst
+# and the first paragraph: up to this many such lines are crossed, once, to reach a
+# standfirst of `STANDFIRST_WORDS` words or more (a headline is shorter), or one that ends
+# in a colon (a headline never does).
+LEAD_GAP = 3
+STANDFIRST_WORDS = 20
 
 
-def widen_over_leads(view: View, edge: int, step: int) -> int:
+def widen_over_leads(view: View, edge: int, step: int, gap: int = 0) -> int:
     """``edge`` moved by ``step`` (-1 up, 1 down) over the lead lines next to it, blank
-    lines between them allowed."""
+    lines between them allowed.
+
+    With ``gap``, the widening may cross once up to ``gap`` lines that are no lead
+    (a byline, a date, "Share") when the line beyond them is a standfirst
+    (`is_lead` with `STANDFIRST_WORDS` words): those lines are kept with the article.
+    A headline, a menu or a teaser list above the article has no such line right after
+    a few short ones, and the widening still stops there.
+    """
     position = edge + step
     while 0 <= position < len(view):
         if not view.is_blank(position):
             if not is_lead(view, position):
-                break
+                beyond = crossed_gap(view, position, step, gap) if gap else None
+                if beyond is None:
+                    break
+                gap, position = 0, beyond
             edge = position
         position += step
     return edge
+
+
+def crossed_gap(view: View, position: int, step: int, gap: int) -> int | None:
+    """The standfirst's position past at most ``gap`` lines that are no lead, from
+    ``position`` on (None when there is none)."""
+    crossed = 0
+    while 0 <= position < len(view):
+        if not view.is_blank(position):
+            if is_lead(view, position):
+                content = view.contents[position]
+                # A picture's caption carries its credit ("... © Reuters"); a standfirst does not.
+                standfirst = view.words(position) >= STANDFIRST_WORDS or content.endswith(":")
+                return position if standfirst and "©" not in content else None
+            crossed += 1
+            if crossed > gap:
+                return None
+        position += step
+    return None
 
 
 def is_lead(view: View, position: int) -> bool:

@@ -140,6 +140,43 @@ def test_a_page_keeps_the_standfirst_and_last_line_next_to_its_running_text():
     assert kept == f"{standfirst}\n{PARAGRAPH}\n{PARAGRAPH_2}\n{closing}\n"
 
 
+STANDFIRST = (
+    "The council wants to turn the old market hall into a library for the whole town, "
+    "and the first readers could walk in before the end of next year"
+)
+
+
+@pytest.mark.parametrize(
+    ("standfirst", "kept"),
+    [
+        pytest.param(STANDFIRST, True, id="long-standfirst"),
+        pytest.param("Here is what the council decided about the old market hall:", True, id="ends-in-colon"),
+        pytest.param("Council to turn the old market hall into a library for the town", False, id="headline"),
+    ],
+)
+def test_a_page_keeps_a_standfirst_above_the_byline_and_share_buttons(standfirst, kept):
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    head = f"{standfirst}\n\nBy Jane Smith\n20 May 2024\nShare\n"
+    page = f"Home\nNews\nSport\n{head}{PARAGRAPH}\n{PARAGRAPH_2}\nAbout us\nContact\n"
+    result = Cleaner(profile="page").clean(page).text
+    assert (standfirst in result) is kept
+    assert result.startswith(standfirst if kept else "") and result.endswith(f"{PARAGRAPH}\n{PARAGRAPH_2}\n")
+    assert "Home" not in result and "Contact" not in result
+
+
+def test_a_page_crosses_only_one_gap_above_its_running_text():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    standfirst = "Residents of the valley tell how the flood took their homes, what they lost and what they need from the council now"
+    summary = "The river rose two metres in one night and the town is still counting the cost of it all"
+    page = f"Home\n{summary}\nWeather\n{standfirst}\nJane Smith\nTwitter\n{PARAGRAPH}\n{PARAGRAPH_2}\n"
+    # Two lines are crossed to the standfirst; "Weather" above it is a second gap, not crossed.
+    kept = Cleaner(profile="page").clean(page).text
+    assert kept.startswith(f"{standfirst}\nJane Smith\n") and kept.endswith(f"{PARAGRAPH}\n{PARAGRAPH_2}\n")
+    assert summary not in kept and "Weather" not in kept
+
+
 def test_a_page_in_chinese_has_running_text_too():
     from cleaner import Cleaner  # noqa: PLC0415
 
