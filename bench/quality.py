@@ -56,7 +56,7 @@ Usage::
 
     python bench/quality.py                          # all sets, both profiles
     python bench/quality.py --set dragnet --profile page --rule PGE --show-lost 20
-    python bench/quality.py --json new.json --compare /work/notes/quality-baseline.json
+    python bench/quality.py --json new.json --compare old.json
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The tables of a quality report (the JSON-ready dict of ``bench/quality.py``).
 
-Markdown tables: the targets of issue 15, each set's figures per profile and extractor,
+Markdown tables: the summary with its targets, each set's figures per profile and extractor,
 each profile's rules with the sets side by side, lines lost or removed, and the changes
 against a saved report. Nothing here measures; it only reads the report.
 """
@@ -243,7 +243,7 @@ def render(report: dict[str, Any], extractors: Sequence[str], wanted: Sequence[s
     """The full Markdown report: targets, per-set tables, per-rule tables."""
     sets = ", ".join(f"{set_label(n)} ({s['documents']} documents)" for n, s in report["sets"].items())
     out = [f"Data: {sets}; profiles: {', '.join(report['profiles'])}.", ""]
-    out += ["Targets of issue 15 (✓ met, ✗ not yet):", "", *render_targets(report), ""]
+    out += ["Summary (✓ met, ✗ not yet; targets in brackets):", "", *render_targets(report), ""]
     for set_name, by_profile in report["results"].items():
         kind = report["sets"][set_name]["kind"]
         for profile, rows in by_profile.items():
