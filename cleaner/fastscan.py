@@ -32,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
@@ -45,6 +44,7 @@ from cleaner.literals import holds_risky
 from cleaner.matchers import LineScanner, View
 from cleaner.rules import Rule, fingerprint_rules
 from cleaner.skeleton import skeleton, skeleton_exactness
+from cleaner.smallfiles import write_cache
 
 CACHE_FORMAT = "13"  # bump when `skeleton` changes: the cache holds compiled skeletons
 # Patterns that match a line as soon as it holds a character (lines are stripped).
@@ -304,21 +304,6 @@ def match_ends(database: Any, data: bytes) -> list[tuple[int, int]]:
 def record_end(number: int, start: int, end: int, flags: int, ends: list[tuple[int, int]]) -> None:
     """Hyperscan's match callback: note where a match of pattern ``number`` ends."""
     ends.append((end, number))
-
-
-def write_cache(path: Path, data: bytes) -> None:
-    """Write a cache file atomically; a cache that cannot be written is simply not kept."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
 
 
 def default_scanner() -> LineScanner | HyperscanScanner:

@@ -1,4 +1,5 @@
-"""Read the small files that steer a run: rule files, configurations and baselines.
+"""Read the small files that steer a run (rule files, configurations and baselines), and
+write the caches built from them.
 
 They are read only from regular files of at most `MAX_SETTINGS_BYTES`, opened without
 blocking: a named pipe, ``/dev/zero`` or a file that grows while it is read gives an
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -86,3 +88,18 @@ def describe_toml_error(path: Path, error: ValueError, text: str) -> str:
         return f"{path}: invalid TOML: {message}"
     line, column = place.groups()
     return f"{path}:{line}: invalid TOML: {message[: place.start()]} (column {column})"
+
+
+def write_cache(path: Path, data: bytes) -> None:
+    """Write a cache file atomically; a cache that cannot be written is simply not kept."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)

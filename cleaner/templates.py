@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import re
 import string
 import sys
-import tempfile
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,6 +34,8 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import regex
+
+from cleaner.smallfiles import write_cache
 
 SPACES = re.compile(r"\s+")
 DIGITS = re.compile(r"\d+")
@@ -469,15 +469,8 @@ class TemplateCache:
     def write(self, roots: Sequence[Path], files: Mapping[str, tuple[tuple[int, int, int], Segment]]) -> None:
         """Keep ``files`` as the cache for ``roots``; a cache that cannot be written is not kept."""
         entries = [(path, signature, segment.dump()) for path, (signature, segment) in files.items()]
-        target = self.path_for(roots)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-        except OSError:
+            data = marshal.dumps((CACHE_FORMAT, entries))
+        except ValueError:
             return
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                marshal.dump((CACHE_FORMAT, entries), handle)
-            os.replace(temporary, target)
-        except (OSError, ValueError):
-            Path(temporary).unlink(missing_ok=True)
+        write_cache(self.path_for(roots), data)
