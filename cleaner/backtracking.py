@@ -43,7 +43,7 @@ from typing import Any
 
 import regex
 
-from cleaner.literals import repeat_bounds
+from cleaner.literals import quantifier_at
 from cleaner.rules import Rule
 
 UNGUARDED_LENGTH = 100_000  # the length assumed for a line when the rule has no max_chars
@@ -127,15 +127,8 @@ class Reader:
         return items[0] if len(items) == 1 else ("seq", tuple(items))
 
     def quantified(self, node: Node, start: int) -> Node:
-        while True:
-            character = self.peek()
-            if character in ("*", "+", "?"):
-                self.position += 1
-                low, high = {"*": (0, None), "+": (1, None), "?": (0, 1)}[character]
-            elif character == "{" and (bounds := repeat_bounds(self.pattern, self.position)) is not None:
-                low, high, self.position = bounds
-            else:
-                return node
+        while (found := quantifier_at(self.pattern, self.position)) is not None:
+            low, high, self.position = found
             possessive = self.peek() == "+"
             if self.peek() in ("?", "+"):  # lazy tries the same ways in another order
                 self.position += 1
@@ -148,6 +141,7 @@ class Reader:
             node = ("rep", node, low, high, source)
             if possessive:  # it gives nothing back: one way, whatever it took
                 node = ("atomic", node)
+        return node
 
     def atom(self) -> Node:
         character = self.peek()

@@ -45,6 +45,24 @@ def holds_risky(text: str) -> bool:
     return any(character in text for character in RISKY)
 
 
+SIMPLE_REPEATS = {"*": (0, None), "+": (1, None), "?": (0, 1)}
+
+
+def quantifier_at(pattern: str, position: int) -> tuple[int, int | None, int] | None:
+    """The bounds of the quantifier (``*``, ``+``, ``?`` or ``{m,n}``) at ``position`` and
+    where it ends, before any lazy or possessive mark; None when there is none.
+
+    >>> quantifier_at("a+?", 1), quantifier_at("a{2,3}", 1), quantifier_at("ab", 1)
+    ((1, None, 2), (2, 3, 6), None)
+    """
+    simple = SIMPLE_REPEATS.get(pattern[position : position + 1])
+    if simple is not None:
+        return simple[0], simple[1], position + 1
+    if pattern.startswith("{", position):
+        return repeat_bounds(pattern, position)
+    return None
+
+
 def repeat_bounds(pattern: str, position: int) -> tuple[int, int | None, int] | None:
     """The bounds of the ``{m,n}`` repeat at ``position`` (None: no upper bound) and where it
     ends; None when regex reads the brace as a character.
@@ -209,18 +227,12 @@ class PatternReader:
         return sequence(pieces)
 
     def quantified(self, piece: Piece) -> Piece:
-        while True:
-            character = self.peek()
-            if character in ("*", "+", "?"):
-                self.position += 1
-                low, high = {"*": (0, None), "+": (1, None), "?": (0, 1)}[character]
-            elif character == "{" and (bounds := repeat_bounds(self.pattern, self.position)) is not None:
-                low, high, self.position = bounds
-            else:
-                return piece
+        while (found := quantifier_at(self.pattern, self.position)) is not None:
+            low, high, self.position = found
             if self.peek() in ("?", "+"):  # lazy or possessive: the same strings
                 self.position += 1
             piece = repeated(piece, low, high)
+        return piece
 
     def atom(self) -> Piece:
         character = self.peek()
