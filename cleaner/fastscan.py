@@ -43,10 +43,10 @@ import regex
 from cleaner.literals import holds_risky
 from cleaner.matchers import LineScanner, View
 from cleaner.rules import Rule, fingerprint_rules
-from cleaner.skeleton import skeleton, skeleton_exactness
+from cleaner.skeleton import class_end, skeleton, skeleton_exactness
 from cleaner.smallfiles import write_cache
 
-CACHE_FORMAT = "13"  # bump when `skeleton` changes: the cache holds compiled skeletons
+CACHE_FORMAT = "14"  # bump when `skeleton` changes: the cache holds compiled skeletons
 # Patterns that match a line as soon as it holds a character (lines are stripped).
 DATABASE_RULES = 1000  # patterns per hyperscan database
 ANY_CHARACTER_PATTERNS = frozenset({r"^\S", r"\S", r"^.", r"."})
@@ -234,10 +234,10 @@ class HyperscanScanner:
         for rule in rules:
             assert rule.pattern is not None
             caseless = bool(rule.pattern.flags & regex.IGNORECASE)
-            wide = skeleton(rule.pattern.pattern, caseless)
-            if wide is None:
+            expression = hyperscan_expression(rule.pattern.pattern, caseless)
+            if expression is None:
                 raise hs.error(f"{rule.id}: no skeleton")
-            expressions.append(wide.encode("utf-8"))
+            expressions.append(expression.encode("utf-8"))
             # Never HS_FLAG_CASELESS: with UTF8 and MULTILINE, hyperscan 5.4 misses some
             # matches that follow earlier lines; the skeleton spells both cases instead.
             flags.append(hs.HS_FLAG_UTF8 | hs.HS_FLAG_MULTILINE)
@@ -285,6 +285,39 @@ def remember_matches(view: View, exact_ids: frozenset[str], found: dict[str, lis
                 matches[(rule_id, index[position])] = True
 
 
+def hyperscan_expression(pattern: str, caseless: bool) -> str | None:
+    """What hyperscan is given for a rule's pattern: its `skeleton`, `newline_anchored`;
+    None if the pattern has no skeleton."""
+    wide = skeleton(pattern, caseless)
+    return None if wide is None else newline_anchored(wide)
+
+
+def newline_anchored(skeleton_text: str) -> str:
+    """The skeleton with each line-start anchor ``^`` spelled as the newline before the line.
+
+    The text is scanned with a newline in front (`match_ends`), so every line starts
+    after one and the two match the same lines, ending at the same place. Hyperscan
+    finds ``\\nRead more`` as one literal, where ``^`` is a check at each hit of
+    ``Read more``: the scan of a database of anchored phrases costs less.
+
+    >>> print(newline_anchored(r"^(?:Ad|[^^]x\\^)$"))
+    \\n(?:Ad|[^^]x\\^)$
+    """
+    out = []
+    position = 0
+    while position < len(skeleton_text):
+        character = skeleton_text[position]
+        if character == "\\":
+            end = position + 2
+        elif character == "[":
+            end = class_end(skeleton_text, position) or len(skeleton_text)
+        else:
+            end = position + 1
+        out.append("\\n" if character == "^" else skeleton_text[position:end])
+        position = end
+    return "".join(out)
+
+
 # Hyperscan 5.4 misses some matches that end in the last bytes of the buffer it scans
 # (a class at the start or end of a line, in a buffer of 17 bytes or more). A tail of
 # empty lines keeps every line of the text away from the end; nothing matches in it
@@ -293,12 +326,16 @@ SAFE_TAIL = b"\n" * 64
 
 
 def match_ends(database: Any, data: bytes) -> list[tuple[int, int]]:
-    """Where each match of each pattern ends in ``data``, as sorted ``(end, number)`` pairs."""
+    """Where each match of each pattern ends in ``data``, as sorted ``(end, number)`` pairs.
+
+    The scan puts a newline in front of ``data``, the one `newline_anchored` patterns
+    expect before the first line.
+    """
     ends: list[tuple[int, int]] = []
-    database.scan(data + SAFE_TAIL, match_event_handler=record_end, context=ends)
+    database.scan(b"".join((b"\n", data, SAFE_TAIL)), match_event_handler=record_end, context=ends)
     ends.sort()
-    limit = len(data)
-    return [pair for pair in ends if pair[0] <= limit]
+    limit = len(data) + 1
+    return [(end - 1, number) for end, number in ends if end <= limit]
 
 
 def record_end(number: int, start: int, end: int, flags: int, ends: list[tuple[int, int]]) -> None:

@@ -42,8 +42,9 @@ def skeleton(pattern: str, caseless: bool) -> str | None:
     ``{m,n}`` becomes ``*``, ``+`` or, for m up to `KEPT_LOWER_BOUND`, ``{m,}``, and
     zero-width assertions (``\\b``, lookarounds) are dropped. On a single line (no
     ``\\n``), the wider pattern matches wherever the original does, ending at the same
-    place, so it never proposes too few lines. A leading "anything from the start of
-    the line" is dropped (`without_line_prefix`): it changes neither.
+    place, so it never proposes too few lines. A leading run of "any character but a
+    few" from the start of the line is dropped (`without_line_prefix`): the match still
+    ends where it did.
     Constructs it cannot widen safely (back references, inline flags, nested sets) give
     None, and the rule is left to regex.
 
@@ -89,24 +90,45 @@ def skeleton_exactness(pattern: str, caseless: bool) -> tuple[str, bool] | None:
             out.append(atom)
     except Unwidenable:
         return None
-    return without_line_prefix("".join(out)), exact
+    text, prefix_exact = without_line_prefix("".join(out))
+    return text, exact and prefix_exact
 
 
-# "Anything from the start of the line": a line holds a match of ``^[^\n]*X`` where
-# it holds one of ``X``, ending at the same place, and hyperscan scans ``X`` faster.
+# "Anything from the start of the line": a line holds a match of ``^[^\n]*X`` where it
+# holds one of ``X``, ending at the same place. Hyperscan runs such a prefix from every
+# line start through the line, byte by byte: without it, ``X`` is a literal it finds fast.
 LINE_PREFIX = "^[^\\n]*"
+UNBOUNDED = ("*", "+", "{")  # ``{m,}``: the skeleton keeps no upper bound on a wide class
 
 
-def without_line_prefix(skeleton_text: str) -> str:
-    """The skeleton without a leading `LINE_PREFIX`, when what follows stands on its own.
+def without_line_prefix(skeleton_text: str) -> tuple[str, bool]:
+    """The skeleton without a leading run of a class that stops at line ends, and whether
+    it is as exact as before.
 
-    >>> print(without_line_prefix(r"^[^\\n]*\\(Photo\\)$"))
-    \\(Photo\\)$
+    ``^[^\\n]*X`` becomes ``X`` exactly. ``^[^\\n.!?]*X`` or ``^.+X`` becomes ``X`` too,
+    which is wider (``X`` after a full stop, or at the line's start): regex confirms.
+    The prefix stays when what follows does not stand on its own.
+
+    >>> without_line_prefix(r"^[^\\n]*\\(Photo\\)$")
+    ('\\\\(Photo\\\\)$', True)
+    >>> without_line_prefix(r"^[^\\n\\.]*read more$")
+    ('read more$', False)
     """
-    rest = skeleton_text.removeprefix(LINE_PREFIX)
-    if rest == skeleton_text or not rest or rest[0] in "*+?{|)$":
-        return skeleton_text
-    return rest
+    if not skeleton_text.startswith("^["):
+        if not skeleton_text.startswith("^."):
+            return skeleton_text, True
+        end = 2
+    else:
+        end = class_end(skeleton_text, 1) or 0
+        if not skeleton_text.startswith("[^", 1) or "\\n" not in skeleton_text[1:end]:
+            return skeleton_text, True  # the class may match a line end, or is not wide
+    if not skeleton_text.startswith(UNBOUNDED, end):
+        return skeleton_text, True
+    prefix_end = end + 1 if skeleton_text[end] != "{" else skeleton_text.index("}", end) + 1
+    rest = skeleton_text[prefix_end:]
+    if not rest or rest[0] in "*+?{|)$":
+        return skeleton_text, True
+    return rest, skeleton_text[:prefix_end] == LINE_PREFIX
 
 
 # A piece of a skeleton: its text, where the next piece of the pattern starts, and

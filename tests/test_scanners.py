@@ -11,7 +11,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner, RuleSet, find_removals, load_rules
-from cleaner.fastscan import ANY_CHARACTER_PATTERNS, HyperscanScanner, hyperscan_available, match_ends
+from cleaner.fastscan import (
+    ANY_CHARACTER_PATTERNS,
+    HyperscanScanner,
+    hyperscan_available,
+    match_ends,
+    newline_anchored,
+)
 from cleaner.matchers import LineScanner, RegexScanner, View
 from cleaner.skeleton import skeleton, skeleton_exactness
 from cleaner.templates import line_content
@@ -192,7 +198,7 @@ def test_hyperscan_reports_every_match_end_of_the_pattern(pattern: str, caseless
     assert wide is not None
     database = hs.Database(mode=hs.HS_MODE_BLOCK)
     flags = hs.HS_FLAG_UTF8 | hs.HS_FLAG_MULTILINE  # as HyperscanScanner.build compiles
-    database.compile(expressions=[wide.encode()], ids=[0], elements=1, flags=[flags])
+    database.compile(expressions=[newline_anchored(wide).encode()], ids=[0], elements=1, flags=[flags])
     ends = {end for end, _ in match_ends(database, text.encode())}  # scanned as the scanner scans
     assert expected <= ends, wide
 
@@ -230,7 +236,7 @@ def test_an_exact_skeleton_matches_on_exactly_the_lines_the_pattern_matches(
         return  # hyperscan refuses a pattern that matches the empty string
     database = hs.Database(mode=hs.HS_MODE_BLOCK)
     flags = hs.HS_FLAG_UTF8 | hs.HS_FLAG_MULTILINE  # as HyperscanScanner.build compiles
-    database.compile(expressions=[wide.encode()], ids=[0], elements=1, flags=[flags])
+    database.compile(expressions=[newline_anchored(wide).encode()], ids=[0], elements=1, flags=[flags])
     data = "\n".join(lines).encode()
     found_lines = {data.count(b"\n", 0, end) for end, _ in match_ends(database, data)}
     assert found_lines == {n for n, line in enumerate(lines) if original.search(line)}, wide
