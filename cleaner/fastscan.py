@@ -16,10 +16,12 @@ whole.
 Hyperscan does not get the patterns as written but their `cleaner.skeleton`: wider
 patterns it compiles in seconds, which never miss a line the pattern matches.
 
-A pattern that any character satisfies (``^\\S``, "every line of the page's head and
-tail") is not scanned: hyperscan would report every line of the text, one Python call
-each. Its candidates are the non-blank lines, and each is a match: a stripped line
-starts with a character regex does not call white space.
+A pattern that matches most lines of a page is not scanned: hyperscan would report
+each line, one Python call each, which costs more than the scan. `LINE_TESTS` answers
+it with a test of each line that says exactly what the pattern says: ``^\\S`` ("every
+line of the page's head and tail") holds on every non-blank line, as a stripped line
+starts with a character regex does not call white space; the short-line run rule's
+pattern holds on a line that does not end like a sentence (`ends_open`).
 
 Compiling a database takes a second or more, so it is cached on disk, keyed by the
 rules' fingerprint and the hyperscan version, and loaded in a few milliseconds next
@@ -32,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from pathlib import Path
@@ -47,9 +49,32 @@ from cleaner.skeleton import class_end, skeleton, skeleton_exactness
 from cleaner.smallfiles import write_cache
 
 CACHE_FORMAT = "14"  # bump when `skeleton` changes: the cache holds compiled skeletons
-# Patterns that match a line as soon as it holds a character (lines are stripped).
 DATABASE_RULES = 1000  # patterns per hyperscan database
+# Patterns that match a line as soon as it holds a character (lines are stripped).
 ANY_CHARACTER_PATTERNS = frozenset({r"^\S", r"\S", r"^.", r"."})
+# A line whose last character before any closing quotes or brackets is no sentence stop,
+# or a line of closers only: a menu item, for the short-line run rule (NAV001).
+SENTENCE_STOPS = ".!?…。！？"
+CLOSERS = "\"'”’“»«›‹)]」』）》"
+OPEN_END_PATTERN = r"""^(?:[^\n]*[^.!?…。！？"'”’“»«›‹)\]」』）》\n]["'”’“»«›‹)\]」』）》]*|["'”’“»«›‹)\]」』）》]+)$"""
+
+
+def ends_open(content: str) -> bool:
+    """Whether a stripped line matches `OPEN_END_PATTERN`: it does not end like a sentence.
+
+    >>> ends_open("Contact us"), ends_open("The end."), ends_open("„Gut.“"), ends_open("»")
+    (True, False, False, True)
+    """
+    body = content.rstrip(CLOSERS)
+    return body[-1] not in SENTENCE_STOPS if body else bool(content)
+
+
+# The patterns answered by a test of the stripped line instead of hyperscan (see the
+# module docstring); each test says exactly what its pattern says.
+LINE_TESTS: dict[str, Callable[[str], bool]] = {
+    **dict.fromkeys(ANY_CHARACTER_PATTERNS, bool),
+    OPEN_END_PATTERN: ends_open,
+}
 
 
 def hyperscan_available() -> bool:
@@ -79,8 +104,8 @@ class Compiled:
     """One database and the rules it holds; ``regex_rules`` are those hyperscan refused.
 
     ``exact_ids`` are the rules whose skeleton is exact: a line where hyperscan finds
-    one is a line where the rule's pattern matches. ``non_blank_ids`` are the rules
-    left out of the database, whose candidates are the non-blank lines.
+    one is a line where the rule's pattern matches. ``tested`` are the rules left out
+    of the database, with the test of a line that answers for their pattern.
     """
 
     rules: tuple[Rule, ...]
@@ -88,7 +113,7 @@ class Compiled:
     ids: tuple[str, ...] = ()
     regex_rules: tuple[Rule, ...] = field(default=())
     exact_ids: frozenset[str] = frozenset()
-    non_blank_ids: tuple[str, ...] = ()
+    tested: tuple[tuple[str, Callable[[str], bool]], ...] = ()
     more: tuple[Compiled, ...] = ()  # the next databases, when the rules are too many for one
 
 
@@ -128,13 +153,12 @@ class HyperscanScanner:
         if len(data) != len(text) and holds_risky(text):
             return self.fallback.candidate_lines(rules, view)
         found: dict[str, list[int]] = {}  # most rules have no candidate in most texts
-        if compiled.non_blank_ids:
-            non_blank = list(compress(range(len(view)), view.contents))
-            original_lines = list(map(view.index.__getitem__, non_blank))
-            for rule_id in compiled.non_blank_ids:
-                found[rule_id] = non_blank.copy()
-                # Each is a match (see the module docstring): confirm_line need not ask regex.
-                view.cache.matches.update(zip(zip(repeat(rule_id), original_lines), repeat(True)))
+        for rule_id, test in compiled.tested:
+            positions = list(compress(range(len(view)), map(test, view.contents)))
+            found[rule_id] = positions
+            # Each is a match (see the module docstring): confirm_line need not ask regex.
+            original_lines = map(view.index.__getitem__, positions)
+            view.cache.matches.update(zip(zip(repeat(rule_id), original_lines), repeat(True)))
         for part in (compiled, *compiled.more):
             if part.database is not None and data:
                 line = 0
@@ -162,7 +186,7 @@ class HyperscanScanner:
         compiled = self.compiled.get(key)
         if compiled is None:
             pattern_rules = tuple(rule for rule in rules if rule.pattern is not None)
-            scanned = tuple(rule for rule in pattern_rules if not matches_any_line(rule))
+            scanned = tuple(rule for rule in pattern_rules if line_test(rule) is None)
             # Hyperscan's compile time grows faster than the number of patterns (1,000 of
             # them: 1.3 s; 4,000: 17 s), so a big rule set gets several databases.
             starts = range(0, len(scanned), DATABASE_RULES)
@@ -170,7 +194,9 @@ class HyperscanScanner:
             parts = parts or [self.load_or_build(())]
             compiled = parts[0]
             compiled.more = tuple(parts[1:])
-            compiled.non_blank_ids = tuple(rule.id for rule in pattern_rules if matches_any_line(rule))
+            compiled.tested = tuple(
+                (rule.id, test) for rule in pattern_rules if (test := line_test(rule)) is not None
+            )
             self.compiled[key] = compiled
         self.latest = (rules, compiled)
         return compiled
@@ -254,14 +280,14 @@ class HyperscanScanner:
         return self.cache_dir / f"hyperscan-{hashlib.sha256(key.encode()).hexdigest()[:24]}.db"
 
 
-def matches_any_line(rule: Rule) -> bool:
-    """Whether the rule's pattern matches every line that holds a character.
+def line_test(rule: Rule) -> Callable[[str], bool] | None:
+    """The test of a line that answers for the rule's pattern (`LINE_TESTS`), or None.
 
     >>> from cleaner.rules import Rule
-    >>> matches_any_line(Rule("X001", "x.any", "line", "x", "r", "f:1", pattern=regex.compile(r"^\\S")))
-    True
+    >>> line_test(Rule("X001", "x.any", "line", "x", "r", "f:1", pattern=regex.compile(r"^\\S")))
+    <class 'bool'>
     """
-    return rule.pattern is not None and rule.pattern.pattern in ANY_CHARACTER_PATTERNS
+    return None if rule.pattern is None else LINE_TESTS.get(rule.pattern.pattern)
 
 
 def has_exact_skeleton(rule: Rule) -> bool:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, RuleSet, find_removals, load_rules
 from cleaner.fastscan import (
     ANY_CHARACTER_PATTERNS,
+    LINE_TESTS,
     HyperscanScanner,
     hyperscan_available,
     match_ends,
@@ -280,6 +281,27 @@ def test_a_rule_matching_any_line_is_not_scanned_and_proposes_every_non_blank_li
     assert hyperscan_scanner.candidate_lines(rules, view)["PGE001"] == [0, 2, 3]
     assert "PGE001" not in hyperscan_scanner.database_for(rules).ids
     assert all(view.cache.matches[("PGE001", line)] for line in (0, 2, 3))  # no regex to confirm them
+
+
+@needs_hyperscan
+def test_the_short_line_run_rule_is_answered_by_a_line_test_not_scanned(hyperscan_scanner):
+    # NAV001 matches most lines of a page: hyperscan would report each, one Python call each.
+    rules = [rule for rule in PROFILE_RULES["page"] if rule.pattern is not None]
+    view = View(tuple(range(5)), ("Home", "", "The council met on Tuesday.", "„Gut.“", "World »"))
+    assert hyperscan_scanner.candidate_lines(rules, view)["NAV001"] == [0, 4]
+    assert "NAV001" not in hyperscan_scanner.database_for(rules).ids
+    assert all(view.cache.matches[("NAV001", line)] for line in (0, 4))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text("ab .!?…。！？\"'”’“»«›‹)]」』）》x\t\u3000", max_size=8))
+@example("")
+@example("»")
+@example("a.»")
+def test_each_line_test_says_what_its_pattern_says(text: str):
+    content = line_content(text)
+    for pattern, test in LINE_TESTS.items():
+        assert test(content) == bool(regex.search(pattern, content, regex.MULTILINE)), (pattern, content)
 
 
 MENU = "Forum\nFacebook\nTwitter\nInstagram\nYouTube\nThe council met on Tuesday.\n"
