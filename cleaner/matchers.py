@@ -679,12 +679,64 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
         if (may_be_prose or contents[position][-1:] in CJK_LAST) and is_prose_line(view, position):
             continue  # a line of prose is no menu item: as a line between, it ends the run
         if run and any(not view.is_blank(p) for p in range(run[-1] + 1, position)):
-            if len(run) >= rule.min_lines:
+            if len(run) >= rule.min_lines and not spared_list(rule, view, run, bounds):
                 yield run[0], run[-1]
             run = []
         run.append(position)
-    if len(run) >= rule.min_lines:
+    if len(run) >= rule.min_lines and not spared_list(rule, view, run, bounds):
         yield run[0], run[-1]
+
+
+# An article's own list (`is_article_list`): this share of its items read as content...
+LIST_ITEM_SHARE = 0.5
+# ...and it lies within the running text, lines of this many words that end like a sentence.
+LIST_TEXT_WORDS = 8
+# A label, a colon, then its value: "Gewicht: 1,2 kg", "Prep time: 15 min", "Earcuff: Zoeca".
+KEY_VALUE_ITEM = regex.compile(r"^[^:]{2,40}:\s+\S")
+# A quantity, then what it counts: "250 g flour", "2 Eier", "1½ cups", "3 łyżki".
+QUANTITY_ITEM = regex.compile(r"^(?:\d+(?:[.,/]\d+)?\s*[½¼¾⅓⅔]?|[½¼¾⅓⅔])\s*\p{L}")
+
+
+def spared_list(rule: Rule, view: View, run: list[int], bounds: Bounds) -> bool:
+    """Whether a run of ``rule`` is left alone as an article's own list (``spare_lists``
+    rules only; see `is_article_list`)."""
+    return rule.spare_lists and is_article_list(view, run, bounds)
+
+
+def is_article_list(view: View, run: list[int], bounds: Bounds) -> bool:
+    """Whether the run's lines are a list that belongs to the article: it lies between
+    the first and the last line of the page's running text (`text_bounds`), and at least
+    `LIST_ITEM_SHARE` of its items read as content (`is_content_item`).
+
+    A menu or a link list is made of labels: "Home", "Rezepte", "Contact us". The lists
+    an article holds carry facts (specifications, a recipe's ingredients): "key: value"
+    pairs, quantities, or phrases that go on in lower case. Menus sit at the head and the
+    tail of a page; a list between its paragraphs that reads like facts is the article's.
+
+    >>> view = View(range(9), ("Scones are easy to bake, and they keep well for two days.", "Zutaten:", "250 g Mehl", "2 Eier", "Salz", "100 ml Milch", "Backzeit: 15 min", "Home", "Knead the dough for a minute, then cut it into rounds."))
+    >>> is_article_list(view, [2, 3, 4, 5, 6, 7], {})
+    True
+    >>> is_article_list(view, [1, 4, 7], {})
+    False
+    """
+    content = sum(is_content_item(view, position) for position in run)
+    if content < LIST_ITEM_SHARE * len(run):
+        return False
+    if LIST_TEXT_WORDS not in bounds:
+        bounds[LIST_TEXT_WORDS] = text_bounds(view, LIST_TEXT_WORDS)
+    span = bounds[LIST_TEXT_WORDS]
+    return span is not None and span[0] < run[0] and run[-1] < span[1]
+
+
+def is_content_item(view: View, position: int) -> bool:
+    """Whether a short line reads as a fact, not a label: a "key: value" pair, a
+    quantity and what it counts, or two or more words that go on in lower case."""
+    content = view.contents[position]
+    if KEY_VALUE_ITEM.match(content) is not None:
+        return True
+    if view.words(position) < 2:
+        return False
+    return content[0].islower() or QUANTITY_ITEM.match(content) is not None
 
 
 def match_block_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
