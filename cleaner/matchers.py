@@ -688,7 +688,7 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
 
 
 # An article's own list (`is_article_list`): this share of its items read as content...
-LIST_ITEM_SHARE = 0.5
+LIST_ITEM_SHARE = 0.4
 # ...and it lies within the running text, lines of this many words that end like a sentence.
 LIST_TEXT_WORDS = 8
 # A label, a colon, then its value: "Gewicht: 1,2 kg", "Prep time: 15 min", "Earcuff: Zoeca".

@@ -29,7 +29,7 @@ before the first or after the last line of running text, a line of at least N wo
 that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
 footers). ``skip_prose = true`` (line rules): a line of running prose is never claimed,
 for a phrase that can sit inside a real sentence. ``spare_lists = true`` (run rules): a
-run within the running text whose items mostly read as facts is the article's own list,
+run within the running text whose items often read as facts is the article's own list,
 and stays (`cleaner.matchers.is_article_list`). ``backtracking_ok`` explains a
 finding of `cleaner.backtracking` that is harmless.
 
