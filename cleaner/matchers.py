@@ -693,8 +693,9 @@ LIST_ITEM_SHARE = 0.4
 LIST_TEXT_WORDS = 8
 # A label, a colon, then its value: "Gewicht: 1,2 kg", "Prep time: 15 min", "Earcuff: Zoeca".
 KEY_VALUE_ITEM = regex.compile(r"^[^:]{2,40}:\s+\S")
-# A quantity, then what it counts: "250 g flour", "2 Eier", "1½ cups", "3 łyżki".
-QUANTITY_ITEM = regex.compile(r"^(?:\d+(?:[.,/]\d+)?\s*[½¼¾⅓⅔]?|[½¼¾⅓⅔])\s*\p{L}")
+# A quantity, then what it counts: "250 g flour", "2 Eier", "1½ cups", "3 łyżki"; not a
+# zero-padded rank ("01 Geiger, K."): a table of standings in a sidebar.
+QUANTITY_ITEM = regex.compile(r"^(?:(?!0\d)\d+(?:[.,/]\d+)?\s*[½¼¾⅓⅔]?|[½¼¾⅓⅔])\s*\p{L}")
 
 
 def spared_list(rule: Rule, view: View, run: list[int], bounds: Bounds) -> bool:
