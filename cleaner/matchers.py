@@ -155,6 +155,19 @@ class View:
             count = self.cache.words[line] = count_words(self.contents[position], MAX_WORD_GUARD)
         return count
 
+    def text_span(self, min_words: int) -> tuple[int, int] | None:
+        """`text_bounds` of this view, found once per word count: the rules of one pass
+        that ask for it (`outside_text`, `spare_lists`) share it."""
+        spans = self.spans
+        if min_words not in spans:
+            spans[min_words] = text_bounds(self, min_words)
+        return spans[min_words]
+
+    @cached_property
+    def spans(self) -> dict[int, tuple[int, int] | None]:
+        """The running-text spans found in this view so far, by word count (`text_span`)."""
+        return {}
+
     @cached_property
     def word_counts(self) -> tuple[int, ...]:
         """Each line's number of words (see `words`)."""
@@ -597,7 +610,7 @@ def running_text_span(rule: Rule, view: View, bounds: Bounds) -> tuple[int, int]
     """The rule's `text_bounds` in this view, found once per word count (``bounds`` keeps them)."""
     assert rule.outside_text is not None
     if rule.outside_text not in bounds:
-        bounds[rule.outside_text] = text_bounds(view, rule.outside_text)
+        bounds[rule.outside_text] = view.text_span(rule.outside_text)
     return bounds[rule.outside_text]
 
 
@@ -720,12 +733,15 @@ def is_article_list(view: View, run: list[int], bounds: Bounds) -> bool:
     >>> is_article_list(view, [1, 4, 7], {})
     False
     """
-    content = sum(is_content_item(view, position) for position in run)
-    if content < LIST_ITEM_SHARE * len(run):
-        return False
-    if LIST_TEXT_WORDS not in bounds:
-        bounds[LIST_TEXT_WORDS] = text_bounds(view, LIST_TEXT_WORDS)
-    span = bounds[LIST_TEXT_WORDS]
+    needed = LIST_ITEM_SHARE * len(run)
+    content = 0
+    for read, position in enumerate(run, 1):
+        content += is_content_item(view, position)
+        if content >= needed:
+            break
+        if content + len(run) - read < needed:
+            return False  # a menu: too few facts even if every item left were one
+    span = view.text_span(LIST_TEXT_WORDS)
     return span is not None and span[0] < run[0] and run[-1] < span[1]
 
 
@@ -733,11 +749,13 @@ def is_content_item(view: View, position: int) -> bool:
     """Whether a short line reads as a fact, not a label: a "key: value" pair, a
     quantity and what it counts, or two or more words that go on in lower case."""
     content = view.contents[position]
-    if KEY_VALUE_ITEM.match(content) is not None:
+    # The cheap tests first: most menu items hold no colon and start with a capital.
+    if ":" in content and KEY_VALUE_ITEM.match(content) is not None:
         return True
-    if view.words(position) < 2:
+    first = content[0]
+    if first.isupper() or view.words(position) < 2:
         return False
-    return content[0].islower() or QUANTITY_ITEM.match(content) is not None
+    return first.islower() or QUANTITY_ITEM.match(content) is not None
 
 
 def match_block_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:
