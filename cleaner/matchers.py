@@ -407,7 +407,8 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     end without a stop (a sentence cut by a link, a list of demands): such sentence-case
     lines right before the first or after the last line of running text are read as
     part of the article. A menu item, a title-case headline, a date or a byline ends
-    the widening.
+    the widening. Below the text, a list of facts right after its last line (a product's
+    specifications: `widen_over_facts`) is the article's too.
 
     >>> view = View((0, 1, 2, 3, 4), ("Home", "Council to build a new library downtown", "It was a cold day in May.", "Ok.", "Footer"))
     >>> text_bounds(view, 5)
@@ -418,7 +419,7 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     if first is None:
         return None
     last = next(p for p in range(len(view) - 1, first - 1, -1) if is_running_text(view, p, min_words))
-    return widen_over_leads(view, first, -1, gap=LEAD_GAP), widen_over_leads(view, last, 1)
+    return widen_over_leads(view, first, -1, gap=LEAD_GAP), widen_over_facts(view, widen_over_leads(view, last, 1))
 
 
 def is_running_text(view: View, position: int, min_words: int) -> bool:
@@ -491,6 +492,34 @@ def crossed_gap(view: View, position: int, step: int, gap: int) -> int | None:
                 return None
         position += step
     return None
+
+
+# Below the text, at least this many lines in a row that read as facts (`is_content_item`)
+# are a specification sheet the article ends with; three are as often "Tag: ...",
+# "Related: ..." lines under a story.
+TAIL_FACTS = 4
+
+
+def widen_over_facts(view: View, edge: int) -> int:
+    """``edge`` (the article's last line) moved down over the lines after it that read as
+    facts or leads, blank lines between them allowed, when `TAIL_FACTS` or more come in a
+    row: "Farbe: grün", "Penetration: 220 – 250", "Lieferbar: 125 ml, 450 ml".
+
+    >>> view = View(range(7), ("It keeps bearings running for years.", "Farbe: grün", "", "Basisöl: Mineralöl", "Penetration: 220", "Lieferbar: 125 ml", "Impressum"))
+    >>> widen_over_facts(view, 0), widen_over_facts(view.narrow([0, 1, 3, 6]), 0)
+    (5, 0)
+    """
+    position = edge + 1
+    facts = 0
+    last = edge
+    while position < len(view):
+        if not view.is_blank(position):
+            if not (is_content_item(view, position) or is_lead(view, position)):
+                break
+            facts += 1
+            last = position
+        position += 1
+    return last if facts >= TAIL_FACTS else edge
 
 
 def is_lead(view: View, position: int) -> bool:
@@ -718,9 +747,10 @@ def spared_list(rule: Rule, view: View, run: list[int], bounds: Bounds) -> bool:
 
 
 def is_article_list(view: View, run: list[int], bounds: Bounds) -> bool:
-    """Whether the run's lines are a list that belongs to the article: it lies between
-    the first and the last line of the page's running text (`text_bounds`), and at least
-    `LIST_ITEM_SHARE` of its items read as content (`is_content_item`).
+    """Whether the run's lines are a list that belongs to the article: it reaches in
+    between the first and the last line of the page's running text (`text_bounds`), and
+    at least `LIST_ITEM_SHARE` of its items read as content (`is_content_item`). Its
+    lines outside the running text, if any, are left to the page's head-and-tail rule.
 
     A menu or a link list is made of labels: "Home", "Rezepte", "Contact us". The lists
     an article holds carry facts (specifications, a recipe's ingredients): "key: value"
@@ -742,7 +772,7 @@ def is_article_list(view: View, run: list[int], bounds: Bounds) -> bool:
         if content + len(run) - read < needed:
             return False  # a menu: too few facts even if every item left were one
     span = view.text_span(LIST_TEXT_WORDS)
-    return span is not None and span[0] < run[0] and run[-1] < span[1]
+    return span is not None and span[0] < run[-1] and run[0] < span[1]
 
 
 def is_content_item(view: View, position: int) -> bool:

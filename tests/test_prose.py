@@ -219,9 +219,10 @@ def test_a_page_keeps_its_own_list_between_paragraphs_and_not_a_menu(run, kept):
 def test_a_list_of_facts_at_the_head_or_tail_of_a_page_still_goes():
     from cleaner import Cleaner  # noqa: PLC0415
 
-    # Outside the running text, a list of "key: value" lines is a sidebar's, not the article's.
+    # Above the running text, or under the footer's menu, a list of "key: value" lines is
+    # a sidebar's, not the article's.
     sidebar = "Impressum: Max Muster\nTel.: 0123 4567\nFax: 0123 4568\nE-Mail: info\nSitz: Berlin\nHRB: 12345\n"
-    page = f"{PARAGRAPH}\n{PARAGRAPH_2}\n{sidebar}"
+    page = f"{sidebar}{PARAGRAPH}\n{PARAGRAPH_2}\nAbout us\nContact\n{sidebar}"
     assert Cleaner(profile="page").clean(page).text == f"{PARAGRAPH}\n{PARAGRAPH_2}\n"
 
 
@@ -232,3 +233,19 @@ def test_a_run_rule_spares_lists_only_when_it_says_so(tmp_path):
     assert spans(text, tmp_path, body + "spare_lists = true\n") == []
     with pytest.raises(RuleFileError, match="spare_lists: unknown field for a line rule"):
         load_rules([rules_file(tmp_path, "kind = \"line\"\npattern = '^X$'\nspare_lists = true\n")], check_examples=False)
+
+
+@pytest.mark.parametrize(
+    ("tail", "kept"),
+    [
+        pytest.param("Farbe: grün\nBasisöl: Mineralöl\nPenetration: 220 – 250\nLieferbar: 125 ml, 450 ml\n", True,
+                     id="specification-sheet"),  # fmt: skip
+        pytest.param("Related: The budget, explained\nTag: council\nFiled under: Politics\n", False, id="three-labels"),
+    ],
+)
+def test_a_page_keeps_the_facts_its_article_ends_with(tail, kept):
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    page = f"Home\nNews\n{PARAGRAPH}\n{PARAGRAPH_2}\n{tail}About us\nContact\n"
+    result = Cleaner(profile="page").clean(page).text
+    assert result == f"{PARAGRAPH}\n{PARAGRAPH_2}\n" + (tail if kept else "")
