@@ -419,7 +419,8 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     if first is None:
         return None
     last = next(p for p in range(len(view) - 1, first - 1, -1) if is_running_text(view, p, min_words))
-    return widen_over_leads(view, first, -1, gap=LEAD_GAP), widen_over_facts(view, widen_over_leads(view, last, 1))
+    top = widen_over_leads(view, first, -1, gap=LEAD_GAP)
+    return top, widen_over_facts(view, widen_over_leads(view, last, 1))
 
 
 def is_running_text(view: View, position: int, min_words: int) -> bool:
@@ -505,7 +506,8 @@ def widen_over_facts(view: View, edge: int) -> int:
     facts or leads, blank lines between them allowed, when `TAIL_FACTS` or more come in a
     row: "Farbe: grün", "Penetration: 220 – 250", "Lieferbar: 125 ml, 450 ml".
 
-    >>> view = View(range(7), ("It keeps bearings running for years.", "Farbe: grün", "", "Basisöl: Mineralöl", "Penetration: 220", "Lieferbar: 125 ml", "Impressum"))
+    >>> facts = ("Farbe: grün", "", "Basisöl: Mineralöl", "Penetration: 220", "Lieferbar: 125 ml")
+    >>> view = View(range(7), ("It keeps bearings running for years.", *facts, "Impressum"))
     >>> widen_over_facts(view, 0), widen_over_facts(view.narrow([0, 1, 3, 6]), 0)
     (5, 0)
     """
@@ -721,11 +723,11 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
         if (may_be_prose or contents[position][-1:] in CJK_LAST) and is_prose_line(view, position):
             continue  # a line of prose is no menu item: as a line between, it ends the run
         if run and any(not view.is_blank(p) for p in range(run[-1] + 1, position)):
-            if len(run) >= rule.min_lines and not spared_list(rule, view, run, bounds):
+            if len(run) >= rule.min_lines and not spared_list(rule, view, run):
                 yield run[0], run[-1]
             run = []
         run.append(position)
-    if len(run) >= rule.min_lines and not spared_list(rule, view, run, bounds):
+    if len(run) >= rule.min_lines and not spared_list(rule, view, run):
         yield run[0], run[-1]
 
 
@@ -740,13 +742,13 @@ KEY_VALUE_ITEM = regex.compile(r"^[^:]{2,40}:\s+\S")
 QUANTITY_ITEM = regex.compile(r"^(?:(?!0\d)\d+(?:[.,/]\d+)?\s*[½¼¾⅓⅔]?|[½¼¾⅓⅔])\s*\p{L}")
 
 
-def spared_list(rule: Rule, view: View, run: list[int], bounds: Bounds) -> bool:
+def spared_list(rule: Rule, view: View, run: list[int]) -> bool:
     """Whether a run of ``rule`` is left alone as an article's own list (``spare_lists``
     rules only; see `is_article_list`)."""
-    return rule.spare_lists and is_article_list(view, run, bounds)
+    return rule.spare_lists and is_article_list(view, run)
 
 
-def is_article_list(view: View, run: list[int], bounds: Bounds) -> bool:
+def is_article_list(view: View, run: list[int]) -> bool:
     """Whether the run's lines are a list that belongs to the article: it reaches in
     between the first and the last line of the page's running text (`text_bounds`), and
     at least `LIST_ITEM_SHARE` of its items read as content (`is_content_item`). Its
@@ -757,10 +759,12 @@ def is_article_list(view: View, run: list[int], bounds: Bounds) -> bool:
     pairs, quantities, or phrases that go on in lower case. Menus sit at the head and the
     tail of a page; a list between its paragraphs that reads like facts is the article's.
 
-    >>> view = View(range(9), ("Scones are easy to bake, and they keep well for two days.", "Zutaten:", "250 g Mehl", "2 Eier", "Salz", "100 ml Milch", "Backzeit: 15 min", "Home", "Knead the dough for a minute, then cut it into rounds."))
-    >>> is_article_list(view, [2, 3, 4, 5, 6, 7], {})
+    >>> items = ("Zutaten:", "250 g Mehl", "2 Eier", "Salz", "100 ml Milch", "Backzeit: 15 min", "Home")
+    >>> first, last = "Scones keep well for two days in a tin.", "Knead the dough for a minute, then cut it."
+    >>> view = View(range(9), (first, *items, last))
+    >>> is_article_list(view, [2, 3, 4, 5, 6, 7])
     True
-    >>> is_article_list(view, [1, 4, 7], {})
+    >>> is_article_list(view, [1, 4, 7])
     False
     """
     needed = LIST_ITEM_SHARE * len(run)
