@@ -192,7 +192,7 @@ def test_a_teaser_block_stops_at_a_paragraph_too_long_for_a_summary(tmp_path):
     assert spans(text, tmp_path, body) == [(2, 3)]
 
 
-SPECS = "Gewicht: 1,2 kg\nAkku: 4000 mAh\nDisplay: 6,1 Zoll\nFarbe: Schwarz\nPreis: 299 Euro\nGarantie: 2 J.\n"
+SPECS = "Gewicht: 1,2 kg\nAkku: 4000 mAh\nDisplay: 6 Zoll\nFarbe: Rot\nPreis: 299 Euro\nGarantie: 2 Jahre\n"
 INGREDIENTS = "Zutaten\n250 g flour\n2 eggs\n100 ml milk\na pinch of salt\nButter\nPortions: 8\n"
 PROS = (
     "Vorteile\nkann verschlüsselte Laufwerke anlegen\nunterstützt dynamische Container\nAnti-Keylogger\n"
