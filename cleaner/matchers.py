@@ -516,7 +516,8 @@ def widen_over_facts(view: View, edge: int) -> int:
     last = edge
     while position < len(view):
         if not view.is_blank(position):
-            if not (is_content_item(view, position) or is_lead(view, position)):
+            # Not code: under a page's last sentence, that is its scripts and styles.
+            if not (is_content_item(view, position, code=False) or is_lead(view, position)):
                 break
             facts += 1
             last = position
@@ -737,6 +738,9 @@ LIST_ITEM_SHARE = 0.4
 LIST_TEXT_WORDS = 8
 # A label, a colon, then its value: "Gewicht: 1,2 kg", "Prep time: 15 min", "Earcuff: Zoeca".
 KEY_VALUE_ITEM = regex.compile(r"^[^:]{2,40}:\s+\S")
+# A line of code or a shell command: "filename=$1", "cert = /etc/ssl/cert.pem", "done;",
+# "./run.sh -s $line", "#!/bin/bash". Menus hold none of these characters.
+CODE_ITEM = regex.compile(r"[=$`{};]|^\./|^#!")
 # A quantity, then what it counts: "250 g flour", "2 Eier", "1½ cups", "3 łyżki"; not a
 # zero-padded rank ("01 Geiger, K."): a table of standings in a sidebar.
 QUANTITY_ITEM = regex.compile(r"^(?:(?!0\d)\d+(?:[.,/]\d+)?\s*[½¼¾⅓⅔]?|[½¼¾⅓⅔])\s*\p{L}")
@@ -779,12 +783,15 @@ def is_article_list(view: View, run: list[int]) -> bool:
     return span is not None and span[0] < run[-1] and run[0] < span[1]
 
 
-def is_content_item(view: View, position: int) -> bool:
-    """Whether a short line reads as a fact, not a label: a "key: value" pair, a
-    quantity and what it counts, or two or more words that go on in lower case."""
+def is_content_item(view: View, position: int, code: bool = True) -> bool:
+    """Whether a short line reads as a fact, not a label: a "key: value" pair, a line
+    of code (unless ``code`` is false), a quantity and what it counts, or two or more
+    words that go on in lower case."""
     content = view.contents[position]
     # The cheap tests first: most menu items hold no colon and start with a capital.
     if ":" in content and KEY_VALUE_ITEM.match(content) is not None:
+        return True
+    if code and CODE_ITEM.search(content) is not None:
         return True
     first = content[0]
     if first.isupper() or view.words(position) < 2:

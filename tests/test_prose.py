@@ -199,6 +199,7 @@ PROS = (
     "Nachteile\nteuer im Vergleich\n"
 )
 MENU = "Rezepte\nKuchen\nBrot\nPlätzchen\nTorten\nKontakt\n"
+CODE = "#!/bin/bash\nfilename=$1\nfor line in `cat $filename`\ndo\n./grab.py -s $line\ndone\n"
 
 
 @pytest.mark.parametrize(
@@ -207,6 +208,7 @@ MENU = "Rezepte\nKuchen\nBrot\nPlätzchen\nTorten\nKontakt\n"
         pytest.param(SPECS, True, id="key-value-specifications"),
         pytest.param(INGREDIENTS, True, id="ingredients-with-quantities"),
         pytest.param(PROS, True, id="pros-and-cons-in-lower-case"),
+        pytest.param(CODE, True, id="shell-script"),
         pytest.param(MENU, False, id="menu-of-labels"),
         pytest.param(MENU + "Preis: 299 Euro\nFarbe: Schwarz\n", False, id="labels-outnumber-the-facts"),
     ],
@@ -247,6 +249,7 @@ SHEET = "Farbe: grün\nBasisöl: Mineralöl\nPenetration: 220\nLieferbar: 125 ml
     [
         pytest.param(SHEET, True, id="specification-sheet"),
         pytest.param("Related: The budget, explained\nTag: council\nFiled: Politics\n", False, id="labels"),
+        pytest.param("var a = 1;\nvar b = 2;\nfunction f() {\n}\n", False, id="the-page-script"),
     ],
 )
 def test_a_page_keeps_the_facts_its_article_ends_with(tail, kept):
