@@ -155,6 +155,19 @@ class View:
             count = self.cache.words[line] = count_words(self.contents[position], MAX_WORD_GUARD)
         return count
 
+    def text_span(self, min_words: int) -> tuple[int, int] | None:
+        """`text_bounds` of this view, found once per word count: the rules of one pass
+        that ask for it (`outside_text`, `spare_lists`) share it."""
+        spans = self.spans
+        if min_words not in spans:
+            spans[min_words] = text_bounds(self, min_words)
+        return spans[min_words]
+
+    @cached_property
+    def spans(self) -> dict[int, tuple[int, int] | None]:
+        """The running-text spans found in this view so far, by word count (`text_span`)."""
+        return {}
+
     @cached_property
     def word_counts(self) -> tuple[int, ...]:
         """Each line's number of words (see `words`)."""
@@ -394,7 +407,8 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     end without a stop (a sentence cut by a link, a list of demands): such sentence-case
     lines right before the first or after the last line of running text are read as
     part of the article. A menu item, a title-case headline, a date or a byline ends
-    the widening.
+    the widening. Below the text, a list of facts right after its last line (a product's
+    specifications: `widen_over_facts`) is the article's too.
 
     >>> view = View((0, 1, 2, 3, 4), ("Home", "Council to build a new library downtown", "It was a cold day in May.", "Ok.", "Footer"))
     >>> text_bounds(view, 5)
@@ -405,7 +419,8 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     if first is None:
         return None
     last = next(p for p in range(len(view) - 1, first - 1, -1) if is_running_text(view, p, min_words))
-    return widen_over_leads(view, first, -1, gap=LEAD_GAP), widen_over_leads(view, last, 1)
+    top = widen_over_leads(view, first, -1, gap=LEAD_GAP)
+    return top, widen_over_facts(view, widen_over_leads(view, last, 1))
 
 
 def is_running_text(view: View, position: int, min_words: int) -> bool:
@@ -478,6 +493,36 @@ def crossed_gap(view: View, position: int, step: int, gap: int) -> int | None:
                 return None
         position += step
     return None
+
+
+# Below the text, at least this many lines in a row that read as facts (`is_content_item`)
+# are a specification sheet the article ends with; three are as often "Tag: ...",
+# "Related: ..." lines under a story.
+TAIL_FACTS = 4
+
+
+def widen_over_facts(view: View, edge: int) -> int:
+    """``edge`` (the article's last line) moved down over the lines after it that read as
+    facts or leads, blank lines between them allowed, when `TAIL_FACTS` or more come in a
+    row: "Farbe: grün", "Penetration: 220 – 250", "Lieferbar: 125 ml, 450 ml".
+
+    >>> facts = ("Farbe: grün", "", "Basisöl: Mineralöl", "Penetration: 220", "Lieferbar: 125 ml")
+    >>> view = View(range(7), ("It keeps bearings running for years.", *facts, "Impressum"))
+    >>> widen_over_facts(view, 0), widen_over_facts(view.narrow([0, 1, 3, 6]), 0)
+    (5, 0)
+    """
+    position = edge + 1
+    facts = 0
+    last = edge
+    while position < len(view):
+        if not view.is_blank(position):
+            # Not code: under a page's last sentence, that is its scripts and styles.
+            if not (is_content_item(view, position, code=False) or is_lead(view, position)):
+                break
+            facts += 1
+            last = position
+        position += 1
+    return last if facts >= TAIL_FACTS else edge
 
 
 def is_lead(view: View, position: int) -> bool:
@@ -597,7 +642,7 @@ def running_text_span(rule: Rule, view: View, bounds: Bounds) -> tuple[int, int]
     """The rule's `text_bounds` in this view, found once per word count (``bounds`` keeps them)."""
     assert rule.outside_text is not None
     if rule.outside_text not in bounds:
-        bounds[rule.outside_text] = text_bounds(view, rule.outside_text)
+        bounds[rule.outside_text] = view.text_span(rule.outside_text)
     return bounds[rule.outside_text]
 
 
@@ -679,12 +724,79 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
         if (may_be_prose or contents[position][-1:] in CJK_LAST) and is_prose_line(view, position):
             continue  # a line of prose is no menu item: as a line between, it ends the run
         if run and any(not view.is_blank(p) for p in range(run[-1] + 1, position)):
-            if len(run) >= rule.min_lines:
+            if len(run) >= rule.min_lines and not spared_list(rule, view, run):
                 yield run[0], run[-1]
             run = []
         run.append(position)
-    if len(run) >= rule.min_lines:
+    if len(run) >= rule.min_lines and not spared_list(rule, view, run):
         yield run[0], run[-1]
+
+
+# An article's own list (`is_article_list`): this share of its items read as content...
+LIST_ITEM_SHARE = 0.4
+# ...and it lies within the running text, lines of this many words that end like a sentence.
+LIST_TEXT_WORDS = 8
+# A label, a colon, then its value: "Gewicht: 1,2 kg", "Prep time: 15 min", "Earcuff: Zoeca".
+KEY_VALUE_ITEM = regex.compile(r"^[^:]{2,40}:\s+\S")
+# A line of code or a shell command: "filename=$1", "cert = /etc/ssl/cert.pem", "done;",
+# "./run.sh -s $line", "#!/bin/bash". Menus hold none of these characters.
+CODE_ITEM = regex.compile(r"[=$`{};]|^\./|^#!")
+# A quantity, then what it counts: "250 g flour", "2 Eier", "1½ cups", "3 łyżki"; not a
+# zero-padded rank ("01 Geiger, K."): a table of standings in a sidebar.
+QUANTITY_ITEM = regex.compile(r"^(?:(?!0\d)\d+(?:[.,/]\d+)?\s*[½¼¾⅓⅔]?|[½¼¾⅓⅔])\s*\p{L}")
+
+
+def spared_list(rule: Rule, view: View, run: list[int]) -> bool:
+    """Whether a run of ``rule`` is left alone as an article's own list (``spare_lists``
+    rules only; see `is_article_list`)."""
+    return rule.spare_lists and is_article_list(view, run)
+
+
+def is_article_list(view: View, run: list[int]) -> bool:
+    """Whether the run's lines are a list that belongs to the article: it reaches in
+    between the first and the last line of the page's running text (`text_bounds`), and
+    at least `LIST_ITEM_SHARE` of its items read as content (`is_content_item`). Its
+    lines outside the running text, if any, are left to the page's head-and-tail rule.
+
+    A menu or a link list is made of labels: "Home", "Rezepte", "Contact us". The lists
+    an article holds carry facts (specifications, a recipe's ingredients): "key: value"
+    pairs, quantities, or phrases that go on in lower case. Menus sit at the head and the
+    tail of a page; a list between its paragraphs that reads like facts is the article's.
+
+    >>> items = ("Zutaten:", "250 g Mehl", "2 Eier", "Salz", "100 ml Milch", "Backzeit: 15 min", "Home")
+    >>> first, last = "Scones keep well for two days in a tin.", "Knead the dough for a minute, then cut it."
+    >>> view = View(range(9), (first, *items, last))
+    >>> is_article_list(view, [2, 3, 4, 5, 6, 7])
+    True
+    >>> is_article_list(view, [1, 4, 7])
+    False
+    """
+    needed = LIST_ITEM_SHARE * len(run)
+    content = 0
+    for read, position in enumerate(run, 1):
+        content += is_content_item(view, position)
+        if content >= needed:
+            break
+        if content + len(run) - read < needed:
+            return False  # a menu: too few facts even if every item left were one
+    span = view.text_span(LIST_TEXT_WORDS)
+    return span is not None and span[0] < run[-1] and run[0] < span[1]
+
+
+def is_content_item(view: View, position: int, code: bool = True) -> bool:
+    """Whether a short line reads as a fact, not a label: a "key: value" pair, a line
+    of code (unless ``code`` is false), a quantity and what it counts, or two or more
+    words that go on in lower case."""
+    content = view.contents[position]
+    # The cheap tests first: most menu items hold no colon and start with a capital.
+    if ":" in content and KEY_VALUE_ITEM.match(content) is not None:
+        return True
+    if code and CODE_ITEM.search(content) is not None:
+        return True
+    first = content[0]
+    if first.isupper() or view.words(position) < 2:
+        return False
+    return first.islower() or QUANTITY_ITEM.match(content) is not None
 
 
 def match_block_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterator[tuple[int, int]]:

@@ -28,7 +28,9 @@ looked at once the others have settled) and
 before the first or after the last line of running text, a line of at least N words
 that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
 footers). ``skip_prose = true`` (line rules): a line of running prose is never claimed,
-for a phrase that can sit inside a real sentence. ``backtracking_ok`` explains a
+for a phrase that can sit inside a real sentence. ``spare_lists = true`` (run rules): a
+run within the running text whose items often read as facts is the article's own list,
+and stays (`cleaner.matchers.is_article_list`). ``backtracking_ok`` explains a
 finding of `cleaner.backtracking` that is harmless.
 
 The built-in rules' patterns are compiled on first use (`LazyPattern`); a user's rule
@@ -76,7 +78,7 @@ GUARD_FIELDS = {
 FIELDS_BY_KIND = {
     "line": COMMON_FIELDS | GUARD_FIELDS | {"skip_prose"},
     "block": COMMON_FIELDS | GUARD_FIELDS | {"extent", "max_lines", "teaser_max_words", "crosses"},
-    "run": COMMON_FIELDS | GUARD_FIELDS | {"min_lines"},
+    "run": COMMON_FIELDS | GUARD_FIELDS | {"min_lines", "spare_lists"},
     "duplicate": COMMON_FIELDS | {"min_words", "threshold", "max_candidates", "max_copies"},
     "template": COMMON_FIELDS - {"examples", "timeout"} | {"documents", "lines"},
 }
@@ -198,6 +200,7 @@ class Rule:
     teaser_max_words: int = 20
     crosses: str | None = None
     skip_prose: bool = False
+    spare_lists: bool = False
     threshold: float = 90.0
     max_candidates: int = 32
     max_copies: int = 2
@@ -624,7 +627,7 @@ def build_rule(
                 fail(name, f"must be a number from {low} to {high}")
             else:
                 values[name] = float(value)
-    for name in ("enabled", "skip_prose", "between_removals"):
+    for name in ("enabled", "skip_prose", "between_removals", "spare_lists"):
         if name in table:
             if not isinstance(table[name], bool):
                 fail(name, "must be true or false")

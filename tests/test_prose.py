@@ -190,3 +190,71 @@ def test_a_teaser_block_stops_at_a_paragraph_too_long_for_a_summary(tmp_path):
     closing = " ".join([LONG, LONG])  # the article's last paragraph, 90 words, alone after the box
     text = f"{LONG}\nRELATED\nA headline\n{closing}\n"
     assert spans(text, tmp_path, body) == [(2, 3)]
+
+
+SPECS = "Gewicht: 1,2 kg\nAkku: 4000 mAh\nDisplay: 6 Zoll\nFarbe: Rot\nPreis: 299 Euro\nGarantie: 2 Jahre\n"
+INGREDIENTS = "Zutaten\n250 g flour\n2 eggs\n100 ml milk\na pinch of salt\nButter\nPortions: 8\n"
+PROS = (
+    "Vorteile\nkann verschlüsselte Laufwerke anlegen\nunterstützt dynamische Container\nAnti-Keylogger\n"
+    "Nachteile\nteuer im Vergleich\n"
+)
+MENU = "Rezepte\nKuchen\nBrot\nPlätzchen\nTorten\nKontakt\n"
+CODE = "#!/bin/bash\nfilename=$1\nfor line in `cat $filename`\ndo\n./grab.py -s $line\ndone\n"
+
+
+@pytest.mark.parametrize(
+    ("run", "kept"),
+    [
+        pytest.param(SPECS, True, id="key-value-specifications"),
+        pytest.param(INGREDIENTS, True, id="ingredients-with-quantities"),
+        pytest.param(PROS, True, id="pros-and-cons-in-lower-case"),
+        pytest.param(CODE, True, id="shell-script"),
+        pytest.param(MENU, False, id="menu-of-labels"),
+        pytest.param(MENU + "Preis: 299 Euro\nFarbe: Schwarz\n", False, id="labels-outnumber-the-facts"),
+    ],
+)
+def test_a_page_keeps_its_own_list_between_paragraphs_and_not_a_menu(run, kept):
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    page = f"{PARAGRAPH}\n{run}{PARAGRAPH_2}\n"
+    result = Cleaner(profile="page").clean(page).text
+    assert result == (page if kept else f"{PARAGRAPH}\n{PARAGRAPH_2}\n")
+
+
+def test_a_list_of_facts_at_the_head_or_tail_of_a_page_still_goes():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    # Above the running text, or under the footer's menu, a list of "key: value" lines is
+    # a sidebar's, not the article's.
+    sidebar = "Impressum: Max Muster\nTel.: 0123 4567\nFax: 0123 4568\nE-Mail: info\nSitz: Berlin\nHRB: 1\n"
+    page = f"{sidebar}{PARAGRAPH}\n{PARAGRAPH_2}\nAbout us\nContact\n{sidebar}"
+    assert Cleaner(profile="page").clean(page).text == f"{PARAGRAPH}\n{PARAGRAPH_2}\n"
+
+
+def test_a_run_rule_spares_lists_only_when_it_says_so(tmp_path):
+    body = "kind = \"run\"\nmin_lines = 3\npattern = '^[^.]*$'\nmax_words = 6\n"
+    text = f"{PARAGRAPH}\n{SPECS}{PARAGRAPH_2}\n"
+    assert spans(text, tmp_path, body) == [(2, 7)]
+    assert spans(text, tmp_path, body + "spare_lists = true\n") == []
+    with pytest.raises(RuleFileError, match="spare_lists: unknown field for a line rule"):
+        line_rule = "kind = \"line\"\npattern = '^X$'\nspare_lists = true\n"
+        load_rules([rules_file(tmp_path, line_rule)], check_examples=False)
+
+
+SHEET = "Farbe: grün\nBasisöl: Mineralöl\nPenetration: 220\nLieferbar: 125 ml\n"
+
+
+@pytest.mark.parametrize(
+    ("tail", "kept"),
+    [
+        pytest.param(SHEET, True, id="specification-sheet"),
+        pytest.param("Related: The budget, explained\nTag: council\nFiled: Politics\n", False, id="labels"),
+        pytest.param("var a = 1;\nvar b = 2;\nfunction f() {\n}\n", False, id="the-page-script"),
+    ],
+)
+def test_a_page_keeps_the_facts_its_article_ends_with(tail, kept):
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    page = f"Home\nNews\n{PARAGRAPH}\n{PARAGRAPH_2}\n{tail}About us\nContact\n"
+    result = Cleaner(profile="page").clean(page).text
+    assert result == f"{PARAGRAPH}\n{PARAGRAPH_2}\n" + (tail if kept else "")
