@@ -21,7 +21,8 @@ each line, one Python call each, which costs more than the scan. `LINE_TESTS` an
 it with a test of each line that says exactly what the pattern says: ``^\\S`` ("every
 line of the page's head and tail") holds on every non-blank line, as a stripped line
 starts with a character regex does not call white space; the short-line run rule's
-pattern holds on a line that does not end like a sentence (`ends_open`).
+pattern holds on a line that does not end like a sentence (`ends_open`), and the
+stamped-pair rule's on one that does not end with a colon or comma either.
 
 Compiling a database takes a second or more, so it is cached on disk, keyed by the
 rules' fingerprint and the hyperscan version, and loaded in a few milliseconds next
@@ -69,11 +70,29 @@ def ends_open(content: str) -> bool:
     return body[-1] not in SENTENCE_STOPS if body else bool(content)
 
 
+# A line that ends with none of those stops, nor a colon, semicolon or comma: a headline
+# or a teaser's summary, not a comment's "Alex says:" (the stamped-pair rule, TSR002).
+PAUSES = ":;,"
+UNPUNCTUATED_END_PATTERN = r"""^(?:[^\n]*[^.!?…。！？:;,"'”’“»«›‹)\]」』）》\n]["'”’“»«›‹)\]」』）》]*|["'”’“»«›‹)\]」』）》]+)$"""
+
+
+def ends_unpunctuated(content: str) -> bool:
+    """Whether a stripped line matches `UNPUNCTUATED_END_PATTERN`: it ends open, and not
+    with a colon, a semicolon or a comma.
+
+    >>> ends_unpunctuated("Mayor opens new bridge"), ends_unpunctuated("Alex says:")
+    (True, False)
+    """
+    body = content.rstrip(CLOSERS)
+    return body[-1] not in SENTENCE_STOPS and body[-1] not in PAUSES if body else bool(content)
+
+
 # The patterns answered by a test of the stripped line instead of hyperscan (see the
 # module docstring); each test says exactly what its pattern says.
 LINE_TESTS: dict[str, Callable[[str], bool]] = {
     **dict.fromkeys(ANY_CHARACTER_PATTERNS, bool),
     OPEN_END_PATTERN: ends_open,
+    UNPUNCTUATED_END_PATTERN: ends_unpunctuated,
 }
 
 

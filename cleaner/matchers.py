@@ -724,12 +724,17 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
         if (may_be_prose or contents[position][-1:] in CJK_LAST) and is_prose_line(view, position):
             continue  # a line of prose is no menu item: as a line between, it ends the run
         if run and any(not view.is_blank(p) for p in range(run[-1] + 1, position)):
-            if len(run) >= rule.min_lines and not spared_list(rule, view, run):
+            if run_fits(rule, run) and not spared_list(rule, view, run):
                 yield run[0], run[-1]
             run = []
         run.append(position)
-    if len(run) >= rule.min_lines and not spared_list(rule, view, run):
+    if run_fits(rule, run) and not spared_list(rule, view, run):
         yield run[0], run[-1]
+
+
+def run_fits(rule: Rule, run: Sequence[int]) -> bool:
+    """Whether a run is long enough for ``rule`` (``min_lines``) and not too long (``max_lines``)."""
+    return len(run) >= rule.min_lines and (rule.max_lines is None or len(run) <= rule.max_lines)
 
 
 # An article's own list (`is_article_list`): this share of its items read as content...

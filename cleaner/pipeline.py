@@ -14,7 +14,9 @@ A rule with ``sites`` applies only to documents of those sites; the others, ever
 
 Rules guarded by ``between_removals`` wait until the others claim nothing more; then a
 pass of their own looks for their matches between lines the others removed, and if
-they claim anything, the others go again.
+they claim anything, the others go again. A rule that names the rules it must lie
+between (``between_rules``) is not scanned: its candidates are the lines below those
+rules' removals, and its pass is skipped while they have removed nothing.
 
 A removal that leaves two blank lines side by side takes the second with it, one at the
 start of the document takes the blank lines after it, and one followed only by blank
@@ -48,6 +50,7 @@ from cleaner.matchers import (
     match_block_rule,
     match_line_rule,
     match_run_rule,
+    run_fits,
     split_lines,
 )
 from cleaner.model import CleanResult, Removal
@@ -69,6 +72,65 @@ class TemplateOrigin:
     reason: str
 
 
+MAX_RUN_LOOKED_AT = 50  # lines a ``between_rules`` run rule without ``max_lines`` looks at
+
+
+class Removed:
+    """The lines removed so far, by original line index, for the ``between_rules`` guard."""
+
+    def __init__(self, owners: dict[int, Claim], contents: Sequence[str]) -> None:
+        self.owners = owners  # shared with `find_removals`, which adds each pass's claims
+        self.contents = contents
+        self.claims: dict[str, list[Claim]] = {}  # by rule id
+
+    def note(self, claims: Iterable[Claim]) -> None:
+        """Remember a pass's claims (their lines are in ``owners`` too)."""
+        for claim in claims:
+            self.claims.setdefault(claim.rule.id, []).append(claim)
+
+    def by_any(self, rule_ids: Sequence[str]) -> bool:
+        """Whether one of these rules has removed a line yet (most pages: none)."""
+        return any(rule_id in self.claims for rule_id in rule_ids)
+
+    def may_hold(self, rules: Sequence[Rule]) -> bool:
+        """Whether a ``between_removals`` rule may find a match: one without ``between_rules``
+        may wherever lines were removed, one with them only once those rules removed one."""
+        return any(not rule.between_rules or self.by_any(rule.between_rules) for rule in rules)
+
+    def after(self, rule: Rule, view: View) -> list[int]:
+        """The candidates of a ``between_rules`` rule: the positions of the non-blank lines
+        of the view from each line those rules removed down to the next removed line (at
+        most ``max_lines`` + 1 of them: a longer run is not taken)."""
+        cap = (rule.max_lines or MAX_RUN_LOOKED_AT) + 1
+        positions: set[int] = set()
+        claimed = (claim for rule_id in rule.between_rules for claim in self.claims.get(rule_id, ()))
+        for line in (line for claim in claimed for line in claim.lines if self.owners.get(line) is claim):
+            if not self.contents[line]:
+                continue
+            position = bisect_left(view.index, line)  # the first line of the view below it
+            taken = 0
+            while position < len(view) and taken < cap:
+                if not view.is_blank(position):  # as a scanner, which never proposes a blank line
+                    positions.add(position)
+                    taken += 1
+                if position + 1 < len(view) and view.index[position + 1] != view.index[position] + 1:
+                    break  # a removed line comes next
+                position += 1
+        return sorted(positions)
+
+    def remover(self, index: int, step: int) -> Rule | TemplateOrigin | None:
+        """The rule that removed the nearest non-blank line from ``index`` looking up (-1)
+        or down (1); None when that line is kept, or there is none."""
+        index += step
+        while 0 <= index < len(self.contents):
+            if self.contents[index]:
+                claim = self.owners.get(index)
+                return None if claim is None else claim.rule
+            index += step
+        return None
+
+
+
 @dataclass(eq=False, slots=True)
 class Claim:
     """The lines one rule claimed in one pass (by original line index)."""
@@ -82,6 +144,8 @@ class Claim:
 class Plan:
     """The rules of a `RuleSet` in the order a pass applies them (see the module docstring)."""
 
+    # The rules the scanner proposes lines for: every pattern rule but those guarded by
+    # ``between_rules``, whose lines are found beside those rules' removals (`Removed.after`).
     pattern_rules: tuple[Rule, ...]
     plain: tuple[Rule, ...]  # block rules, then run rules, then line rules
     duplicate: tuple[Rule, ...]
@@ -107,7 +171,7 @@ class Plan:
         places = {rule.id: (group, order, rule) for group, rules_of_group in enumerate(ordered)
                   for order, rule in enumerate(rules_of_group)}  # fmt: skip
         return cls(
-            pattern_rules,
+            tuple(rule for rule in pattern_rules if not rule.between_rules),
             ordered[0],
             tuple(rule for rule in rules if rule.kind == "duplicate"),
             ordered[1],
@@ -125,7 +189,10 @@ class Plan:
         from those few, put back in order, not by asking every rule.
         """
         places = self.places
-        found = sorted(places[rule_id] for rule_id, lines in candidates.items() if lines and rule_id in places)
+        found = sorted(
+            [places[rule_id] for rule_id, lines in candidates.items() if lines and rule_id in places]
+            + [places[rule.id] for rule in self.between if rule.between_rules]  # not scanned
+        )
         groups: tuple[list[Rule], list[Rule], list[Rule]] = ([], [], [])
         for group, _, rule in found:
             if not self.scoped or applies(rule, site):
@@ -210,10 +277,11 @@ def find_removals(
     settle, between = plan.phases()
     view = whole
     phase = settle
+    removed = Removed(owners, contents)
     while True:
-        claims = run_pass(phase, view, candidates, lines, templates)
+        claims = run_pass(phase, view, candidates, lines, templates, removed)
         if not claims:
-            if between is None or phase is between:
+            if between is None or phase is between or not removed.may_hold(between.between):
                 break
             phase = between  # the others have settled: the rules that read their removals
             continue
@@ -221,6 +289,7 @@ def find_removals(
         for claim in claims:
             for index in claim.lines:
                 owners[index] = claim
+        removed.note(claims)
         if templates:  # the template lines taken are out of every later view
             templates = {index: origin for index, origin in templates.items() if index not in owners}
         if revoke_orphaned_duplicates(owners):
@@ -254,13 +323,16 @@ def run_pass(
     candidates: dict[str, list[int]],
     lines: list[str],
     templates: dict[int, int] | None = None,
+    removed: Removed | None = None,
 ) -> list[Claim]:
     """The claims of one pass over ``view`` (of the original ``lines``), blank-line surplus included.
 
     ``candidates`` are the scanner's proposals by original line number; ``templates`` the
     template lines, by original line number, with their table entries.
     """
-    owner, claims = claim_lines(plan, view, positions_in(view, candidates, len(lines)), len(lines), templates)
+    owner, claims = claim_lines(
+        plan, view, positions_in(view, candidates, len(lines)), len(lines), templates, removed
+    )
     if not claims:
         return []
     absorb_blank_lines(view, owner)
@@ -277,10 +349,12 @@ def claim_lines(
     in_view: Callable[[Rule], list[int]],
     total: int,
     templates: dict[int, int] | None = None,
+    removed: Removed | None = None,
 ) -> tuple[list[Claim | None], list[Claim]]:
     """The claim owning each position of the view (None: kept), and the claims, by precedence.
 
-    ``total`` is the number of lines of the whole text the view is part of.
+    ``total`` is the number of lines of the whole text the view is part of; ``removed``
+    tells which rule removed a line's nearest neighbour (for ``between_rules``).
     """
     owner: list[Claim | None] = [None] * len(view)
     claims: list[Claim] = []
@@ -306,8 +380,14 @@ def claim_lines(
             claim(rule, position, position, view.index[original] + 1)
             kept_originals.add(original)
     for rule in (*plan.between, *plan.guarded):
+        if rule.between_rules:
+            if removed is None or not removed.by_any(rule.between_rules):
+                continue  # the rules it must lie between have removed nothing
+            candidates = removed.after(rule, view)
+        else:
+            candidates = in_view(rule)
         for first, last in guarded_spans(
-            rule, view, owner, in_view(rule), total=total, kept_originals=kept_originals
+            rule, view, owner, candidates, total=total, kept_originals=kept_originals, removed=removed
         ):
             claim(rule, first, last)
     return owner, claims
@@ -332,8 +412,14 @@ def positions_in(view: View, candidates: dict[str, list[int]], total: int) -> Ca
     """A function giving a rule's candidate lines as positions in ``view`` (of ``total`` lines), in order."""
     if len(view) == total:
         return lambda rule: candidates[rule.id]  # every line is in view: positions are line numbers
-    position_of = {line: position for position, line in enumerate(view.index)}
-    return lambda rule: [position_of[line] for line in candidates[rule.id] if line in position_of]
+    position_of: dict[int, int] = {}  # made on first use: a pass of unscanned rules needs none
+
+    def in_view(rule: Rule) -> list[int]:
+        if not position_of:
+            position_of.update((line, position) for position, line in enumerate(view.index))
+        return [position_of[line] for line in candidates[rule.id] if line in position_of]
+
+    return in_view
 
 
 def match_spans(rule: Rule, view: View, candidates: Sequence[int]) -> Iterable[tuple[int, int]]:
@@ -353,10 +439,14 @@ def guarded_spans(
     *,
     total: int,
     kept_originals: set[int],
+    removed: Removed | None = None,
 ) -> Iterable[tuple[int, int]]:
     """The spans of a rule guarded by ``between_removals`` or ``next_to`` that its guard admits."""
     if rule.between_removals:
-        return spans_between_removals(rule, view, candidates, total)
+        spans = spans_between_removals(rule, view, candidates, total)
+        if not rule.between_rules:
+            return spans
+        return (span for span in spans if between_named_rules(rule, view, span, removed))
     return (
         (first, last)
         for first, last in match_spans(rule, view, candidates)
@@ -372,6 +462,20 @@ def is_next_to(categories: Sequence[str], owner: list[Claim | None], first: int,
             if neighbour is not None and neighbour.rule.category in categories:
                 return True
     return False
+
+
+def between_named_rules(
+    rule: Rule, view: View, span: tuple[int, int], removed: Removed | None
+) -> bool:
+    """Whether the nearest non-blank line above the span and the nearest below were both
+    removed by rules that ``rule.between_rules`` names (a teaser between two time stamps,
+    not between any two removals)."""
+    if removed is None:
+        return False
+    named = rule.between_rules
+    above = removed.remover(view.index[span[0]], -1)
+    below = removed.remover(view.index[span[1]], 1)
+    return getattr(above, "id", None) in named and getattr(below, "id", None) in named
 
 
 def spans_between_removals(
@@ -406,10 +510,17 @@ def spans_between_removals(
             continue
         run: list[int] = []  # ranks of confirmed lines; a line that fails ends the run
         for rank in [*group, -1]:  # -1: the end of the group
+            # Under ``between_rules`` a removed line ends the run too: each piece lies
+            # between two removals, which those rules must have made.
+            ends = rank >= 0 and run and rule.between_rules
+            if ends and gaps.apart(gaps.nonblank[run[-1]], gaps.nonblank[rank]):
+                if run_fits(rule, run) and gaps.removed_before(run[0]):  # removed lines lie after it
+                    yield gaps.nonblank[run[0]], gaps.nonblank[run[-1]]
+                run = []
             if rank >= 0 and confirm_line(rule, view, gaps.nonblank[rank], bounds):
                 run.append(rank)
                 continue
-            if len(run) >= rule.min_lines and gaps.removed_before(run[0]) and gaps.removed_after(run[-1]):
+            if run_fits(rule, run) and gaps.removed_before(run[0]) and gaps.removed_after(run[-1]):
                 yield gaps.nonblank[run[0]], gaps.nonblank[run[-1]]
             run = []
 

@@ -23,7 +23,8 @@ Guards narrow which lines a pattern may claim: ``max_words``, ``min_words``,
 padded line), ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
 already claimed by one of these categories), ``between_removals = true`` (line and run
 rules: the nearest non-blank line on each side of the match was removed by another rule,
-looked at once the others have settled) and
+looked at once the others have settled; ``between_rules = ["PGE002", ...]`` counts only
+those rules' removals), ``max_lines`` (run rules: a longer run is left) and
 ``outside_text = N``: the line lies
 before the first or after the last line of running text, a line of at least N words
 that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
@@ -73,12 +74,12 @@ COMMON_FIELDS = {
 }  # fmt: skip
 GUARD_FIELDS = {
     "pattern", "ignore_case", "max_words", "min_words", "max_chars", "position", "next_to",
-    "between_removals", "outside_text", "backtracking_ok",
+    "between_removals", "between_rules", "outside_text", "backtracking_ok",
 }  # fmt: skip
 FIELDS_BY_KIND = {
     "line": COMMON_FIELDS | GUARD_FIELDS | {"skip_prose"},
     "block": COMMON_FIELDS | GUARD_FIELDS | {"extent", "max_lines", "teaser_max_words", "crosses"},
-    "run": COMMON_FIELDS | GUARD_FIELDS | {"min_lines", "spare_lists"},
+    "run": COMMON_FIELDS | GUARD_FIELDS | {"min_lines", "max_lines", "spare_lists"},
     "duplicate": COMMON_FIELDS | {"min_words", "threshold", "max_candidates", "max_copies"},
     "template": COMMON_FIELDS - {"examples", "timeout"} | {"documents", "lines"},
 }
@@ -193,6 +194,7 @@ class Rule:
     position: Position | None = None
     next_to: tuple[str, ...] = ()
     between_removals: bool = False
+    between_rules: tuple[str, ...] = ()  # with between_removals: only these rules' removals count
     outside_text: int | None = None
     min_lines: int = 2
     extent: str = "blank"
@@ -604,6 +606,11 @@ def build_rule(
     values["profiles"] = read_string_list(table, "profiles", fail, allowed=PROFILES) or PROFILES
     values["aliases"] = read_string_list(table, "aliases", fail)
     values["next_to"] = read_string_list(table, "next_to", fail)
+    values["between_rules"] = read_string_list(table, "between_rules", fail)
+    if any(not ID_SHAPE.fullmatch(rule_id) for rule_id in values["between_rules"]):
+        fail("between_rules", "must list rule ids, like PGE002")
+    if values["between_rules"] and table.get("between_removals") is not True:
+        fail("between_rules", "narrows between_removals, which must be true")
     values["sites"] = read_string_list(table, "sites", fail)
     if any(not site for site in values["sites"]):
         fail("sites", "must not hold an empty string; leave the field out for every site")
@@ -648,6 +655,8 @@ def build_rule(
         fail("between_removals", f"is for line and run rules, not {kind} rules")
     if kind == "run" and "min_lines" not in table:
         fail("min_lines", "is required for a run rule (how many matching lines in a row)")
+    if kind == "run" and "max_lines" in values and values["max_lines"] < values.get("min_lines", 2):
+        fail("max_lines", "must be at least min_lines")
     if kind == "block":
         extent = table.get("extent", "blank")
         if extent not in EXTENTS:

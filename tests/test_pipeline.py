@@ -125,6 +125,66 @@ def test_between_removals_on_a_line_rule_takes_each_line_between_removals(tmp_pa
     assert removed(text, rules) == [("TST001", 2, 2), ("TST002", 3, 3), ("TST001", 4, 4), ("TST001", 7, 7)]
 
 
+STAMPED_PAIR = (
+    "kind = \"line\"\npattern = '^Ad$'",
+    "kind = \"line\"\npattern = '^\\d+H ago$'",
+    "kind = \"run\"\nmin_lines = 2\nmax_lines = 2\npattern = '^Teaser \\w+$'\n"
+    "between_removals = true\nbetween_rules = [\"TST002\"]",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a pair between two stamps goes; so does each pair of a list, its stamps between them
+        (
+            "Body.\n1H ago\nTeaser a\nTeaser b\n2H ago\nEnd.\n",
+            [("TST002", 2, 2), ("TST003", 3, 4), ("TST002", 5, 5)],
+        ),
+        (
+            "Body.\n1H ago\nTeaser a\nTeaser b\n2H ago\nTeaser c\nTeaser d\n3H ago\nEnd.\n",
+            [("TST002", 2, 2), ("TST003", 3, 4), ("TST002", 5, 5), ("TST003", 6, 7), ("TST002", 8, 8)],
+        ),
+        # blank lines between the stamps and the pair
+        (
+            "Body.\n1H ago\n\nTeaser a\nTeaser b\n\n2H ago\nEnd.\n",
+            [("TST002", 2, 2), ("TST003", 4, 6), ("TST002", 7, 7)],
+        ),
+        # between removals of another rule, or a stamp on one side only: kept
+        ("Body.\nAd\nTeaser a\nTeaser b\nAd\nEnd.\n", [("TST001", 2, 2), ("TST001", 5, 5)]),
+        ("Body.\nAd\nTeaser a\nTeaser b\n2H ago\nEnd.\n", [("TST001", 2, 2), ("TST002", 5, 5)]),
+        # three lines between stamps: longer than max_lines, kept
+        (
+            "Body.\n1H ago\nTeaser a\nTeaser b\nTeaser c\n2H ago\nEnd.\n",
+            [("TST002", 2, 2), ("TST002", 6, 6)],
+        ),
+    ],
+)
+def test_between_rules_counts_only_the_named_rules_removals(tmp_path: Path, text: str, expected: list):
+    rules = rules_from(tmp_path, *STAMPED_PAIR)
+    assert removed(text, rules) == expected
+    assert find_removals(CleanResult(text, find_removals(text, rules)).text, rules) == ()
+
+
+def test_max_lines_leaves_a_longer_run(tmp_path: Path):
+    menu = "kind = \"run\"\nmin_lines = 2\nmax_lines = 3\npattern = '^Item \\w+$'"
+    rules = rules_from(tmp_path, menu)
+    assert removed("Body.\nItem a\nItem b\nItem c\nText.\nItem d\nItem e\nItem f\nItem g\nEnd.\n", rules) == [
+        ("TST001", 2, 4)
+    ]
+
+
+def test_between_rules_needs_between_removals_and_rule_ids(tmp_path: Path):
+    with pytest.raises(RuleFileError, match="between_rules: narrows between_removals, which must be true"):
+        rules_from(tmp_path, 'kind = "line"\npattern = \'^X$\'\nbetween_rules = ["PGE002"]')
+    with pytest.raises(RuleFileError, match="between_rules: must list rule ids"):
+        rules_from(
+            tmp_path, 'kind = "line"\npattern = \'^X$\'\nbetween_removals = true\nbetween_rules = ["stamps"]'
+        )
+    with pytest.raises(RuleFileError, match="max_lines: must be at least min_lines"):
+        rules_from(tmp_path, 'kind = "run"\npattern = \'^X$\'\nmin_lines = 3\nmax_lines = 2')
+
+
 def test_between_removals_cannot_be_combined_with_next_to(tmp_path: Path):
     with pytest.raises(RuleFileError, match="between_removals: cannot be combined with next_to"):
         rules_from(tmp_path, 'kind = "line"\npattern = \'^X$\'\nbetween_removals = true\nnext_to = ["ad"]')

@@ -294,7 +294,7 @@ def test_the_short_line_run_rule_is_answered_by_a_line_test_not_scanned(hypersca
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text("ab .!?…。！？\"'”’“»«›‹)]」』）》x\t\u3000", max_size=8))
+@given(st.text("ab .!?…。！？:;,\"'”’“»«›‹)]」』）》x\t\u3000", max_size=8))
 @example("")
 @example("»")
 @example("a.»")
