@@ -17,11 +17,11 @@ Hyperscan does not get the patterns as written but their `cleaner.skeleton`: wid
 patterns it compiles in seconds, which never miss a line the pattern matches.
 
 A pattern that matches most lines of a page is not scanned: hyperscan would report
-each line, one Python call each, which costs more than the scan. `LINE_TESTS` answers
-it with a test of each line that says exactly what the pattern says: ``^\\S`` ("every
-line of the page's head and tail") holds on every non-blank line, as a stripped line
-starts with a character regex does not call white space; the short-line run rule's
-pattern holds on a line that does not end like a sentence (`ends_open`).
+each line, one Python call each, which costs more than the scan. `LINE_FINDERS` finds
+its lines instead, in C loops over the lines, saying exactly what the pattern says:
+``^\\S`` ("every line of the page's head and tail") holds on every non-blank line, as a
+stripped line starts with a character regex does not call white space; the short-line
+run rule's pattern holds on a line that does not end like a sentence (`open_ended`).
 
 Compiling a database takes a second or more, so it is cached on disk, keyed by the
 rules' fingerprint and the hyperscan version, and loaded in a few milliseconds next
@@ -37,6 +37,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
+from operator import gt, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -59,21 +60,33 @@ CLOSERS = "\"'”’“»«›‹)]」』）》"
 OPEN_END_PATTERN = r"""^(?:[^\n]*[^.!?…。！？"'”’“»«›‹)\]」』）》\n]["'”’“»«›‹)\]」』）》]*|["'”’“»«›‹)\]」』）》]+)$"""
 
 
-def ends_open(content: str) -> bool:
-    """Whether a stripped line matches `OPEN_END_PATTERN`: it does not end like a sentence.
+STOPS = frozenset(SENTENCE_STOPS)
+LAST_CHARACTER = itemgetter(slice(-1, None))  # "" for an empty string
 
-    >>> ends_open("Contact us"), ends_open("The end."), ends_open("„Gut.“"), ends_open("»")
-    (True, False, False, True)
+
+def non_blank(contents: Sequence[str]) -> list[int]:
+    """The positions of the stripped lines that hold a character."""
+    return list(compress(range(len(contents)), contents))
+
+
+def open_ended(contents: Sequence[str]) -> list[int]:
+    """The positions of the stripped lines `OPEN_END_PATTERN` matches: not blank, and no
+    sentence stop before their closing quotes and brackets (a line of closers only counts).
+
+    >>> open_ended(["Contact us", "The end.", "„Gut.“", "»", ""])
+    [0, 3]
     """
-    body = content.rstrip(CLOSERS)
-    return body[-1] not in SENTENCE_STOPS if body else bool(content)
+    stops = map(STOPS.__contains__, map(LAST_CHARACTER, map(str.rstrip, contents, repeat(CLOSERS))))
+    # A line holds a character and no stop ends it: True > False, and nothing else.
+    return list(compress(range(len(contents)), map(gt, map(bool, contents), stops)))
 
 
-# The patterns answered by a test of the stripped line instead of hyperscan (see the
-# module docstring); each test says exactly what its pattern says.
-LINE_TESTS: dict[str, Callable[[str], bool]] = {
-    **dict.fromkeys(ANY_CHARACTER_PATTERNS, bool),
-    OPEN_END_PATTERN: ends_open,
+# The patterns whose lines are found without hyperscan (see the module docstring); each
+# finder says exactly what its pattern says of a stripped line.
+LineFinder = Callable[[Sequence[str]], list[int]]
+LINE_FINDERS: dict[str, LineFinder] = {
+    **dict.fromkeys(ANY_CHARACTER_PATTERNS, non_blank),
+    OPEN_END_PATTERN: open_ended,
 }
 
 
@@ -104,8 +117,8 @@ class Compiled:
     """One database and the rules it holds; ``regex_rules`` are those hyperscan refused.
 
     ``exact_ids`` are the rules whose skeleton is exact: a line where hyperscan finds
-    one is a line where the rule's pattern matches. ``tested`` are the rules left out
-    of the database, with the test of a line that answers for their pattern.
+    one is a line where the rule's pattern matches. ``found_apart`` are the rules left
+    out of the database, with the `LINE_FINDERS` entry that finds their lines.
     """
 
     rules: tuple[Rule, ...]
@@ -113,7 +126,7 @@ class Compiled:
     ids: tuple[str, ...] = ()
     regex_rules: tuple[Rule, ...] = field(default=())
     exact_ids: frozenset[str] = frozenset()
-    tested: tuple[tuple[str, Callable[[str], bool]], ...] = ()
+    found_apart: tuple[tuple[str, LineFinder], ...] = ()
     more: tuple[Compiled, ...] = ()  # the next databases, when the rules are too many for one
 
 
@@ -153,8 +166,8 @@ class HyperscanScanner:
         if len(data) != len(text) and holds_risky(text):
             return self.fallback.candidate_lines(rules, view)
         found: dict[str, list[int]] = {}  # most rules have no candidate in most texts
-        for rule_id, test in compiled.tested:
-            positions = list(compress(range(len(view)), map(test, view.contents)))
+        for rule_id, finder in compiled.found_apart:
+            positions = finder(view.contents)
             found[rule_id] = positions
             # Each is a match (see the module docstring): confirm_line need not ask regex.
             original_lines = map(view.index.__getitem__, positions)
@@ -186,7 +199,7 @@ class HyperscanScanner:
         compiled = self.compiled.get(key)
         if compiled is None:
             pattern_rules = tuple(rule for rule in rules if rule.pattern is not None)
-            scanned = tuple(rule for rule in pattern_rules if line_test(rule) is None)
+            scanned = tuple(rule for rule in pattern_rules if line_finder(rule) is None)
             # Hyperscan's compile time grows faster than the number of patterns (1,000 of
             # them: 1.3 s; 4,000: 17 s), so a big rule set gets several databases.
             starts = range(0, len(scanned), DATABASE_RULES)
@@ -194,8 +207,8 @@ class HyperscanScanner:
             parts = parts or [self.load_or_build(())]
             compiled = parts[0]
             compiled.more = tuple(parts[1:])
-            compiled.tested = tuple(
-                (rule.id, test) for rule in pattern_rules if (test := line_test(rule)) is not None
+            compiled.found_apart = tuple(
+                (rule.id, finder) for rule in pattern_rules if (finder := line_finder(rule)) is not None
             )
             self.compiled[key] = compiled
         self.latest = (rules, compiled)
@@ -280,14 +293,14 @@ class HyperscanScanner:
         return self.cache_dir / f"hyperscan-{hashlib.sha256(key.encode()).hexdigest()[:24]}.db"
 
 
-def line_test(rule: Rule) -> Callable[[str], bool] | None:
-    """The test of a line that answers for the rule's pattern (`LINE_TESTS`), or None.
+def line_finder(rule: Rule) -> LineFinder | None:
+    """What finds the lines of the rule's pattern without hyperscan (`LINE_FINDERS`), or None.
 
     >>> from cleaner.rules import Rule
-    >>> line_test(Rule("X001", "x.any", "line", "x", "r", "f:1", pattern=regex.compile(r"^\\S")))
-    <class 'bool'>
+    >>> line_finder(Rule("X001", "x.any", "line", "x", "r", "f:1", pattern=regex.compile(r"^\\S"))).__name__
+    'non_blank'
     """
-    return None if rule.pattern is None else LINE_TESTS.get(rule.pattern.pattern)
+    return None if rule.pattern is None else LINE_FINDERS.get(rule.pattern.pattern)
 
 
 def has_exact_skeleton(rule: Rule) -> bool:
