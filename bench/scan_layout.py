@@ -26,7 +26,7 @@ from pathlib import Path
 import regex
 
 from cleaner import load_rules
-from cleaner.fastscan import HyperscanScanner, hyperscan_available, line_test, match_ends
+from cleaner.fastscan import HyperscanScanner, hyperscan_available, line_finder, match_ends
 from cleaner.rules import Rule
 from cleaner.skeleton import skeleton
 
@@ -41,7 +41,7 @@ def scanned_rules(profile: str) -> list[Rule]:
         rule
         for rule in rules
         if rule.pattern is not None
-        and line_test(rule) is None
+        and line_finder(rule) is None
         and skeleton(rule.pattern.pattern, bool(rule.pattern.flags & regex.IGNORECASE)) is not None
     ]
 

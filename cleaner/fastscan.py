@@ -17,12 +17,13 @@ Hyperscan does not get the patterns as written but their `cleaner.skeleton`: wid
 patterns it compiles in seconds, which never miss a line the pattern matches.
 
 A pattern that matches most lines of a page is not scanned: hyperscan would report
-each line, one Python call each, which costs more than the scan. `LINE_TESTS` answers
-it with a test of each line that says exactly what the pattern says: ``^\\S`` ("every
-line of the page's head and tail") holds on every non-blank line, as a stripped line
-starts with a character regex does not call white space; the short-line run rule's
-pattern holds on a line that does not end like a sentence (`ends_open`), and the
-stamped-pair rule's on one that does not end with a colon or comma either.
+each line, one Python call each, which costs more than the scan. `LINE_FINDERS` finds
+its lines instead, in C loops over the lines, saying exactly what the pattern says:
+``^\\S`` ("every line of the page's head and tail") holds on every non-blank line, as a
+stripped line starts with a character regex does not call white space; the short-line
+run rule's pattern holds on a line that does not end like a sentence (`open_ended`).
+The stamped-pair rule (TSR002) is not scanned by the cleaner (its lines are found beside
+its time stamps); its pattern is here for tools that scan every rule.
 
 Compiling a database takes a second or more, so it is cached on disk, keyed by the
 rules' fingerprint and the hyperscan version, and loaded in a few milliseconds next
@@ -38,6 +39,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
+from operator import gt, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -58,41 +60,51 @@ ANY_CHARACTER_PATTERNS = frozenset({r"^\S", r"\S", r"^.", r"."})
 SENTENCE_STOPS = ".!?…。！？"
 CLOSERS = "\"'”’“»«›‹)]」』）》"
 OPEN_END_PATTERN = r"""^(?:[^\n]*[^.!?…。！？"'”’“»«›‹)\]」』）》\n]["'”’“»«›‹)\]」』）》]*|["'”’“»«›‹)\]」』）》]+)$"""
+STOPS = frozenset(SENTENCE_STOPS)
+LAST_CHARACTER = itemgetter(slice(-1, None))  # "" for an empty string
 
 
-def ends_open(content: str) -> bool:
-    """Whether a stripped line matches `OPEN_END_PATTERN`: it does not end like a sentence.
+def non_blank(contents: Sequence[str]) -> list[int]:
+    """The positions of the stripped lines that hold a character."""
+    return list(compress(range(len(contents)), contents))
 
-    >>> ends_open("Contact us"), ends_open("The end."), ends_open("„Gut.“"), ends_open("»")
-    (True, False, False, True)
+
+def open_ended(contents: Sequence[str]) -> list[int]:
+    """The positions of the stripped lines `OPEN_END_PATTERN` matches: not blank, and no
+    sentence stop before their closing quotes and brackets (a line of closers only counts).
+
+    >>> open_ended(["Contact us", "The end.", "„Gut.“", "»", ""])
+    [0, 3]
     """
-    body = content.rstrip(CLOSERS)
-    return body[-1] not in SENTENCE_STOPS if body else bool(content)
+    stops = map(STOPS.__contains__, map(LAST_CHARACTER, map(str.rstrip, contents, repeat(CLOSERS))))
+    # A line holds a character and no stop ends it: True > False, and nothing else.
+    return list(compress(range(len(contents)), map(gt, map(bool, contents), stops)))
 
 
 # A line that ends with none of those stops, nor a colon, semicolon or comma: a headline
 # or a teaser's summary, not a comment's "Alex says:" (the stamped-pair rule, TSR002).
-PAUSES = ":;,"
 UNPUNCTUATED_END_PATTERN = r"""^(?:[^\n]*[^.!?…。！？:;,"'”’“»«›‹)\]」』）》\n]["'”’“»«›‹)\]」』）》]*|["'”’“»«›‹)\]」』）》]+)$"""
+STOPS_AND_PAUSES = frozenset(SENTENCE_STOPS + ":;,")
 
 
-def ends_unpunctuated(content: str) -> bool:
-    """Whether a stripped line matches `UNPUNCTUATED_END_PATTERN`: it ends open, and not
-    with a colon, a semicolon or a comma.
+def unpunctuated(contents: Sequence[str]) -> list[int]:
+    """The positions of the stripped lines `UNPUNCTUATED_END_PATTERN` matches: as
+    `open_ended`, and no colon, semicolon or comma ends them either.
 
-    >>> ends_unpunctuated("Mayor opens new bridge"), ends_unpunctuated("Alex says:")
-    (True, False)
+    >>> unpunctuated(["Mayor opens new bridge", "Alex says:", "The end.", ""])
+    [0]
     """
-    body = content.rstrip(CLOSERS)
-    return body[-1] not in SENTENCE_STOPS and body[-1] not in PAUSES if body else bool(content)
+    ends = map(STOPS_AND_PAUSES.__contains__, map(LAST_CHARACTER, map(str.rstrip, contents, repeat(CLOSERS))))
+    return list(compress(range(len(contents)), map(gt, map(bool, contents), ends)))
 
 
-# The patterns answered by a test of the stripped line instead of hyperscan (see the
-# module docstring); each test says exactly what its pattern says.
-LINE_TESTS: dict[str, Callable[[str], bool]] = {
-    **dict.fromkeys(ANY_CHARACTER_PATTERNS, bool),
-    OPEN_END_PATTERN: ends_open,
-    UNPUNCTUATED_END_PATTERN: ends_unpunctuated,
+# The patterns whose lines are found without hyperscan (see the module docstring); each
+# finder says exactly what its pattern says of a stripped line.
+LineFinder = Callable[[Sequence[str]], list[int]]
+LINE_FINDERS: dict[str, LineFinder] = {
+    **dict.fromkeys(ANY_CHARACTER_PATTERNS, non_blank),
+    OPEN_END_PATTERN: open_ended,
+    UNPUNCTUATED_END_PATTERN: unpunctuated,
 }
 
 
@@ -123,8 +135,8 @@ class Compiled:
     """One database and the rules it holds; ``regex_rules`` are those hyperscan refused.
 
     ``exact_ids`` are the rules whose skeleton is exact: a line where hyperscan finds
-    one is a line where the rule's pattern matches. ``tested`` are the rules left out
-    of the database, with the test of a line that answers for their pattern.
+    one is a line where the rule's pattern matches. ``found_apart`` are the rules left
+    out of the database, with the `LINE_FINDERS` entry that finds their lines.
     """
 
     rules: tuple[Rule, ...]
@@ -132,7 +144,7 @@ class Compiled:
     ids: tuple[str, ...] = ()
     regex_rules: tuple[Rule, ...] = field(default=())
     exact_ids: frozenset[str] = frozenset()
-    tested: tuple[tuple[str, Callable[[str], bool]], ...] = ()
+    found_apart: tuple[tuple[str, LineFinder], ...] = ()
     more: tuple[Compiled, ...] = ()  # the next databases, when the rules are too many for one
 
 
@@ -172,8 +184,8 @@ class HyperscanScanner:
         if len(data) != len(text) and holds_risky(text):
             return self.fallback.candidate_lines(rules, view)
         found: dict[str, list[int]] = {}  # most rules have no candidate in most texts
-        for rule_id, test in compiled.tested:
-            positions = list(compress(range(len(view)), map(test, view.contents)))
+        for rule_id, finder in compiled.found_apart:
+            positions = finder(view.contents)
             found[rule_id] = positions
             # Each is a match (see the module docstring): confirm_line need not ask regex.
             original_lines = map(view.index.__getitem__, positions)
@@ -205,7 +217,7 @@ class HyperscanScanner:
         compiled = self.compiled.get(key)
         if compiled is None:
             pattern_rules = tuple(rule for rule in rules if rule.pattern is not None)
-            scanned = tuple(rule for rule in pattern_rules if line_test(rule) is None)
+            scanned = tuple(rule for rule in pattern_rules if line_finder(rule) is None)
             # Hyperscan's compile time grows faster than the number of patterns (1,000 of
             # them: 1.3 s; 4,000: 17 s), so a big rule set gets several databases.
             starts = range(0, len(scanned), DATABASE_RULES)
@@ -213,8 +225,8 @@ class HyperscanScanner:
             parts = parts or [self.load_or_build(())]
             compiled = parts[0]
             compiled.more = tuple(parts[1:])
-            compiled.tested = tuple(
-                (rule.id, test) for rule in pattern_rules if (test := line_test(rule)) is not None
+            compiled.found_apart = tuple(
+                (rule.id, finder) for rule in pattern_rules if (finder := line_finder(rule)) is not None
             )
             self.compiled[key] = compiled
         self.latest = (rules, compiled)
@@ -299,14 +311,14 @@ class HyperscanScanner:
         return self.cache_dir / f"hyperscan-{hashlib.sha256(key.encode()).hexdigest()[:24]}.db"
 
 
-def line_test(rule: Rule) -> Callable[[str], bool] | None:
-    """The test of a line that answers for the rule's pattern (`LINE_TESTS`), or None.
+def line_finder(rule: Rule) -> LineFinder | None:
+    """What finds the lines of the rule's pattern without hyperscan (`LINE_FINDERS`), or None.
 
     >>> from cleaner.rules import Rule
-    >>> line_test(Rule("X001", "x.any", "line", "x", "r", "f:1", pattern=regex.compile(r"^\\S")))
-    <class 'bool'>
+    >>> line_finder(Rule("X001", "x.any", "line", "x", "r", "f:1", pattern=regex.compile(r"^\\S"))).__name__
+    'non_blank'
     """
-    return None if rule.pattern is None else LINE_TESTS.get(rule.pattern.pattern)
+    return None if rule.pattern is None else LINE_FINDERS.get(rule.pattern.pattern)
 
 
 def has_exact_skeleton(rule: Rule) -> bool:
@@ -341,9 +353,9 @@ def newline_anchored(skeleton_text: str) -> str:
     """The skeleton with each line-start anchor ``^`` spelled as the newline before the line.
 
     The text is scanned with a newline in front (`match_ends`), so every line starts
-    after one and the two match the same lines, ending at the same place. Hyperscan
-    finds ``\\nRead more`` as one literal, where ``^`` is a check at each hit of
-    ``Read more``: the scan of a database of anchored phrases costs less.
+    after one and the two match the same lines, ending at the same place. A newline is
+    a byte hyperscan can look for with the phrase after it, where ``^`` is a check
+    after each hit of the phrase: the scan of the built-in rules cost about a tenth less.
 
     >>> print(newline_anchored(r"^(?:Ad|[^^]x\\^)$"))
     \\n(?:Ad|[^^]x\\^)$

@@ -776,16 +776,18 @@ def is_article_list(view: View, run: list[int]) -> bool:
     >>> is_article_list(view, [1, 4, 7])
     False
     """
+    span = view.text_span(LIST_TEXT_WORDS)  # found once per view: most runs stop here
+    if span is None or not (span[0] < run[-1] and run[0] < span[1]):
+        return False
     needed = LIST_ITEM_SHARE * len(run)
     content = 0
     for read, position in enumerate(run, 1):
         content += is_content_item(view, position)
         if content >= needed:
-            break
+            return True
         if content + len(run) - read < needed:
             return False  # a menu: too few facts even if every item left were one
-    span = view.text_span(LIST_TEXT_WORDS)
-    return span is not None and span[0] < run[-1] and run[0] < span[1]
+    return content >= needed
 
 
 def is_content_item(view: View, position: int, code: bool = True) -> bool:

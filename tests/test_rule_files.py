@@ -8,7 +8,7 @@ import pytest
 
 from cleaner import RuleFileError, RuleSet, find_removals, load_rules
 from cleaner.pipeline import rules_for_examples
-from cleaner.rules import LazyPattern, builtin_rules_dir
+from cleaner.rules import MAX_LITERAL_CHARS, LazyPattern, builtin_rules_dir, longest_literal
 
 BUILTIN = load_rules(check_examples=False)
 
@@ -64,6 +64,13 @@ def test_builtin_patterns_compile_on_first_use():
     first.search("")
     assert first._compiled is not None
     assert pickle.loads(pickle.dumps(first)) == first
+
+
+def test_builtin_patterns_hold_no_run_of_fixed_characters_too_long_to_prepare():
+    # Loading checks a user's pattern for this; the built-in ones are checked here instead.
+    for rule in BUILTIN:
+        if rule.pattern is not None:
+            assert longest_literal(rule.pattern.pattern) <= MAX_LITERAL_CHARS, rule.id
 
 
 def test_a_broken_builtin_pattern_is_a_rule_file_error_naming_the_rule():

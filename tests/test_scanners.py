@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, RuleSet, find_removals, load_rules
 from cleaner.fastscan import (
     ANY_CHARACTER_PATTERNS,
-    LINE_TESTS,
+    LINE_FINDERS,
     HyperscanScanner,
     hyperscan_available,
     match_ends,
@@ -284,7 +284,7 @@ def test_a_rule_matching_any_line_is_not_scanned_and_proposes_every_non_blank_li
 
 
 @needs_hyperscan
-def test_the_short_line_run_rule_is_answered_by_a_line_test_not_scanned(hyperscan_scanner):
+def test_the_short_line_run_rule_is_answered_by_a_line_finder_not_scanned(hyperscan_scanner):
     # NAV001 matches most lines of a page: hyperscan would report each, one Python call each.
     rules = [rule for rule in PROFILE_RULES["page"] if rule.pattern is not None]
     view = View(tuple(range(5)), ("Home", "", "The council met on Tuesday.", "„Gut.“", "World »"))
@@ -294,14 +294,13 @@ def test_the_short_line_run_rule_is_answered_by_a_line_test_not_scanned(hypersca
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text("ab .!?…。！？:;,\"'”’“»«›‹)]」』）》x\t\u3000", max_size=8))
-@example("")
-@example("»")
-@example("a.»")
-def test_each_line_test_says_what_its_pattern_says(text: str):
-    content = line_content(text)
-    for pattern, test in LINE_TESTS.items():
-        assert test(content) == bool(regex.search(pattern, content, regex.MULTILINE)), (pattern, content)
+@given(st.lists(st.text("ab .!?…。！？:;,\"'”’“»«›‹)]」』）》x\t\u3000", max_size=8), max_size=6))
+@example(["", "»", "a.»", "Home"])
+def test_each_line_finder_finds_the_lines_its_pattern_matches(texts: list[str]):
+    contents = [line_content(text) for text in texts]
+    for pattern, finder in LINE_FINDERS.items():
+        expected = [n for n, content in enumerate(contents) if regex.search(pattern, content, regex.MULTILINE)]
+        assert finder(contents) == expected, pattern
 
 
 MENU = "Forum\nFacebook\nTwitter\nInstagram\nYouTube\nThe council met on Tuesday.\n"
