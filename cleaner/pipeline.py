@@ -130,7 +130,6 @@ class Removed:
         return None
 
 
-
 @dataclass(eq=False, slots=True)
 class Claim:
     """The lines one rule claimed in one pass (by original line index)."""
