@@ -70,9 +70,10 @@ def test_the_built_in_rules_examples_hold_their_literals(rule):
 
 
 def test_most_built_in_rules_have_literals():
-    # Only the structural rules (any short line, any line outside the text) have none.
+    # Only the structural rules (any short line, any line outside the text, a line that
+    # ends without a stop between two time stamps) have none.
     without = {rule.id for rule in BUILTIN if required_literals(rule.pattern.pattern, False) is None}
-    assert len(without) <= 4, without
+    assert len(without) <= 5, without
 
 
 def test_what_it_cannot_read_gives_no_literals():
