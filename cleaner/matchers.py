@@ -723,7 +723,8 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
             continue
         if (may_be_prose or contents[position][-1:] in CJK_LAST) and is_prose_line(view, position):
             continue  # a line of prose is no menu item: as a line between, it ends the run
-        if run and any(not view.is_blank(p) for p in range(run[-1] + 1, position)):
+        # Most lines of a run come right after the one before: nothing between to look at.
+        if run and position > run[-1] + 1 and any(contents[p] for p in range(run[-1] + 1, position)):
             if run_fits(rule, run) and not spared_list(rule, view, run):
                 yield run[0], run[-1]
             run = []
