@@ -144,7 +144,8 @@ class Plan:
     """The rules of a `RuleSet` in the order a pass applies them (see the module docstring)."""
 
     # The rules the scanner proposes lines for: every pattern rule but those guarded by
-    # ``between_rules``, whose lines are found beside those rules' removals (`Removed.after`).
+    # ``between_rules``, whose lines are found beside those rules' removals (`Removed.after`),
+    # and those with a one-sided ``next_to``, found beside their categories' claims.
     pattern_rules: tuple[Rule, ...]
     plain: tuple[Rule, ...]  # block rules, then run rules, then line rules
     duplicate: tuple[Rule, ...]
@@ -170,7 +171,7 @@ class Plan:
         places = {rule.id: (group, order, rule) for group, rules_of_group in enumerate(ordered)
                   for order, rule in enumerate(rules_of_group)}  # fmt: skip
         return cls(
-            tuple(rule for rule in pattern_rules if not rule.between_rules),
+            tuple(rule for rule in pattern_rules if not rule.between_rules and not rule.one_side),
             ordered[0],
             tuple(rule for rule in rules if rule.kind == "duplicate"),
             ordered[1],
@@ -191,6 +192,7 @@ class Plan:
         found = sorted(
             [places[rule_id] for rule_id, lines in candidates.items() if lines and rule_id in places]
             + [places[rule.id] for rule in self.between if rule.between_rules]  # not scanned
+            + [places[rule.id] for rule in self.guarded if rule.one_side]  # not scanned either
         )
         groups: tuple[list[Rule], list[Rule], list[Rule]] = ([], [], [])
         for group, _, rule in found:
@@ -383,6 +385,8 @@ def claim_lines(
             if removed is None or not removed.by_any(rule.between_rules):
                 continue  # the rules it must lie between have removed nothing
             candidates = removed.after(rule, view)
+        elif rule.one_side:
+            candidates = beside_claims(rule, view, owner)
         else:
             candidates = in_view(rule)
         for first, last in guarded_spans(
@@ -449,16 +453,42 @@ def guarded_spans(
     return (
         (first, last)
         for first, last in match_spans(rule, view, candidates)
-        if first not in kept_originals and is_next_to(rule.next_to, owner, first, last)
+        if first not in kept_originals and is_next_to(rule, view, owner, first, last)
     )
 
 
-def is_next_to(categories: Sequence[str], owner: list[Claim | None], first: int, last: int) -> bool:
-    """Whether the line just above or just below the span is claimed by one of ``categories``."""
-    for position in (first - 1, last + 1):
+def beside_claims(rule: Rule, view: View, owner: list[Claim | None]) -> list[int]:
+    """The candidates of a rule with a one-sided ``next_to``: not scanned for, they are the
+    nearest non-blank unclaimed line beside each line that its categories claimed."""
+    step = 1 if rule.next_to_side == "above" else -1  # from the claimed line to the candidate
+    found = set()
+    for position, claim in enumerate(owner):
+        if claim is None or claim.rule.category not in rule.next_to:
+            continue
+        candidate = position + step
+        while 0 <= candidate < len(owner) and owner[candidate] is None and view.is_blank(candidate):
+            candidate += step
+        if 0 <= candidate < len(owner) and owner[candidate] is None:
+            found.add(candidate)
+    return sorted(found)
+
+
+def is_next_to(rule: Rule, view: View, owner: list[Claim | None], first: int, last: int) -> bool:
+    """Whether the line just above or just below the span is claimed by one of the rule's
+    ``next_to`` categories; with ``next_to_side`` "above" or "below", the nearest non-blank
+    line on that side only (a header over a blank line and its paragraph)."""
+    if rule.next_to_side == "either":
+        positions = [first - 1, last + 1]
+    else:
+        step = -1 if rule.next_to_side == "above" else 1
+        position = first - 1 if step < 0 else last + 1
+        while 0 <= position < len(owner) and owner[position] is None and view.is_blank(position):
+            position += step
+        positions = [position]
+    for position in positions:
         if 0 <= position < len(owner):
             neighbour = owner[position]
-            if neighbour is not None and neighbour.rule.category in categories:
+            if neighbour is not None and neighbour.rule.category in rule.next_to:
                 return True
     return False
 

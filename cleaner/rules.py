@@ -21,7 +21,8 @@ or values of the field that ``--group-by`` names).
 Guards narrow which lines a pattern may claim: ``max_words``, ``min_words``,
 ``max_chars`` (a rule about short lines says so: its pattern then never runs on a long,
 padded line), ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
-already claimed by one of these categories), ``between_removals = true`` (line and run
+already claimed by one of these categories; ``next_to_side = "above"`` or ``"below"``:
+only the nearest non-blank line on that side counts), ``between_removals = true`` (line and run
 rules: the nearest non-blank line on each side of the match was removed by another rule,
 looked at once the others have settled; ``between_rules = ["PGE002", ...]`` counts only
 those rules' removals), ``max_lines`` (run rules: a longer run is left) and
@@ -65,6 +66,7 @@ from cleaner.templates import (
 KINDS = ("line", "block", "run", "duplicate", "template")
 EXTENTS = ("blank", "teasers", "lines", "end")
 CROSSES = ("thread", "teasers")  # which lines of prose a block may take (none unless named)
+NEXT_TO_SIDES = ("either", "above", "below")  # where the removed neighbour of a next_to rule lies
 PROFILES = ("article", "page")
 DEFAULT_TIMEOUT = 2.0
 
@@ -74,7 +76,7 @@ COMMON_FIELDS = {
 }  # fmt: skip
 GUARD_FIELDS = {
     "pattern", "ignore_case", "max_words", "min_words", "max_chars", "position", "next_to",
-    "between_removals", "between_rules", "outside_text", "backtracking_ok",
+    "next_to_side", "between_removals", "between_rules", "outside_text", "backtracking_ok",
 }  # fmt: skip
 FIELDS_BY_KIND = {
     "line": COMMON_FIELDS | GUARD_FIELDS | {"skip_prose"},
@@ -193,6 +195,7 @@ class Rule:
     max_chars: int | None = None
     position: Position | None = None
     next_to: tuple[str, ...] = ()
+    next_to_side: str = "either"  # "above"/"below": only that side, over blank lines
     between_removals: bool = False
     between_rules: tuple[str, ...] = ()  # with between_removals: only these rules' removals count
     outside_text: int | None = None
@@ -215,6 +218,11 @@ class Rule:
     def names(self) -> tuple[str, ...]:
         """The id, the aliases and the name: everything --select can refer to it by."""
         return (self.id, *self.aliases, self.name)
+
+    @property
+    def one_side(self) -> bool:
+        """Whether a ``next_to`` guard looks on one side only: such a rule is not scanned for."""
+        return bool(self.next_to) and self.next_to_side != "either"
 
     @property
     def needs_neighbours(self) -> bool:
@@ -649,6 +657,14 @@ def build_rule(
                 fail(name, f"must be a whole number >= {low}")
             else:
                 values[name] = value
+    if "next_to_side" in table:
+        if table["next_to_side"] not in NEXT_TO_SIDES:
+            choices = ", ".join(NEXT_TO_SIDES)
+            fail("next_to_side", f"must be one of {choices}, not {table['next_to_side']!r}")
+        elif not values["next_to"]:
+            fail("next_to_side", "says where next_to's neighbour lies; next_to must name categories")
+        else:
+            values["next_to_side"] = table["next_to_side"]
     if table.get("between_removals") is True and "next_to" in table:
         fail("between_removals", "cannot be combined with next_to; use one of them")
     if table.get("between_removals") is True and kind not in ("line", "run"):

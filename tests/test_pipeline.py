@@ -73,6 +73,23 @@ next_to = ["duplicate"]"""
     assert removed(text, rules) == [("TST001", 2, 2), ("TST002", 3, 3)]
 
 
+
+def test_next_to_side_looks_one_way_over_blank_lines(tmp_path: Path):
+    header = 'kind = "line"\ncategory = "about"\npattern = \'^About Jane Doe$\''
+    text_under = 'kind = "line"\npattern = \'^\\S\'\nnext_to = ["about"]\nnext_to_side = "above"'
+    rules = rules_from(tmp_path, header, text_under)
+    text = "The story ends here.\n\nAbout Jane Doe\n\nJane writes about rivers.\nMore text.\n"
+    assert removed(text, rules) == [("TST001", 3, 4), ("TST002", 5, 5)]
+    either = rules_from(tmp_path, header, text_under.replace('"above"', '"either"'))
+    assert removed("The story ends here.\nAbout Jane Doe\n", either) == [("TST002", 1, 1), ("TST001", 2, 2)]
+
+
+def test_next_to_side_needs_next_to_and_a_known_side(tmp_path: Path):
+    with pytest.raises(RuleFileError, match="next_to_side: says where next_to's neighbour lies"):
+        rules_from(tmp_path, 'kind = "line"\npattern = \'^X$\'\nnext_to_side = "above"')
+    with pytest.raises(RuleFileError, match="next_to_side: must be one of either, above, below"):
+        rules_from(tmp_path, 'kind = "line"\npattern = \'^X$\'\nnext_to = ["ad"]\nnext_to_side = "up"')
+
 HEADLINES = "Teaser One Here\nTeaser Two Here\n\nTeaser Three Here\n"
 BETWEEN_REMOVALS = (
     "kind = \"line\"\npattern = '^(?:Ad|Stamp)$'",
