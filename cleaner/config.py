@@ -364,7 +364,18 @@ def load_all_rules(extra: list[Path], no_default: bool, config: FileConfig) -> R
     ]
     if clashes:
         raise RuleFileError(clashes)
-    return RuleSet(base.rules + user.rules, templates=user.templates)
+    joined = RuleSet(base.rules + user.rules, templates=user.templates)
+    # Checked here, not per file: a user's rule may name a built-in one.
+    ids = {rule.id for rule in joined}
+    unknown = [
+        f"{rule.source}: {rule.id}.between_rules: no rule has the id {rule_id!r} (it would never fire)"
+        for rule in user
+        for rule_id in rule.between_rules
+        if rule_id not in ids
+    ]
+    if unknown:
+        raise RuleFileError(unknown)
+    return joined
 
 
 def apply_rule_settings(ruleset: RuleSet, config: FileConfig) -> RuleSet:

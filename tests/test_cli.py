@@ -197,6 +197,27 @@ def test_malformed_rule_files_exit_2_naming_file_rule_and_field(tmp_path: Path, 
     assert "Traceback" not in result.stderr + result.stdout
 
 
+TEASER_PAIR = """
+[[rule]]
+id = "MY002"
+name = "mine.teaser-pair"
+kind = "line"
+category = "promo"
+reason = "A teaser between two time stamps"
+pattern = '^Teaser'
+between_removals = true
+between_rules = ["{named}"]
+"""
+
+
+def test_between_rules_naming_no_rule_is_an_error_and_a_built_in_one_is_not(tmp_path: Path):
+    unknown = run("check", "--rules", str(bad_rule(tmp_path, TEASER_PAIR.format(named="PGE020"))), str(SEED))
+    assert unknown.exit_code == 2
+    assert "MY002.between_rules: no rule has the id 'PGE020'" in unknown.stderr
+    built_in = run("check", "--rules", str(bad_rule(tmp_path, TEASER_PAIR.format(named="PGE002"))), str(SEED))
+    assert built_in.exit_code == 1, built_in.stderr
+
+
 def test_all_problems_are_reported_at_once(tmp_path: Path):
     body = GOOD.replace("'^Buy now$'", "'^(Buy now$'") + GOOD.replace("MY001", "MY002").replace(
         'kind = "line"', 'kind = "lines"'
