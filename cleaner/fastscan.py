@@ -22,8 +22,6 @@ its lines instead, in C loops over the lines, saying exactly what the pattern sa
 ``^\\S`` ("every line of the page's head and tail") holds on every non-blank line, as a
 stripped line starts with a character regex does not call white space; the short-line
 run rule's pattern holds on a line that does not end like a sentence (`open_ended`).
-The stamped-pair rule (TSR002) is not scanned by the cleaner (its lines are found beside
-its time stamps); its pattern is here for tools that scan every rule.
 
 Compiling a database takes a second or more, so it is cached on disk, keyed by the
 rules' fingerprint and the hyperscan version, and loaded in a few milliseconds next
@@ -46,7 +44,7 @@ from typing import Any
 import regex
 
 from cleaner.literals import holds_risky
-from cleaner.matchers import LineScanner, View
+from cleaner.matchers import CLOSING_MARKS, SENTENCE_STOPS, LineScanner, View
 from cleaner.rules import Rule, fingerprint_rules
 from cleaner.skeleton import class_end, skeleton, skeleton_exactness
 from cleaner.smallfiles import write_cache
@@ -57,8 +55,6 @@ DATABASE_RULES = 1000  # patterns per hyperscan database
 ANY_CHARACTER_PATTERNS = frozenset({r"^\S", r"\S", r"^.", r"."})
 # A line whose last character before any closing quotes or brackets is no sentence stop,
 # or a line of closers only: a menu item, for the short-line run rule (NAV001).
-SENTENCE_STOPS = ".!?…。！？"
-CLOSERS = "\"'”’“»«›‹)]」』）》"
 OPEN_END_PATTERN = r"""^(?:[^\n]*[^.!?…。！？"'”’“»«›‹)\]」』）》\n]["'”’“»«›‹)\]」』）》]*|["'”’“»«›‹)\]」』）》]+)$"""
 STOPS = frozenset(SENTENCE_STOPS)
 LAST_CHARACTER = itemgetter(slice(-1, None))  # "" for an empty string
@@ -76,26 +72,9 @@ def open_ended(contents: Sequence[str]) -> list[int]:
     >>> open_ended(["Contact us", "The end.", "„Gut.“", "»", ""])
     [0, 3]
     """
-    stops = map(STOPS.__contains__, map(LAST_CHARACTER, map(str.rstrip, contents, repeat(CLOSERS))))
+    stops = map(STOPS.__contains__, map(LAST_CHARACTER, map(str.rstrip, contents, repeat(CLOSING_MARKS))))
     # A line holds a character and no stop ends it: True > False, and nothing else.
     return list(compress(range(len(contents)), map(gt, map(bool, contents), stops)))
-
-
-# A line that ends with none of those stops, nor a colon, semicolon or comma: a headline
-# or a teaser's summary, not a comment's "Alex says:" (the stamped-pair rule, TSR002).
-UNPUNCTUATED_END_PATTERN = r"""^(?:[^\n]*[^.!?…。！？:;,"'”’“»«›‹)\]」』）》\n]["'”’“»«›‹)\]」』）》]*|["'”’“»«›‹)\]」』）》]+)$"""
-STOPS_AND_PAUSES = frozenset(SENTENCE_STOPS + ":;,")
-
-
-def unpunctuated(contents: Sequence[str]) -> list[int]:
-    """The positions of the stripped lines `UNPUNCTUATED_END_PATTERN` matches: as
-    `open_ended`, and no colon, semicolon or comma ends them either.
-
-    >>> unpunctuated(["Mayor opens new bridge", "Alex says:", "The end.", ""])
-    [0]
-    """
-    ends = map(STOPS_AND_PAUSES.__contains__, map(LAST_CHARACTER, map(str.rstrip, contents, repeat(CLOSERS))))
-    return list(compress(range(len(contents)), map(gt, map(bool, contents), ends)))
 
 
 # The patterns whose lines are found without hyperscan (see the module docstring); each
@@ -104,7 +83,6 @@ LineFinder = Callable[[Sequence[str]], list[int]]
 LINE_FINDERS: dict[str, LineFinder] = {
     **dict.fromkeys(ANY_CHARACTER_PATTERNS, non_blank),
     OPEN_END_PATTERN: open_ended,
-    UNPUNCTUATED_END_PATTERN: unpunctuated,
 }
 
 

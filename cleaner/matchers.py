@@ -55,8 +55,10 @@ def count_words(content: str, limit: int | None = None) -> int:
 JOINED_ARTICLE_FACTOR = 20
 # What may close a sentence after its stop: quotes and guillemets of the languages we see
 # (German closes with “ or «), brackets, and the CJK closing brackets.
-CLOSERS = "\"'”’“»«›‹)\\]」』）》"  # noqa: RUF001 (the quotes are the point)
-SENTENCE_END = regex.compile(rf"[.!?…。！？][{CLOSERS}]*$")  # noqa: RUF001 (full-width stops)
+CLOSING_MARKS = "\"'”’“»«›‹)]」』）》"  # noqa: RUF001 (the quotes are the point)
+CLOSERS = CLOSING_MARKS.replace("]", "\\]")  # the same, inside a regex character class
+SENTENCE_STOPS = ".!?…。！？"  # noqa: RUF001 (full-width stops)
+SENTENCE_END = regex.compile(rf"[{SENTENCE_STOPS}][{CLOSERS}]*$")
 Bounds = dict[int, tuple[int, int] | None]
 
 # Running prose (`is_prose`): what blocks and runs stop at, and what some line rules never claim.
