@@ -35,12 +35,13 @@ PROSE = "The council voted on Monday to build a new library in the old market ha
 
 def scanned_rules(profile: str) -> list[Rule]:
     """The built-in rules of ``profile`` that hyperscan scans (a rule without a skeleton is
-    left to regex)."""
+    left to regex; one whose lines lie beside other rules' removals is not scanned)."""
     rules = load_rules(check_examples=False).select(profile=profile)
     return [
         rule
         for rule in rules
         if rule.pattern is not None
+        and rule.scanned
         and line_finder(rule) is None
         and skeleton(rule.pattern.pattern, bool(rule.pattern.flags & regex.IGNORECASE)) is not None
     ]

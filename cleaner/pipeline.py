@@ -171,7 +171,7 @@ class Plan:
         places = {rule.id: (group, order, rule) for group, rules_of_group in enumerate(ordered)
                   for order, rule in enumerate(rules_of_group)}  # fmt: skip
         return cls(
-            tuple(rule for rule in pattern_rules if not rule.between_rules and not rule.one_side),
+            tuple(rule for rule in pattern_rules if rule.scanned),
             ordered[0],
             tuple(rule for rule in rules if rule.kind == "duplicate"),
             ordered[1],
@@ -191,8 +191,7 @@ class Plan:
         places = self.places
         found = sorted(
             [places[rule_id] for rule_id, lines in candidates.items() if lines and rule_id in places]
-            + [places[rule.id] for rule in self.between if rule.between_rules]  # not scanned
-            + [places[rule.id] for rule in self.guarded if rule.one_side]  # not scanned either
+            + [places[rule.id] for rule in (*self.guarded, *self.between) if not rule.scanned]
         )
         groups: tuple[list[Rule], list[Rule], list[Rule]] = ([], [], [])
         for group, _, rule in found:
@@ -386,7 +385,7 @@ def claim_lines(
                 continue  # the rules it must lie between have removed nothing
             candidates = removed.after(rule, view)
         elif rule.one_side:
-            candidates = beside_claims(rule, view, owner)
+            candidates = beside_claims(rule, view, owner, claims)
         else:
             candidates = in_view(rule)
         for first, last in guarded_spans(
@@ -457,9 +456,11 @@ def guarded_spans(
     )
 
 
-def beside_claims(rule: Rule, view: View, owner: list[Claim | None]) -> list[int]:
+def beside_claims(rule: Rule, view: View, owner: list[Claim | None], claims: list[Claim]) -> list[int]:
     """The candidates of a rule with a one-sided ``next_to``: not scanned for, they are the
     nearest non-blank unclaimed line beside each line that its categories claimed."""
+    if not any(claim.rule.category in rule.next_to for claim in claims):
+        return []  # most documents: no line of the view is read
     step = 1 if rule.next_to_side == "above" else -1  # from the claimed line to the candidate
     found = set()
     for position, claim in enumerate(owner):

@@ -221,8 +221,15 @@ class Rule:
 
     @property
     def one_side(self) -> bool:
-        """Whether a ``next_to`` guard looks on one side only: such a rule is not scanned for."""
+        """Whether a ``next_to`` guard looks on one side only (see `scanned`)."""
         return bool(self.next_to) and self.next_to_side != "either"
+
+    @property
+    def scanned(self) -> bool:
+        """Whether the scanner proposes the rule's lines. A rule whose lines lie beside
+        other rules' removals (``between_rules``, a one-sided ``next_to``) is not scanned:
+        its candidates are the lines beside those removals."""
+        return not self.between_rules and not self.one_side
 
     @property
     def needs_neighbours(self) -> bool:

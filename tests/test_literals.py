@@ -72,7 +72,7 @@ def test_the_built_in_rules_examples_hold_their_literals(rule):
 def test_most_built_in_rules_have_literals():
     # Only the structural rules (any short line, any line outside the text) have none; the
     # rules whose lines are found beside other rules' removals are not scanned for at all.
-    scanned = [rule for rule in BUILTIN if not rule.between_rules and not rule.one_side]
+    scanned = [rule for rule in BUILTIN if rule.scanned]
     without = {rule.id for rule in scanned if required_literals(rule.pattern.pattern, False) is None}
     assert len(without) <= 4, without
 
