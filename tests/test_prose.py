@@ -177,6 +177,25 @@ def test_a_page_crosses_only_one_gap_above_its_running_text():
     assert summary not in kept and "Weather" not in kept
 
 
+@pytest.mark.parametrize(
+    ("after_question", "kept"),
+    [
+        pytest.param("News\nSport\nTravel\nVideo\nRadio\n", False, id="a-teaser-among-menus"),
+        pytest.param("Jane Smith\n", True, id="the-post-opens-with-it"),
+    ],
+)
+def test_a_short_question_opens_a_page_only_when_running_text_follows_it(after_question, kept):
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    question = "Is your town among the best places to live?"
+    footer = "About us\nContact\nJobs\nAdvertise\nTerms\nIs this the end of the local paper?\nImprint\n"
+    page = f"Home\n{question}\n{after_question}{PARAGRAPH}\n{PARAGRAPH_2}\n{footer}"
+    result = Cleaner(profile="page").clean(page).text
+    assert (question in result) is kept
+    # Under the text the same holds: a question alone among the footer's links goes.
+    assert result.endswith(f"{PARAGRAPH}\n{PARAGRAPH_2}\n")
+
+
 def test_a_page_in_chinese_has_running_text_too():
     from cleaner import Cleaner  # noqa: PLC0415
 
