@@ -417,10 +417,22 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     (1, 2)
     """
     # Looked for from each end: only the page's head and tail are read, not the text between.
-    first = next((p for p in range(len(view)) if is_text_edge(view, p, min_words, 1)), None)
+    # A short question alone among the menus is a teaser's headline (`is_lone_question`).
+    first = next(
+        (
+            p
+            for p in range(len(view))
+            if is_running_text(view, p, min_words) and not is_lone_question(view, p, min_words, 1)
+        ),
+        None,
+    )
     if first is None:
         return None
-    last = next(p for p in range(len(view) - 1, first - 1, -1) if is_text_edge(view, p, min_words, -1))
+    last = next(
+        p
+        for p in range(len(view) - 1, first - 1, -1)
+        if is_running_text(view, p, min_words) and not is_lone_question(view, p, min_words, -1)
+    )
     top = widen_over_leads(view, first, -1, gap=LEAD_GAP)
     return top, widen_over_facts(view, widen_over_leads(view, last, 1))
 
@@ -433,30 +445,29 @@ EDGE_REACH = 5
 QUESTION_END = regex.compile(rf"[?？][{CLOSERS}]*$")  # noqa: RUF001 (the full-width mark)
 
 
-def is_text_edge(view: View, position: int, min_words: int, step: int) -> bool:
-    """Whether the line is running text that can open (``step`` 1) or close (-1) the
-    article: any running text but a short question that stands alone.
+def is_lone_question(view: View, position: int, min_words: int, step: int) -> bool:
+    """Whether a line of running text is a short question with no more running text
+    within `EDGE_REACH` lines past it (``step`` 1 down, -1 up): it cannot open (or close)
+    the article.
 
     >>> menu = ("Is your town among the best places to live?", "News", "Sport", "Travel", "Video", "Radio")
     >>> view = View(range(7), (*menu, "The council voted on Monday to build a new library."))
-    >>> is_text_edge(view, 0, 8, 1), is_text_edge(view, 6, 8, 1)
-    (False, True)
-    >>> is_text_edge(View(range(3), ("Is your town among the best places to live?", "", "It is, the town council said in its report on Monday.")), 0, 8, 1)
-    True
+    >>> is_lone_question(view, 0, 8, 1), is_lone_question(view, 6, 8, 1)
+    (True, False)
+    >>> is_lone_question(View(range(3), ("Is your town among the best places to live?", "", "It is, the town council said in its report on Monday.")), 0, 8, 1)
+    False
     """
-    if not is_running_text(view, position, min_words):
-        return False
     if view.words(position) >= LONE_QUESTION_WORDS or QUESTION_END.search(view.contents[position]) is None:
-        return True
+        return False
     seen = 0
     position += step
     while 0 <= position < len(view) and seen < EDGE_REACH:
         if not view.is_blank(position):
             if is_running_text(view, position, min_words):
-                return True
+                return False
             seen += 1
         position += step
-    return False
+    return True
 
 
 def is_running_text(view: View, position: int, min_words: int) -> bool:
