@@ -110,8 +110,9 @@ def template_key(line: str) -> str:
 
 
 # scheme://host[:port] then the path, query, fragment or the end; anything else (a user,
-# an IPv6 address, white space or a control character to strip) goes to urlsplit.
-PLAIN_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9._~%!$&'()*+,;=-]+)(?::[0-9]*)?(?=[/?#]|\Z)")
+# an IPv6 address, white space or a control character to strip, a "%": urlsplit lowers
+# only what comes before it, as in an IPv6 zone) goes to urlsplit.
+PLAIN_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9._~!$&'()*+,;=-]+)(?::[0-9]*)?(?=[/?#]|\Z)")
 
 
 def site_of(record: Mapping[str, object], group_by: str | None) -> str:

@@ -361,6 +361,7 @@ URL_PIECES = ["https://", "http://", "HTTP://", "//", "a", "B", ".example", ":44
 @given(st.lists(st.sampled_from(URL_PIECES), max_size=8).map("".join))
 @example("https://News.Example.com:443/a/b")
 @example("http://a.b\n")
+@example("https://%41HTTP://")
 def test_the_host_of_a_url_is_what_urlsplit_finds(url):
     from urllib.parse import urlsplit  # noqa: PLC0415
 
