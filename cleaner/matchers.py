@@ -495,10 +495,11 @@ def is_running_text(view: View, position: int, min_words: int) -> bool:
 LEAD_MIN_WORDS = 6
 # Above the article, a byline, a date or a share button may stand between the standfirst
 # and the first paragraph: up to this many such lines are crossed, once, to reach a
-# standfirst of `STANDFIRST_WORDS` words or more (a headline is shorter), or one that ends
-# in a colon (a headline never does).
+# standfirst of `STANDFIRST_WORDS` words or more (most headlines are shorter; a longer one
+# kept is a line of junk, a standfirst lost a sentence), or one that ends in a colon (a
+# headline never does).
 LEAD_GAP = 3
-STANDFIRST_WORDS = 20
+STANDFIRST_WORDS = 14
 
 
 def widen_over_leads(view: View, edge: int, step: int, gap: int = 0) -> int:

@@ -150,6 +150,7 @@ STANDFIRST = (
     ("standfirst", "kept"),
     [
         pytest.param(STANDFIRST, True, id="long-standfirst"),
+        pytest.param("Twice she went home empty-handed, but in the last race of the season she struck back", True, id="standfirst"),
         pytest.param("Here is what the council decided about the old market hall:", True, id="ends-in-colon"),
         pytest.param("Council to turn the old market hall into a library for the town", False, id="headline"),
     ],
