@@ -388,6 +388,8 @@ def claim_lines(
             candidates = beside_claims(rule, view, owner, claims)
         else:
             candidates = in_view(rule)
+        if not candidates:
+            continue  # most passes of most documents
         for first, last in guarded_spans(
             rule, view, owner, candidates, total=total, kept_originals=kept_originals, removed=removed
         ):
