@@ -20,6 +20,7 @@ import ahocorasick
 import regex
 
 from cleaner.errors import RuleTimeout
+from cleaner.letters import is_greeting, is_sign_off, is_signature
 from cleaner.literals import holds_risky, required_literals
 from cleaner.rules import Rule
 
@@ -433,8 +434,8 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
         for p in range(len(view) - 1, first - 1, -1)
         if is_running_text(view, p, min_words) and not is_lone_question(view, p, min_words, -1)
     )
-    top = widen_over_leads(view, first, -1, gap=LEAD_GAP)
-    return top, widen_over_facts(view, widen_over_leads(view, last, 1))
+    top = widen_over_greeting(view, widen_over_leads(view, first, -1, gap=LEAD_GAP))
+    return top, widen_over_facts(view, widen_over_sign_off(view, widen_over_leads(view, last, 1)))
 
 
 # A question of fewer words than this opens (or closes) the article only when more running
@@ -571,6 +572,42 @@ def widen_over_facts(view: View, edge: int) -> int:
             last = position
         position += 1
     return last if facts >= TAIL_FACTS else edge
+
+
+def widen_over_greeting(view: View, edge: int) -> int:
+    """``edge`` (the article's first line) moved up to the letter's greeting right above
+    it (`letters.is_greeting`: "Liebe Besucher_in,"), if there is one."""
+    above = next_filled(view, edge, -1)
+    return above if above is not None and opens_letter(view, above) else edge
+
+
+def widen_over_sign_off(view: View, edge: int) -> int:
+    """``edge`` (the article's last line) moved down over the letter's sign-off right
+    under it and the name under that (`sign_off_end`: "Viele Grüße", "Astrid")."""
+    below = next_filled(view, edge, 1)
+    end = -1 if below is None else sign_off_end(view, below)
+    return edge if end < 0 else end
+
+
+def sign_off_end(view: View, position: int) -> int:
+    """Where the letter's sign-off at ``position`` ends: the name under it if one follows
+    (`letters.is_signature`), else the sign-off itself; -1 when the line is no sign-off
+    (`letters.is_sign_off`)."""
+    if not is_sign_off(view.contents[position]):
+        return -1
+    name = next_filled(view, position, 1)
+    return name if name is not None and is_signature(view.contents[name]) else position
+
+
+def next_filled(view: View, position: int, step: int) -> int | None:
+    """The first line past ``position`` (``step`` 1 down, -1 up) that is not blank, or None."""
+    contents = view.contents
+    position += step
+    while 0 <= position < len(contents):
+        if contents[position]:
+            return position
+        position += step
+    return None
 
 
 def is_lead(view: View, position: int) -> bool:
@@ -766,6 +803,7 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
     # Under a word guard too low for prose, only a CJK line (few spaces) can be prose.
     may_be_prose = rule.max_words is None or rule.max_words >= PROSE_MIN_WORDS
     contents = view.contents
+    closing = -1  # the last line of a letter's sign-off (`closing_end`)
     for position in outside_text_only(rule, view, candidates, bounds):
         if not confirm_line(rule, view, position, bounds):
             continue
@@ -773,12 +811,57 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
             continue  # a line of prose is no menu item: as a line between, it ends the run
         # Most lines of a run come right after the one before: nothing between to look at.
         if run and position > run[-1] + 1 and any(contents[p] for p in range(run[-1] + 1, position)):
-            if run_fits(rule, run) and not spared_list(rule, view, run):
-                yield run[0], run[-1]
+            if len(run) >= rule.min_lines and (span := run_span(rule, view, run)):
+                yield span
             run = []
+        # A letter's sign-off under its text is the text's own, and so is the name under
+        # it: like prose, they end a run (a run starts after the text's last line).
+        if not run:
+            if position <= closing or (closing := closing_end(view, position)) >= 0:
+                continue
         run.append(position)
+    if len(run) >= rule.min_lines and (span := run_span(rule, view, run)):
+        yield span
+
+
+def run_span(rule: Rule, view: View, run: list[int]) -> tuple[int, int] | None:
+    """The span a finished run removes, if it is long enough and no article's list: a
+    letter's greeting at its end (`opens_letter`) is the text's own and stays."""
+    if run and view.contents[run[-1]][-1] == "," and opens_letter(view, run[-1]):
+        run = run[:-1]
     if run_fits(rule, run) and not spared_list(rule, view, run):
-        yield run[0], run[-1]
+        return run[0], run[-1]
+    return None
+
+
+def opens_letter(view: View, position: int) -> bool:
+    """Whether the line is a letter's greeting right above a line of prose
+    (`letters.is_greeting`: "Liebe Martina,")."""
+    content = view.contents[position]
+    if content[-1] != "," or not is_greeting(content, view.words(position)):
+        return False
+    below = next_filled(view, position, 1)
+    return below is not None and is_prose_line(view, below)
+
+
+def closing_end(view: View, position: int) -> int:
+    """Where the letter's sign-off at ``position`` ends when it closes a text (right under
+    a line that ends like a sentence): the sign-off, or the name under it
+    (`sign_off_end`). -1 when the line closes no text. See `cleaner.letters`.
+
+    >>> view = View(range(3), ("Das ist eine sehr schicke Tasche, und sie passt zu allem.", "Viele Grüße", "Astrid"))
+    >>> closing_end(view, 1), closing_end(view.narrow([1, 2]), 0)
+    (2, -1)
+    """
+    if not is_sign_off(view.contents[position]):  # most lines; `sign_off_end` asks again
+        return -1
+    above = next_filled(view, position, -1)
+    return sign_off_end(view, position) if above is not None and ends_sentence(view, above) else -1
+
+
+def ends_sentence(view: View, position: int) -> bool:
+    """Whether the line ends like a sentence ("Viel Glück!") or is prose."""
+    return SENTENCE_END.search(view.contents[position]) is not None or is_prose_line(view, position)
 
 
 def run_fits(rule: Rule, run: Sequence[int]) -> bool:

@@ -11,7 +11,7 @@ PACKAGE = Path(cleaner.__file__).resolve().parent
 # From the bottom up; a module may import only modules earlier in this list.
 LAYERS = [
     "about", "model", "errors", "escaping", "smallfiles", "templates", "rules", "literals", "skeleton", "backtracking",
-    "matchers", "fastscan", "dedup", "pipeline", "io", "targets", "jsonsplice", "records", "files",
+    "letters", "matchers", "fastscan", "dedup", "pipeline", "io", "targets", "jsonsplice", "records", "files",
     "baseline", "config", "corpus", "ray_engine", "learn", "render", "helptext", "cli", "docs",
 ]  # fmt: skip
 

@@ -197,6 +197,64 @@ def test_a_short_question_opens_a_page_only_when_running_text_follows_it(after_q
     assert result.endswith(f"{PARAGRAPH}\n{PARAGRAPH_2}\n")
 
 
+LETTER = (
+    "Liebe Leserinnen und Leser,\n"
+    "nach sieben Jahren habe ich entschieden, diesen Blog zu beenden, und ich danke euch für jeden Kommentar.\n"
+    "Die alten Artikel bleiben online, aber es kommen keine neuen mehr dazu, und das Forum wird geschlossen.\n"
+    "Viele Grüße\n"
+    "Astrid\n"
+)
+
+
+def test_a_page_keeps_the_greeting_and_sign_off_of_a_letter():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    menu = "Home\nBlog\nArchiv\nKontakt\nImpressum\nDatenschutz\n"
+    result = Cleaner(profile="page").clean(f"{menu}{LETTER}{menu}").text
+    assert result == LETTER
+
+
+def test_a_run_of_short_lines_stops_at_a_comment_s_sign_off():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    comment = "das ist eine sehr edle und schicke Handtasche, und die Größe ist auch perfekt für mich.\n"
+    reply = "Du bringst es auf den Punkt, edel und schick, und ich wurde schon zweimal darauf angesprochen.\n"
+    # Under the comment: its sign-off and name, then the thread's labels (five: too few for a menu).
+    thread = "Sei herzlich gegrüßt\nAstrid\nMartina Berg\nAutor\nZitat\nAntwort\nLiebe Astrid,\n"
+    page = f"{PARAGRAPH}\n{PARAGRAPH_2}\nLiebe Martina,\n{comment}{thread}{reply}{PARAGRAPH}\n"
+    result = Cleaner(profile="page").clean(page).text
+    assert f"Liebe Martina,\n{comment}Sei herzlich gegrüßt\nAstrid\n" in result
+    assert f"Liebe Astrid,\n{reply}" in result
+    # The same labels without a letter's frame are a menu: a run of seven.
+    menu = "Sei herzlich\nAstrid\nMartina Berg\nAutor\nZitat\nAntwort\nLiebe Astrid\n"
+    result = Cleaner(profile="page").clean(f"{PARAGRAPH}\n{comment}{menu}{reply}").text
+    assert "Astrid" not in result
+
+
+@pytest.mark.parametrize(
+    ("line", "greeting", "sign_off"),
+    [
+        ("Liebe_r Besucher_in,", True, False),
+        ("Dear Council Members,", True, False),
+        ("Home", False, False),
+        ("News, Sport, Wetter und Verkehr aus der Region", False, False),
+        ("Viele Grüße", False, True),
+        ("LG Petra", False, True),
+        ("XX, Die Redaktion", False, True),
+        ("Cheers, Joao", False, True),
+        ("Pozdrawiam serdecznie", False, True),
+        ("Herzlich willkommen", False, False),
+        ("Best Sellers", False, False),
+        ("Lovely day", False, False),
+        ("Grüße aus der Redaktion an alle Leser und Leserinnen", False, False),
+    ],
+)
+def test_a_letter_s_frame_is_told_from_menu_items(line, greeting, sign_off):
+    from cleaner.letters import is_greeting, is_sign_off  # noqa: PLC0415
+
+    assert (is_greeting(line, len(line.split())), is_sign_off(line)) == (greeting, sign_off)
+
+
 def test_a_page_in_chinese_has_running_text_too():
     from cleaner import Cleaner  # noqa: PLC0415
 
