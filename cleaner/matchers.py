@@ -435,7 +435,10 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
         if is_running_text(view, p, min_words) and not is_lone_question(view, p, min_words, -1)
     )
     top = widen_over_greeting(view, widen_over_leads(view, first, -1, gap=LEAD_GAP))
-    return top, widen_over_facts(view, widen_over_sign_off(view, widen_over_leads(view, last, 1)))
+    bottom = widen_over_leads(view, last, 1)
+    if view.contents[bottom][-1] == ":":  # a text does not end on a colon: what it introduces is its own
+        bottom = next_filled(view, bottom, 1) or bottom
+    return top, widen_over_facts(view, widen_over_sign_off(view, bottom))
 
 
 # A question of fewer words than this opens (or closes) the article only when more running
@@ -474,7 +477,9 @@ def is_lone_question(view: View, position: int, min_words: int, step: int) -> bo
 def is_running_text(view: View, position: int, min_words: int) -> bool:
     """Whether the line has ``min_words``+ words and ends like a sentence (emoji or
     hashtags may follow the stop), or is a joined article, or is Chinese or Japanese
-    prose (`is_cjk_prose`: no spaces to count words by).
+    prose (`is_cjk_prose`: no spaces to count words by). A paragraph that leads in to a
+    list or a link ends on a colon: with `LONG_PROSE_WORDS` words and a sentence break
+    inside, it is running text too.
 
     A long line that only holds a sentence break is not enough here: cookie banners and
     footer notices end in a link ("... you agree to our terms. Accept Read More").
@@ -486,6 +491,8 @@ def is_running_text(view: View, position: int, min_words: int) -> bool:
             return True
         # After the stop come emoji (not ASCII), an emoticon's bracket or hashtags: most lines have none.
         last = content[-1]
+        if last == ":" and words >= LONG_PROSE_WORDS and SENTENCE_BREAK.search(content) is not None:
+            return True
         return ("#" in content or last in "()" or not last.isascii()) and PROSE_END.search(content) is not None
     if words >= PROSE_MIN_WORDS:
         return False

@@ -197,6 +197,26 @@ def test_a_short_question_opens_a_page_only_when_running_text_follows_it(after_q
     assert result.endswith(f"{PARAGRAPH}\n{PARAGRAPH_2}\n")
 
 
+LEAD_IN = (
+    "Die Gebühren steigen im nächsten Jahr um das Zehnfache. Viele Clubs stehen damit vor dem Aus, "
+    "und deshalb bitten wir alle, die Petition gegen die Reform zu unterschreiben:"
+)
+
+
+def test_a_paragraph_that_ends_on_a_colon_is_running_text_and_keeps_what_it_introduces():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    menu = "Home\nNews\nTermine\nKontakt\nImpressum\nDatenschutz\n"
+    link = "http://www.openpetition.de/petition/online/gegen-die-tarifreform\n"
+    footer = "Impressum\nDatenschutz\n"
+    # The lead-in closes the text: the link under it stays, the lines around go.
+    assert Cleaner(profile="page").clean(f"{menu}{LEAD_IN}\n{link}{footer}").text == f"{LEAD_IN}\n{link}"
+    # It opens the text: the list it introduces stays with it.
+    items = "eine Recherche\ndas Menschenbild\ndie Erklärung der Menschenrechte\nHinweise zur Reflexion\n"
+    page = f"{menu}{LEAD_IN}\n{items}{PARAGRAPH}\n{menu}"
+    assert Cleaner(profile="page").clean(page).text == f"{LEAD_IN}\n{items}{PARAGRAPH}\n"
+
+
 LETTER = (
     "Liebe Leserinnen und Leser,\n"
     "nach sieben Jahren habe ich entschieden, diesen Blog zu beenden, und ich danke euch für jeden Kommentar.\n"
