@@ -573,12 +573,29 @@ def widen_over_facts(view: View, edge: int) -> int:
     while position < len(view):
         if not view.is_blank(position):
             # Not code: under a page's last sentence, that is its scripts and styles.
-            if not (is_content_item(view, position, code=False) or is_lead(view, position)):
+            fact = is_content_item(view, position, code=False) or is_lead(view, position)
+            if not (fact or is_note(view, position)):
                 break
             facts += 1
             last = position
         position += 1
     return last if facts >= TAIL_FACTS else edge
+
+
+# A note under the article: "Jürgen Richter, 2012, S. 281 ↩" (its link back to the text),
+# "[2] Joint Commission ...", or a numbered reference long enough not to be a menu's item
+# ("3. Jürgen Richter, Schaber, in Floss (Hrsg.) ...": `LEAD_MIN_WORDS` words).
+NOTE_BACK_LINK = "↩"
+NOTE_MARK = regex.compile(r"\[\d{1,3}\]\s|(\d{1,3})\.\s")
+
+
+def is_note(view: View, position: int) -> bool:
+    """Whether the line is one of the article's notes or references (`NOTE_MARK`)."""
+    content = view.contents[position]
+    if content.endswith(NOTE_BACK_LINK):
+        return True
+    mark = NOTE_MARK.match(content)
+    return mark is not None and (mark.group(1) is None or view.words(position) >= LEAD_MIN_WORDS)
 
 
 def widen_over_greeting(view: View, edge: int) -> int:
@@ -695,7 +712,12 @@ def is_prose(content: str, words: int | None = None) -> bool:
 def is_cjk_prose(content: str) -> bool:
     """Whether a line of few spaces is Chinese or Japanese prose: `CJK_PROSE_CHARS` of
     their characters and a sentence end."""
-    return SENTENCE_END.search(content) is not None and len(CJK.findall(content)) >= CJK_PROSE_CHARS
+    ends = SENTENCE_END.search(content) is not None or CJK_BYLINE_END.search(content) is not None
+    return ends and len(CJK.findall(content)) >= CJK_PROSE_CHARS
+
+
+# A Chinese report's last sentence signed in brackets: "...英雄的城！（评论员 罗博 萧海川）".
+CJK_BYLINE_END = regex.compile(r"[。！？][（(][^（）()]{1,20}[）)]$")  # noqa: RUF001 (full-width marks)
 
 
 def is_prose_line(view: View, position: int) -> bool:

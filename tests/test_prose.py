@@ -283,6 +283,47 @@ def test_a_page_in_chinese_has_running_text_too():
     assert Cleaner(profile="page").clean(page).text == article * 2
 
 
+NOTES = (
+    "Lutz Fiedler, Altsteinzeit von A bis Z, Darmstadt, 2011, S. 13 ↩\n"
+    "Joachim Hahn, Erkennen und Bestimmen, Tübingen, 1991, S. 147 ↩\n"
+    "Jürgen Richter, 2012, S. 281 ↩\n"
+    "Joachim Hahn, 1991, S. 169 ↩\n"
+)
+REFERENCES = (
+    "[1] Alarm fatigue: impacts on patient safety, Curr Opin Anaesthesiol. 2015\n"
+    "[2] Joint Commission National Patient Safety Goal: Alarm Management\n"
+    "3. Jürgen Richter, Schaber, in Floss (Hrsg.), Steinartefakte, Tübingen 2012\n"
+    "4. Claus-Joachim Kind, Kratzer, in Floss (Hrsg.), Steinartefakte, Tübingen 2012\n"
+    "5. Klaus Gerken, Studien zur Besiedlung zwischen Wümme und Oste, 2001\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("notes", "kept"),
+    [
+        pytest.param(NOTES, True, id="back-links"),
+        pytest.param(REFERENCES, True, id="numbered"),
+        pytest.param("1. Bundesliga\n2. Bundesliga\n3. Liga\n4. Regionalliga\n", False, id="a-numbered-menu"),
+    ],
+)
+def test_a_page_keeps_the_notes_under_its_article(notes, kept):
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    footer = "Impressum\nDatenschutz\nKontakt\n"
+    page = f"Home\nNews\n{PARAGRAPH}\n{PARAGRAPH_2}\n{notes}{footer}"
+    article = f"{PARAGRAPH}\n{PARAGRAPH_2}\n"
+    assert Cleaner(profile="page").clean(page).text == (article + notes if kept else article)
+
+
+def test_a_chinese_report_signed_in_brackets_ends_with_its_signature():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    article = "如今，五十多个市直部门通力合作，让益阳的数字治理不断开花结果，群众办事更方便。\n"
+    signed = "正是有了英勇的你们，才有这座英雄的城！（评论员 罗博 萧海川）\n"  # noqa: RUF001
+    page = f"首页\n新闻\n{article}{signed}图集\n关于我们\n"
+    assert Cleaner(profile="page").clean(page).text == article + signed
+
+
 def test_a_teaser_block_stops_at_a_paragraph_too_long_for_a_summary(tmp_path):
     body = "kind = \"block\"\npattern = '^RELATED$'\nextent = \"end\"\ncrosses = \"teasers\"\n"
     closing = " ".join([LONG, LONG])  # the article's last paragraph, 90 words, alone after the box
