@@ -52,7 +52,7 @@ def is_greeting(content: str, words: int) -> bool:
     >>> is_greeting("Liebe Martina,", 2), is_greeting("Home", 1)
     (True, False)
     """
-    return words <= GREETING_WORDS and content.endswith(",") and content[0].isalpha()
+    return words <= GREETING_WORDS and content.endswith(",") and content[:1].isalpha()
 
 
 def is_sign_off(content: str) -> bool:
@@ -61,7 +61,10 @@ def is_sign_off(content: str) -> bool:
     >>> is_sign_off("Sei herzlich gegrüßt"), is_sign_off("XX, Die Redaktion"), is_sign_off("Lovely day")
     (True, True, False)
     """
-    first = content.split(None, 1)[0].rstrip(",.!:;").casefold()
+    head = content.split(None, 1)
+    if not head:
+        return False
+    first = head[0].rstrip(",.!:;").casefold()
     if first not in SIGN_OFF_FIRST_WORDS and first.replace("ß", "ss") not in SIGN_OFF_FIRST_WORDS:
         return False  # most lines: one look-up
     words = SIGN_OFF_SPLIT.split(content.casefold().replace("ß", "ss").strip(" ,.!:;"))
@@ -79,4 +82,4 @@ def is_signature(content: str) -> bool:
     (True, False, False)
     """
     words = content.split()
-    return len(words) <= NAME_WORDS and all(word[0].isupper() and word.isalpha() for word in words)
+    return 0 < len(words) <= NAME_WORDS and all(word[0].isupper() and word.isalpha() for word in words)

@@ -856,7 +856,7 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
 def run_span(rule: Rule, view: View, run: list[int]) -> tuple[int, int] | None:
     """The span a finished run removes, if it is long enough and no article's list: a
     letter's greeting at its end (`opens_letter`) is the text's own and stays."""
-    if run and view.contents[run[-1]][-1] == "," and opens_letter(view, run[-1]):
+    if run and view.contents[run[-1]][-1:] == "," and opens_letter(view, run[-1]):
         run = run[:-1]
     if run_fits(rule, run) and not spared_list(rule, view, run):
         return run[0], run[-1]
@@ -867,7 +867,7 @@ def opens_letter(view: View, position: int) -> bool:
     """Whether the line is a letter's greeting right above a line of prose
     (`letters.is_greeting`: "Liebe Martina,")."""
     content = view.contents[position]
-    if content[-1] != "," or not is_greeting(content, view.words(position)):
+    if content[-1:] != "," or not is_greeting(content, view.words(position)):
         return False
     below = next_filled(view, position, 1)
     return below is not None and is_prose_line(view, below)

@@ -251,6 +251,13 @@ def test_a_run_of_short_lines_stops_at_a_comment_s_sign_off():
     assert "Astrid" not in result
 
 
+@pytest.mark.parametrize("text", ["Liebe Martina,\nHome\n\n\n", "\n\n\nHome\n"])
+def test_a_run_rule_that_takes_blank_lines_meets_a_letter_s_frame_without_failing(tmp_path, text):
+    # A user's run rule may match blank lines: the frame's tests then see empty lines.
+    body = "kind = \"run\"\npattern = '^.*$'\nmin_lines = 2\n"
+    assert spans(text, tmp_path, body) == [(1, text.count("\n"))]
+
+
 @pytest.mark.parametrize(
     ("line", "greeting", "sign_off"),
     [
