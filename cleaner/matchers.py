@@ -410,7 +410,9 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     end without a stop (a sentence cut by a link, a list of demands): such sentence-case
     lines right before the first or after the last line of running text are read as
     part of the article. A menu item, a title-case headline, a date or a byline ends
-    the widening. Below the text, a list of facts right after its last line (a product's
+    the widening. A letter's greeting above the text and its sign-off below it are the
+    text's own (`cleaner.letters`), and so is the line a closing colon introduces. Below
+    the text, a list of facts or notes right after its last line (a product's
     specifications: `widen_over_facts`) is the article's too.
 
     >>> view = View((0, 1, 2, 3, 4), ("Home", "Council to build a new library downtown", "It was a cold day in May.", "Ok.", "Footer"))
@@ -436,8 +438,9 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     )
     top = widen_over_greeting(view, widen_over_leads(view, first, -1, gap=LEAD_GAP))
     bottom = widen_over_leads(view, last, 1)
-    if view.contents[bottom][-1] == ":":  # a text does not end on a colon: what it introduces is its own
-        bottom = next_filled(view, bottom, 1) or bottom
+    introduced = next_filled(view, bottom, 1) if view.contents[bottom][-1] == ":" else None
+    if introduced is not None:  # a text does not end on a colon: what it introduces is its own
+        bottom = introduced
     return top, widen_over_facts(view, widen_over_sign_off(view, bottom))
 
 
@@ -840,11 +843,12 @@ def match_run_rule(rule: Rule, view: View, candidates: Sequence[int]) -> Iterato
             continue  # a line of prose is no menu item: as a line between, it ends the run
         # Most lines of a run come right after the one before: nothing between to look at.
         if run and position > run[-1] + 1 and any(contents[p] for p in range(run[-1] + 1, position)):
-            if len(run) >= rule.min_lines and (span := run_span(rule, view, run)):
+            if len(run) >= rule.min_lines and (span := run_span(rule, view, run)):  # most are shorter
                 yield span
             run = []
         # A letter's sign-off under its text is the text's own, and so is the name under
-        # it: like prose, they end a run (a run starts after the text's last line).
+        # it: like prose, they end a run. Asked only where a run would start (it follows a
+        # sentence), so the lines inside a run cost nothing more.
         if not run:
             if position <= closing or (closing := closing_end(view, position)) >= 0:
                 continue
