@@ -610,18 +610,17 @@ def widen_over_greeting(view: View, edge: int) -> int:
 
 def widen_over_sign_off(view: View, edge: int) -> int:
     """``edge`` (the article's last line) moved down over the letter's sign-off right
-    under it and the name under that (`sign_off_end`: "Viele Grüße", "Astrid")."""
+    under it and the name under that (`letters.is_sign_off`, `signed_end`: "Viele Grüße",
+    "Astrid")."""
     below = next_filled(view, edge, 1)
-    end = -1 if below is None else sign_off_end(view, below)
-    return edge if end < 0 else end
+    if below is None or not is_sign_off(view.contents[below]):
+        return edge
+    return signed_end(view, below)
 
 
-def sign_off_end(view: View, position: int) -> int:
-    """Where the letter's sign-off at ``position`` ends: the name under it if one follows
-    (`letters.is_signature`), else the sign-off itself; -1 when the line is no sign-off
-    (`letters.is_sign_off`)."""
-    if not is_sign_off(view.contents[position]):
-        return -1
+def signed_end(view: View, position: int) -> int:
+    """The name under the sign-off at ``position`` if one follows (`letters.is_signature`),
+    else the sign-off itself."""
     name = next_filled(view, position, 1)
     return name if name is not None and is_signature(view.contents[name]) else position
 
@@ -880,16 +879,16 @@ def opens_letter(view: View, position: int) -> bool:
 def closing_end(view: View, position: int) -> int:
     """Where the letter's sign-off at ``position`` ends when it closes a text (right under
     a line that ends like a sentence): the sign-off, or the name under it
-    (`sign_off_end`). -1 when the line closes no text. See `cleaner.letters`.
+    (`signed_end`). -1 when the line closes no text. See `cleaner.letters`.
 
     >>> view = View(range(3), ("Das ist eine sehr schicke Tasche, und sie passt zu allem.", "Viele Grüße", "Astrid"))
     >>> closing_end(view, 1), closing_end(view.narrow([1, 2]), 0)
     (2, -1)
     """
-    if not is_sign_off(view.contents[position]):  # most lines; `sign_off_end` asks again
+    if not is_sign_off(view.contents[position]):  # most lines
         return -1
     above = next_filled(view, position, -1)
-    return sign_off_end(view, position) if above is not None and ends_sentence(view, above) else -1
+    return signed_end(view, position) if above is not None and ends_sentence(view, above) else -1
 
 
 def ends_sentence(view: View, position: int) -> bool:
