@@ -217,6 +217,23 @@ def test_a_paragraph_that_ends_on_a_colon_is_running_text_and_keeps_what_it_intr
     assert Cleaner(profile="page").clean(page).text == f"{LEAD_IN}\n{items}{PARAGRAPH}\n"
 
 
+def test_a_short_sentence_that_leads_in_to_links_under_the_text_stays_and_the_links_go():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    menu = "Home\nNews\nTermine\nKontakt\nImpressum\nDatenschutz\n"
+    releases = "".join(f"Nr. {n} vom {n}. Oktober 2021\n" for n in range(20, 28))
+    # Under the text's last line, before the page's tail: the page-edge rule leaves it.
+    lead_in = "Das Konzeptpapier finden Sie hier:\n"
+    assert Cleaner(profile="page").clean(f"{menu}{PARAGRAPH}\n{lead_in}{menu}").text == f"{PARAGRAPH}\n{lead_in}"
+    # At the head of a list of links under a paragraph: the run of links starts below it.
+    lead_in = "Lesen Sie dazu auch die Pressemitteilungen:\n"
+    page = f"{menu}{PARAGRAPH}\n{lead_in}{releases}{PARAGRAPH_2}\n{menu}"
+    assert Cleaner(profile="page").clean(page).text == f"{PARAGRAPH}\n{lead_in}{PARAGRAPH_2}\n"
+    # A promo's label is shorter, and goes with the links it heads.
+    page = f"{menu}{PARAGRAPH}\nLesen Sie auch:\n{releases}{PARAGRAPH_2}\n{menu}"
+    assert Cleaner(profile="page").clean(page).text == f"{PARAGRAPH}\n{PARAGRAPH_2}\n"
+
+
 LETTER = (
     "Liebe Leserinnen und Leser,\n"
     "nach sieben Jahren habe ich entschieden, diesen Blog zu beenden, und ich danke euch für jeden Kommentar.\n"
