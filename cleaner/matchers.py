@@ -68,9 +68,13 @@ PROSE_LOWER_SHARE = 0.4  # of the words that start with a letter, at least this 
 WEAK_END_MIN_WORDS = 12  # a shorter line ending in ? ! or … is a teaser headline (asked, cried or cut off)
 LONG_PROSE_WORDS = 20  # a line this long with a sentence break inside may end without a stop
 CJK_PROSE_CHARS = 20  # Chinese and Japanese write no spaces: characters count instead of words
-# A sentence end, then what people put after it: emoji, emoticons, hashtags.
+# A sentence end, then what people put after it: emoji, emoticons, hashtags; or the
+# news agency or the author that signs a report, in brackets: "... nicht besonders“. (mz)",
+# "(dpa)", "(Galileo Galilei)". Two words at most, and no point: "(fiala.de)" is a link;
+# the stop ends a word in lower case ("... e.V. (DGVM)" is a name and its initials).
 PROSE_END = regex.compile(
-    rf"(\.\.\.|[.!?…。！？])[{CLOSERS}]*(?:\s*(?:[\p{{So}}\p{{Sk}}\p{{Mn}}\p{{Cf}}]|[:;]-?[()DPp]|<3|\#\w+))*$"  # noqa: RUF001
+    rf"(?:(\.\.\.|[.!?…。！？])[{CLOSERS}]*(?:\s*(?:[\p{{So}}\p{{Sk}}\p{{Mn}}\p{{Cf}}]|[:;]-?[()DPp]|<3|\#\w+))*"  # noqa: RUF001
+    rf"|(?<=[\p{{Ll}}\p{{N}}{CLOSERS}])[.!?…][{CLOSERS}]*\s\(\p{{L}}[\p{{L}}&-]*(?:\s\p{{L}}[\p{{L}}&-]*)?\))$"  # noqa: RUF001
 )
 WEAK_ENDS = frozenset(("?", "!", "…", "..."))  # noqa: RUF001
 # A stop after a lower-case letter or a digit, then a capital: one sentence ends and another begins.
@@ -483,11 +487,11 @@ def is_lone_question(view: View, position: int, min_words: int, step: int) -> bo
 
 
 def is_running_text(view: View, position: int, min_words: int) -> bool:
-    """Whether the line has ``min_words``+ words and ends like a sentence (emoji or
-    hashtags may follow the stop), or is a joined article, or is Chinese or Japanese
-    prose (`is_cjk_prose`: no spaces to count words by). A paragraph that leads in to a
-    list or a link ends on a colon: with `LONG_PROSE_WORDS` words and a sentence break
-    inside, it is running text too.
+    """Whether the line has ``min_words``+ words and ends like a sentence (emoji,
+    hashtags or the agency's sign, "(dpa)", may follow the stop: `PROSE_END`), or is a
+    joined article, or is Chinese or Japanese prose (`is_cjk_prose`: no spaces to count
+    words by). A paragraph that leads in to a list or a link ends on a colon: with
+    `LONG_PROSE_WORDS` words and a sentence break inside, it is running text too.
 
     A long line that only holds a sentence break is not enough here: cookie banners and
     footer notices end in a link ("... you agree to our terms. Accept Read More").
@@ -696,7 +700,8 @@ def is_prose(content: str, words: int | None = None) -> bool:
     a menu item or a credit. ``words`` is the line's word count, if known.
 
     A line is prose when it has `PROSE_MIN_WORDS` words or more, ends like a sentence
-    (a stop, then perhaps closing quotes or brackets, emoji, emoticons or hashtags), and
+    (a stop, then perhaps closing quotes or brackets, emoji, emoticons or hashtags, or
+    the agency or author that signs it in brackets: `PROSE_END`), and
     at least `PROSE_LOWER_SHARE` of its words that start with a letter start lower-case,
     which tells a sentence from a title-case headline while German, with its capital
     nouns, still passes. The exceptions, each a lookalike of prose or of a label:

@@ -44,6 +44,14 @@ PARAGRAPH_2 = "Work starts in spring, and the doors should open before the end o
                      id="list-item-written-as-a-sentence"),  # fmt: skip
         pytest.param("Zuerst dachte ich, ich könnte es verheimlichen. Dann wurde mir klar, dass es so nicht geht. 😀", True,
                      id="emoji-after-the-sentence"),  # fmt: skip
+        pytest.param("Nur Seitenwind möge sie „nicht besonders“, sagte der Pilot am Montag in Dessau. (mz)", True,
+                     id="signed-by-its-agency"),  # fmt: skip
+        pytest.param("Die Stadt will den Bau der Bibliothek noch in diesem Jahr beginnen lassen. (Anna Berg)", True,
+                     id="signed-by-its-author"),  # fmt: skip
+        pytest.param("In Kooperation mit der Deutschen Gesellschaft für Verbandsmanagement e.V. (DGVM)", False,
+                     id="initials-then-brackets"),  # fmt: skip
+        pytest.param("Vermögenssicherung für Mitarbeiter oder Enthaftung für Unternehmer und Manager .. (fiala.de)", False,
+                     id="teaser-with-its-source"),  # fmt: skip
         pytest.param("Home News Sport Weather Business Culture Travel Contact", False, id="menu-on-one-line"),
         pytest.param("如今，50多个市直部门通力合作，让益阳的数字治理不断开花结果，群众办事更方便。", True, id="chinese"),
         pytest.param("责任编辑：孔德明", False, id="chinese-label"),
@@ -215,6 +223,17 @@ def test_a_paragraph_that_ends_on_a_colon_is_running_text_and_keeps_what_it_intr
     items = "eine Recherche\ndas Menschenbild\ndie Erklärung der Menschenrechte\nHinweise zur Reflexion\n"
     page = f"{menu}{LEAD_IN}\n{items}{PARAGRAPH}\n{menu}"
     assert Cleaner(profile="page").clean(page).text == f"{LEAD_IN}\n{items}{PARAGRAPH}\n"
+
+
+def test_a_page_keeps_a_last_paragraph_signed_by_its_agency():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    # A caption between the article's paragraphs ends the text's widening; the last
+    # paragraph beyond it ends in the agency's sign, not a stop, and is the text's all the same.
+    caption = "Die neue Bibliothek.\nFoto:\nStadt Dessau\n"
+    signed = "Die Arbeiten sollen im Frühjahr beginnen, und die Türen öffnen vor dem Ende des nächsten Jahres. (dpa)\n"
+    page = f"Home\nNews\nSport\n{PARAGRAPH}\n{PARAGRAPH_2}\n{caption}{signed}Inhalt teilen\nImpressum\n"
+    assert Cleaner(profile="page").clean(page).text == f"{PARAGRAPH}\n{PARAGRAPH_2}\n{caption}{signed}"
 
 
 def test_a_short_sentence_that_leads_in_to_links_under_the_text_stays_and_the_links_go():
