@@ -643,8 +643,8 @@ LEAD_IN_WORDS = 5
 def is_lead_in(view: View, position: int) -> bool:
     """Whether the line is a short sentence that ends on a colon, the way a text leads in
     to a link or a list: `LEAD_IN_WORDS` words or more, in sentence case (longer ones are
-    `is_running_text`). Under the text's last line it is the text's own; what it
-    introduces is not judged by it.
+    `is_running_text`). Under the text's last line it is the text's own; the line it
+    introduces is judged on its own.
 
     >>> view = View(range(3), ("Lesen Sie dazu auch die Pressemitteilungen:", "Lesen Sie auch:", "Mehr Aktuelle News Aus Der Region:"))
     >>> [is_lead_in(view, p) for p in range(3)]
@@ -701,8 +701,8 @@ def is_prose(content: str, words: int | None = None) -> bool:
 
     A line is prose when it has `PROSE_MIN_WORDS` words or more, ends like a sentence
     (a stop, then perhaps closing quotes or brackets, emoji, emoticons or hashtags, or
-    the agency or author that signs it in brackets: `PROSE_END`), and
-    at least `PROSE_LOWER_SHARE` of its words that start with a letter start lower-case,
+    the agency or author that signs it in brackets: `PROSE_END`), and at least
+    `PROSE_LOWER_SHARE` of its words that start with a letter start lower-case,
     which tells a sentence from a title-case headline while German, with its capital
     nouns, still passes. The exceptions, each a lookalike of prose or of a label:
 
