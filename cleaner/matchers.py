@@ -443,13 +443,11 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     )
     top = widen_over_greeting(view, widen_over_leads(view, first, -1, gap=LEAD_GAP))
     bottom = widen_over_leads(view, last, 1)
-    introduced = next_filled(view, bottom, 1) if view.contents[bottom][-1] == ":" else None
-    if introduced is not None:  # a text does not end on a colon: what it introduces is its own
-        bottom = introduced
-    else:  # nor on a sentence that leads in to a link ("Das Konzeptpapier finden Sie hier:")
-        below = next_filled(view, bottom, 1)
-        if below is not None and is_lead_in(view, below):
-            bottom = below
+    # A text does not end on a colon: what it introduces is its own; nor on a sentence
+    # that leads in to a link ("Das Konzeptpapier finden Sie hier:").
+    below = next_filled(view.contents, bottom, 1)
+    if below is not None and (view.contents[bottom][-1] == ":" or is_lead_in(view, below)):
+        bottom = below
     return top, widen_over_facts(view, widen_over_sign_off(view, bottom))
 
 
@@ -613,7 +611,7 @@ def is_note(view: View, position: int) -> bool:
 def widen_over_greeting(view: View, edge: int) -> int:
     """``edge`` (the article's first line) moved up to the letter's greeting right above
     it (`letters.is_greeting`: "Liebe Besucher_in,"), if there is one."""
-    above = next_filled(view, edge, -1)
+    above = next_filled(view.contents, edge, -1)
     return above if above is not None and opens_letter(view, above) else edge
 
 
@@ -621,7 +619,7 @@ def widen_over_sign_off(view: View, edge: int) -> int:
     """``edge`` (the article's last line) moved down over the letter's sign-off right
     under it and the name under that (`letters.is_sign_off`, `signed_end`: "Viele Grüße",
     "Astrid")."""
-    below = next_filled(view, edge, 1)
+    below = next_filled(view.contents, edge, 1)
     if below is None or not is_sign_off(view.contents[below]):
         return edge
     return signed_end(view, below)
@@ -630,7 +628,7 @@ def widen_over_sign_off(view: View, edge: int) -> int:
 def signed_end(view: View, position: int) -> int:
     """The name under the sign-off at ``position`` if one follows (`letters.is_signature`),
     else the sign-off itself."""
-    name = next_filled(view, position, 1)
+    name = next_filled(view.contents, position, 1)
     return name if name is not None and is_signature(view.contents[name]) else position
 
 
@@ -654,9 +652,8 @@ def is_lead_in(view: View, position: int) -> bool:
     return content[-1] == ":" and LEAD_IN_WORDS <= view.words(position) < LONG_PROSE_WORDS and has_sentence_case(content)
 
 
-def next_filled(view: View, position: int, step: int) -> int | None:
+def next_filled(contents: Sequence[str], position: int, step: int) -> int | None:
     """The first line past ``position`` (``step`` 1 down, -1 up) that is not blank, or None."""
-    contents = view.contents
     position += step
     while 0 <= position < len(contents):
         if contents[position]:
@@ -895,14 +892,14 @@ def leads_in_from_prose(view: View, position: int) -> bool:
     Pressemitteilungen:" above a list of links)."""
     if not is_lead_in(view, position):
         return False
-    above = next_filled(view, position, -1)
+    above = next_filled(view.contents, position, -1)
     return above is not None and is_prose_line(view, above)
 
 
 def run_span(rule: Rule, view: View, run: list[int]) -> tuple[int, int] | None:
     """The span a finished run removes, if it is long enough and no article's list: a
     letter's greeting at its end (`opens_letter`) is the text's own and stays."""
-    if run and view.contents[run[-1]][-1:] == "," and opens_letter(view, run[-1]):
+    if run and opens_letter(view, run[-1]):
         run = run[:-1]
     if run_fits(rule, run) and not spared_list(rule, view, run):
         return run[0], run[-1]
@@ -915,7 +912,7 @@ def opens_letter(view: View, position: int) -> bool:
     content = view.contents[position]
     if content[-1:] != "," or not is_greeting(content, view.words(position)):
         return False
-    below = next_filled(view, position, 1)
+    below = next_filled(view.contents, position, 1)
     return below is not None and is_prose_line(view, below)
 
 
@@ -930,7 +927,7 @@ def closing_end(view: View, position: int) -> int:
     """
     if not is_sign_off(view.contents[position]):  # most lines
         return -1
-    above = next_filled(view, position, -1)
+    above = next_filled(view.contents, position, -1)
     return signed_end(view, position) if above is not None and ends_sentence(view, above) else -1
 
 

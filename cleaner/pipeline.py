@@ -50,6 +50,7 @@ from cleaner.matchers import (
     match_block_rule,
     match_line_rule,
     match_run_rule,
+    next_filled,
     run_fits,
     split_lines,
 )
@@ -121,13 +122,9 @@ class Removed:
     def remover(self, index: int, step: int) -> Rule | TemplateOrigin | None:
         """The rule that removed the nearest non-blank line from ``index`` looking up (-1)
         or down (1); None when that line is kept, or there is none."""
-        index += step
-        while 0 <= index < len(self.contents):
-            if self.contents[index]:
-                claim = self.owners.get(index)
-                return None if claim is None else claim.rule
-            index += step
-        return None
+        index = next_filled(self.contents, index, step)
+        claim = None if index is None else self.owners.get(index)
+        return None if claim is None else claim.rule
 
 
 @dataclass(eq=False, slots=True)
