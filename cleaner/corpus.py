@@ -749,12 +749,12 @@ def run_tasks(
                 try:
                     pending.append((task, pool.submit(run_worker_task, task)))
                 except BrokenProcessPool:  # a worker died: the chunk it held is among those pending
-                    raise worker_died(started, pending[0][0] if pending else task) from None
+                    raise worker_died(pool, started, pending[0][0] if pending else task) from None
             started.update(getattr(pool, "_processes", None) or {})
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                yield chunk_result(started, *pending.popleft())
+                yield chunk_result(pool, started, *pending.popleft())
         while pending:
-            yield chunk_result(started, *pending.popleft())
+            yield chunk_result(pool, started, *pending.popleft())
     except BaseException:
         # Interrupted (or the run failed): the chunks still in the workers would be thrown
         # away, so stop the workers now instead of waiting up to two chunks each.
@@ -764,17 +764,25 @@ def run_tasks(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def chunk_result(started: dict[int, Any], task: Task, future: Future[ChunkResult]) -> ChunkResult:
+def chunk_result(
+    pool: ProcessPoolExecutor, started: dict[int, Any], task: Task, future: Future[ChunkResult]
+) -> ChunkResult:
     """The result of a chunk sent to the pool; `DocumentError` naming the chunk if a worker
     died (``started``: the pool's worker processes)."""
     try:
         return future.result()
     except BrokenProcessPool:
-        raise worker_died(started, task) from None
+        raise worker_died(pool, started, task) from None
 
 
-def worker_died(started: dict[int, Any], task: Task) -> DocumentError:
+def worker_died(pool: ProcessPoolExecutor, started: dict[int, Any], task: Task) -> DocumentError:
     """The error for a pool whose worker died, naming the first chunk that was not done."""
+    # The pool's own thread ends the other workers and waits for each. Waiting here at the
+    # same time races it for a process's exit status: the loser reads none, and the worker
+    # that was killed would go unnamed. So let that thread finish first.
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(timeout=MANAGER_JOIN_SECONDS)
     for process in started.values():
         process.join(timeout=1)  # the pool is ending them: wait for their exit codes
     codes = [process.exitcode for process in started.values() if process.exitcode not in (None, 0)]

@@ -8,11 +8,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from cleaner.corpus import Task, worker_died
 from tests.hostile.support import STRICT_ENV
 from tests.hostile.test_corpus_reliability import wait_for_file, write_corpus
 
@@ -109,3 +112,31 @@ def test_a_worker_killed_outright_is_an_error_naming_the_input(tmp_path):
     assert f"{tmp_path / 'in.jsonl'}: a worker process died while cleaning the records from line " in message
     assert "killed by SIGKILL" in message
     assert sorted(os.listdir(tmp_path / "out")) == [], "no output may look finished"
+
+
+class ReapedByThePool:
+    """A worker process whose exit status only the pool's own thread can read: a wait
+    from the runner loses the race for it and learns nothing (as ``waitpid`` does when
+    another thread has just taken the status)."""
+
+    def __init__(self) -> None:
+        self.exitcode: int | None = None
+
+    def join(self, timeout: float | None = None) -> None:
+        """Return without the status, as the losing waiter does."""
+
+
+def test_the_killed_worker_is_named_when_the_pools_thread_reaps_the_workers():
+    killed, ended = ReapedByThePool(), ReapedByThePool()
+
+    def end_the_workers() -> None:  # what the pool's thread does when a worker dies
+        time.sleep(0.2)  # ending the other worker takes a moment
+        killed.exitcode, ended.exitcode = -signal.SIGKILL, -signal.SIGTERM
+
+    manager = threading.Thread(target=end_the_workers)
+    manager.start()
+    pool = SimpleNamespace(_executor_manager_thread=manager)
+    task = Task(file_index=0, path="in.jsonl", first_number=41)
+    message = str(worker_died(pool, {1: killed, 2: ended}, task))  # type: ignore[arg-type]
+    assert message.startswith("in.jsonl: a worker process died while cleaning the records from line 41 on")
+    assert "killed by SIGKILL" in message, "the worker the pool ended is not the one that died"
