@@ -52,17 +52,23 @@ for both profiles). ``--json FILE`` saves the report: ``sets``; ``results[set][p
 ``lost`` (each lost prose line with its set, profile, extractor, document id and rule).
 ``--compare OLD.json`` prints what changed against such a file.
 
+``--half A`` or ``--half B`` measures one half of each set, split by site (the host of a
+record's ``url``, else its id): a change written from the pages of one half can then be
+judged on sites it was not written from, as the kept-apart pages will judge it.
+
 Usage::
 
     python bench/quality.py                          # all sets, both profiles
     python bench/quality.py --set dragnet --profile page --rule PGE --show-lost 20
     python bench/quality.py --json new.json --compare old.json
+    python bench/quality.py --half B --brief        # the sites of the other half
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -73,6 +79,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from multiprocessing import Pool
+from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Any
 
@@ -583,10 +590,29 @@ class Source:
     path: Path
 
 
-def run(sources: Sequence[Source], plan: Plan, jobs: int) -> dict[str, Any]:
-    """Measure every record of every source and return the report (JSON-ready)."""
+HALVES = ("A", "B")
+
+
+def half_of(record: dict[str, Any]) -> str:
+    """The half of its set a record falls in, by its site: the host of its ``url``, else
+    its id (a set of one page per site). A site's pages stay together, so a rule written
+    from one half meets only sites it has not seen in the other.
+
+    >>> [half_of({"id": "1", "url": f"https://{host}/a"}) for host in ("b.com", "c.com")]
+    ['B', 'A']
+    """
+    site = urlsplit(record.get("url") or "").hostname or str(record["id"])
+    return HALVES[hashlib.md5(site.encode("utf-8"), usedforsecurity=False).digest()[0] & 1]
+
+
+def run(sources: Sequence[Source], plan: Plan, jobs: int, half: str | None = None) -> dict[str, Any]:
+    """Measure every record of every source (of one ``half`` of each, if given) and return
+    the report (JSON-ready)."""
     started = time.perf_counter()
-    loaded = [(source, read_records(source.path)) for source in sources]
+    loaded = [
+        (source, [record for record in read_records(source.path) if half is None or half_of(record) == half])
+        for source in sources
+    ]
     tasks = ((source.name, record) for source, records in loaded for record in records)
     groups: dict[tuple[str, str, str], Group] = {}
     lost: list[dict[str, str]] = []
@@ -616,6 +642,7 @@ def run(sources: Sequence[Source], plan: Plan, jobs: int) -> dict[str, Any]:
             for source, records in loaded
         },
         "profiles": list(plan.profiles),
+        "half": half,
         "results": results,
         "rules": rules,
         "lost": lost,
@@ -684,6 +711,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--brief", action="store_true", help="print only the targets (and what else is asked)"
     )
+    parser.add_argument("--half", choices=HALVES,
+                        help="measure one half of each set, split by site")  # fmt: skip
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help="worker processes")
     args = parser.parse_args(argv)
     if args.show_removed:
@@ -724,7 +753,7 @@ def main(argv: list[str] | None = None) -> int:
     sample_rule = args.show_removed[0] if args.show_removed else None
     plan = Plan(profiles, tuple(args.extractor), sample_rule)
     try:
-        report = run(sources_of(args), plan, args.jobs)
+        report = run(sources_of(args), plan, args.jobs, args.half)
     except BenchError as error:
         raise SystemExit(f"quality: {error}") from None
     full = render(report, args.extractor, args.rule)

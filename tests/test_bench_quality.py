@@ -232,3 +232,27 @@ def test_script_runs_with_a_pool_and_reports_bad_input_clearly(tmp_path):
     bad.write_text('{"id": "a", "truth": "x", "outputs": {}}\n{"id": "b", "outputs": {}}\n', encoding="utf-8")
     broken = run_script(str(bad))
     assert broken.returncode != 0 and "bad.jsonl:2: a record needs a 'truth' string" in broken.stderr
+
+
+def test_half_measures_the_sites_of_one_half_and_the_halves_make_the_whole(quality, capsys, tmp_path):
+    # Two pages on each of four sites; the ids differ from page to page.
+    pages = [
+        {"id": f"{host}-{page}", "url": f"https://{host}/story-{page}", "truth": PROSE,
+         "outputs": {"trafilatura": f"{PROSE}\nAdvertisement\n"}}
+        for host in ("b.com", "c.com", "d.com", "e.com") for page in (1, 2)
+    ]  # fmt: skip
+    source = tmp_path / "sites.jsonl"
+    source.write_text("".join(json.dumps(page) + "\n" for page in pages), encoding="utf-8")
+    measured = {}
+    for half in ("A", "B"):
+        saved = tmp_path / f"{half}.json"
+        assert quality.main([str(source), "--jobs", "1", "--half", half, "--json", str(saved)]) == 0
+        report = json.loads(saved.read_text(encoding="utf-8"))
+        assert report["half"] == half
+        measured[half] = report["sets"]["sites.jsonl"]["documents"]
+    capsys.readouterr()
+    assert measured["A"] > 0 and measured["B"] > 0
+    assert measured["A"] + measured["B"] == len(pages)
+    # A site's pages fall in one half, whatever their ids.
+    for host in ("b.com", "c.com", "d.com", "e.com"):
+        assert len({quality.half_of(page) for page in pages if page["url"].startswith(f"https://{host}/")}) == 1
