@@ -53,8 +53,9 @@ for both profiles). ``--json FILE`` saves the report: ``sets``; ``results[set][p
 ``--compare OLD.json`` prints what changed against such a file.
 
 ``--half A`` or ``--half B`` measures one half of each set, split by site (the host of a
-record's ``url``, else its id): a change written from the pages of one half can then be
-judged on sites it was not written from, as the kept-apart pages will judge it.
+record's ``url``, else its id up to the first "-"): a change written from the pages of
+one half can then be judged on sites it was not written from, as the kept-apart pages
+will judge it.
 
 Usage::
 
@@ -595,13 +596,16 @@ HALVES = ("A", "B")
 
 def half_of(record: dict[str, Any]) -> str:
     """The half of its set a record falls in, by its site: the host of its ``url``, else
-    its id (a set of one page per site). A site's pages stay together, so a rule written
-    from one half meets only sites it has not seen in the other.
+    its id up to the first "-" (Dragnet's and TE's ids start with a hash of the site:
+    "3fbf0c2e-109", "46256240-chip.de.beef"). A site's pages stay together, so a rule
+    written from one half meets only sites it has not seen in the other.
 
     >>> [half_of({"id": "1", "url": f"https://{host}/a"}) for host in ("b.com", "c.com")]
     ['B', 'A']
+    >>> half_of({"id": "3fbf0c2e-109", "url": ""}) == half_of({"id": "3fbf0c2e-452"})
+    True
     """
-    site = urlsplit(record.get("url") or "").hostname or str(record["id"])
+    site = urlsplit(record.get("url") or "").hostname or str(record["id"]).split("-", 1)[0]
     return HALVES[hashlib.md5(site.encode("utf-8"), usedforsecurity=False).digest()[0] & 1]
 
 
