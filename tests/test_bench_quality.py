@@ -253,6 +253,10 @@ def test_half_measures_the_sites_of_one_half_and_the_halves_make_the_whole(quali
     capsys.readouterr()
     assert measured["A"] > 0 and measured["B"] > 0
     assert measured["A"] + measured["B"] == len(pages)
-    # A site's pages fall in one half, whatever their ids.
+    # A site's pages fall in one half, whatever their ids; without a URL, the site hash
+    # that starts a Dragnet or TE id keeps them together.
     for host in ("b.com", "c.com", "d.com", "e.com"):
         assert len({quality.half_of(page) for page in pages if page["url"].startswith(f"https://{host}/")}) == 1
+    for site in ("3fbf0c2e", "46256240", "0e5bc9e2", "20f7e755"):
+        assert len({quality.half_of({"id": f"{site}-{page}", "url": ""}) for page in ("1", "77", "x.de")}) == 1
+    assert len({quality.half_of({"id": f"{site}-1"}) for site in ("3fbf0c2e", "46256240", "0e5bc9e2", "20f7e755")}) == 2
