@@ -80,9 +80,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from multiprocessing import Pool
-from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]  # the checkout's cleaner, and quality_tables beside this file
@@ -753,6 +753,9 @@ def main(argv: list[str] | None = None) -> int:
             old = json.loads(args.compare.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as error:
             raise SystemExit(f"{args.compare}: cannot read the saved run: {error}") from None
+        if old.get("half") != args.half:  # figures of other pages would read as changes
+            measured = f"half {old['half']}" if old.get("half") else "the whole sets"
+            raise SystemExit(f"{args.compare}: that run measured {measured}; compare runs of the same pages")
     profiles = PROFILES if args.profile == "both" else (args.profile,)
     sample_rule = args.show_removed[0] if args.show_removed else None
     plan = Plan(profiles, tuple(args.extractor), sample_rule)

@@ -784,7 +784,7 @@ def worker_died(pool: ProcessPoolExecutor, started: dict[int, Any], task: Task) 
     if manager is not None:
         manager.join(timeout=MANAGER_JOIN_SECONDS)
     for process in started.values():
-        process.join(timeout=1)  # the pool is ending them: wait for their exit codes
+        process.join(timeout=1)  # in case that thread did not end in time
     codes = [process.exitcode for process in started.values() if process.exitcode not in (None, 0)]
     killed = [code for code in codes if code != -signal.SIGTERM] or codes  # the pool ends the others
     how = describe_exit(killed[0]) if killed else "it ended abruptly"

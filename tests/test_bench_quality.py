@@ -256,7 +256,15 @@ def test_half_measures_the_sites_of_one_half_and_the_halves_make_the_whole(quali
     # A site's pages fall in one half, whatever their ids; without a URL, the site hash
     # that starts a Dragnet or TE id keeps them together.
     for host in ("b.com", "c.com", "d.com", "e.com"):
-        assert len({quality.half_of(page) for page in pages if page["url"].startswith(f"https://{host}/")}) == 1
-    for site in ("3fbf0c2e", "46256240", "0e5bc9e2", "20f7e755"):
-        assert len({quality.half_of({"id": f"{site}-{page}", "url": ""}) for page in ("1", "77", "x.de")}) == 1
-    assert len({quality.half_of({"id": f"{site}-1"}) for site in ("3fbf0c2e", "46256240", "0e5bc9e2", "20f7e755")}) == 2
+        of_host = [page for page in pages if page["url"].startswith(f"https://{host}/")]
+        assert len({quality.half_of(page) for page in of_host}) == 1
+    hashes = ("3fbf0c2e", "46256240", "0e5bc9e2", "20f7e755")
+    for site in hashes:
+        ids = (f"{site}-1", f"{site}-77", f"{site}-x.de")
+        assert len({quality.half_of({"id": page, "url": ""}) for page in ids}) == 1
+    assert len({quality.half_of({"id": f"{site}-1"}) for site in hashes}) == 2
+    # A half compared with a run of other pages would show their differences as changes.
+    with pytest.raises(SystemExit, match="that run measured half A; compare runs of the same pages"):
+        quality.main([str(source), "--jobs", "1", "--half", "B", "--compare", str(tmp_path / "A.json")])
+    with pytest.raises(SystemExit, match="that run measured half A"):
+        quality.main([str(source), "--jobs", "1", "--compare", str(tmp_path / "A.json")])
