@@ -77,6 +77,7 @@ PROSE_END = regex.compile(
     rf"|(?<=[\p{{Ll}}\p{{N}}{CLOSERS}])[.!?…][{CLOSERS}]*\s\(\p{{L}}[\p{{L}}&-]*(?:\s\p{{L}}[\p{{L}}&-]*)?\))$"  # noqa: RUF001
 )
 WEAK_ENDS = frozenset(("?", "!", "…", "..."))  # noqa: RUF001
+CUT_OFF_ENDS = ("...", "…")  # what a site puts where it cuts a teaser short
 # A stop after a lower-case letter or a digit, then a capital: one sentence ends and another begins.
 SENTENCE_BREAK = regex.compile(rf"[\p{{Ll}}\p{{N}}{CLOSERS}][.!?…]+[{CLOSERS}]*\s+[\"'“‘„«(]*\p{{Lu}}")  # noqa: RUF001
 CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
@@ -492,13 +493,22 @@ def is_running_text(view: View, position: int, min_words: int) -> bool:
     `LONG_PROSE_WORDS` words and a sentence break inside, it is running text too.
 
     A long line that only holds a sentence break is not enough here: cookie banners and
-    footer notices end in a link ("... you agree to our terms. Accept Read More").
+    footer notices end in a link ("... you agree to our terms. Accept Read More"). Nor is
+    a line of fewer than `WEAK_END_MIN_WORDS` words that ends in an ellipsis: a teaser the
+    site cut short ("Students step in to save classmates trapped in vi...") is no
+    sentence's end, and in a list of other stories it would stretch the article to it.
+
+    >>> view = View(range(2), ("Students step in to save classmates trapped in the campus vi...", "It was a cold day in May."))
+    >>> is_running_text(view, 0, 5), is_running_text(view, 1, 5)
+    (False, True)
     """
     words = view.words(position)
     if words >= min_words:
         content = view.contents[position]
-        if words >= JOINED_ARTICLE_FACTOR * min_words or SENTENCE_END.search(content) is not None:
+        if words >= JOINED_ARTICLE_FACTOR * min_words:
             return True
+        if SENTENCE_END.search(content) is not None:
+            return words >= WEAK_END_MIN_WORDS or not content.endswith(CUT_OFF_ENDS)
         # After the stop come emoji (not ASCII), an emoticon's bracket or hashtags: most lines have none.
         last = content[-1]
         if last == ":" and words >= LONG_PROSE_WORDS and SENTENCE_BREAK.search(content) is not None:

@@ -440,3 +440,19 @@ def test_a_page_keeps_the_facts_its_article_ends_with(tail, kept):
     page = f"Home\nNews\n{PARAGRAPH}\n{PARAGRAPH_2}\n{tail}About us\nContact\n"
     result = Cleaner(profile="page").clean(page).text
     assert result == f"{PARAGRAPH}\n{PARAGRAPH_2}\n" + (tail if kept else "")
+
+
+def test_a_teaser_cut_short_does_not_stretch_a_page_text_to_the_stories_under_it():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    stories = (
+        "Elsewhere Today\n"
+        "Council Approves The Plan For A New Bridge Over The River\n"
+        "Students step in to save classmates trapped in the campus vi...\n"
+    )
+    page = f"Home\nNews\n{PARAGRAPH}\n{PARAGRAPH_2}\n{stories}Contact us\n"
+    assert Cleaner(profile="page").clean(page).text == f"{PARAGRAPH}\n{PARAGRAPH_2}\n"
+    # A sentence of twelve words or more that trails off is the text's own.
+    trailing = "She looked at the empty shelves of the old library and wondered what..."
+    page = f"Home\nNews\n{PARAGRAPH}\n{trailing}\nContact us\n"
+    assert Cleaner(profile="page").clean(page).text == f"{PARAGRAPH}\n{trailing}\n"
