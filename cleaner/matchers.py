@@ -76,8 +76,8 @@ PROSE_END = regex.compile(
     rf"(?:(\.\.\.|[.!?…。！？])[{CLOSERS}]*(?:\s*(?:[\p{{So}}\p{{Sk}}\p{{Mn}}\p{{Cf}}]|[:;]-?[()DPp]|<3|\#\w+))*"  # noqa: RUF001
     rf"|(?<=[\p{{Ll}}\p{{N}}{CLOSERS}])[.!?…][{CLOSERS}]*\s\(\p{{L}}[\p{{L}}&-]*(?:\s\p{{L}}[\p{{L}}&-]*)?\))$"  # noqa: RUF001
 )
-WEAK_ENDS = frozenset(("?", "!", "…", "..."))  # noqa: RUF001
 CUT_OFF_ENDS = ("...", "…")  # what a site puts where it cuts a teaser short
+WEAK_ENDS = frozenset(("?", "!", *CUT_OFF_ENDS))
 # A stop after a lower-case letter or a digit, then a capital: one sentence ends and another begins.
 SENTENCE_BREAK = regex.compile(rf"[\p{{Ll}}\p{{N}}{CLOSERS}][.!?…]+[{CLOSERS}]*\s+[\"'“‘„«(]*\p{{Lu}}")  # noqa: RUF001
 CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
