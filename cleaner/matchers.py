@@ -176,6 +176,20 @@ class View:
         """The running-text spans found in this view so far, by word count (`text_span`)."""
         return {}
 
+    def article_span(self, min_words: int) -> tuple[int, int] | None:
+        """`text_span`, when the running text there is the page's article (`holds_article`);
+        None when there is no running text, or too little of it to be an article."""
+        articles = self.articles
+        if min_words not in articles:
+            span = self.text_span(min_words)
+            articles[min_words] = span if span is not None and holds_article(self, *span, min_words) else None
+        return articles[min_words]
+
+    @cached_property
+    def articles(self) -> dict[int, tuple[int, int] | None]:
+        """The article spans found in this view so far, by word count (`article_span`)."""
+        return {}
+
     @cached_property
     def word_counts(self) -> tuple[int, ...]:
         """Each line's number of words (see `words`)."""
@@ -421,8 +435,8 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     list of facts or notes right after its last line (a product's specifications:
     `widen_over_facts`) is the article's too.
 
-    >>> view = View((0, 1, 2, 3, 4), ("Home", "Council to build a new library downtown", "It was a cold day in May.", "Ok.", "Footer"))
-    >>> text_bounds(view, 5)
+    >>> view = View((0, 1, 2, 3, 4), ("Home", "Council to build a new library downtown", "It was a cold day in May, and the river rose.", "Ok.", "Footer"))
+    >>> text_bounds(view, 8)
     (1, 2)
     """
     # Looked for from each end: only the page's head and tail are read, not the text between.
@@ -450,6 +464,42 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     if below is not None and (view.contents[bottom][-1] == ":" or is_lead_in(view, below)):
         bottom = below
     return top, widen_over_facts(view, widen_over_sign_off(view, bottom))
+
+
+# A page holds an article when its running prose fills at least this share of its
+# characters (characters, not words: Chinese and Japanese write no spaces).
+ARTICLE_SHARE = 0.05
+
+
+def holds_article(view: View, first: int, last: int, min_words: int) -> bool:
+    """Whether the lines between ``first`` and ``last`` that are running text and prose
+    (`is_running_text`, `is_prose_line`) fill at least `ARTICLE_SHARE` of the page's
+    characters.
+
+    A page of results, lyrics, a curriculum or a catalogue holds a few lines that end
+    like a sentence ("Donations could be done via the link below."), and thousands of
+    short lines that are its content. Bounds drawn around those few lines would take the
+    content for the page's head and tail, and its lists for menus: below the share, the
+    page rules leave the page alone (a line of junk kept costs less than content lost).
+
+    >>> results = tuple(f"{rank}. Runner {rank}, 13,{rank}0 sec" for rank in range(1, 60))
+    >>> view = View(range(61), ("Results of the relay, Saturday 19 May, in the city stadium.", *results, "Home"))
+    >>> holds_article(view, 0, 0, 8), holds_article(view.narrow(range(10)), 0, 0, 8)
+    (False, True)
+    """
+    # Read from the first line of running text on: an article reaches the share within
+    # its first paragraphs, and the rest of the page is not read. A paragraph is long: only
+    # a shorter line is asked whether it is prose (a row of results is not), which costs more.
+    needed = ARTICLE_SHARE * sum(map(len, view.contents))
+    found = 0
+    for position in range(first, last + 1):
+        if is_running_text(view, position, min_words) and (
+            view.words(position) >= LONG_PROSE_WORDS or is_prose_line(view, position)
+        ):
+            found += len(view.contents[position])
+            if found >= needed:
+                return True
+    return False
 
 
 # A question of fewer words than this opens (or closes) the article only when more running
@@ -784,18 +834,20 @@ def is_prose_line(view: View, position: int) -> bool:
 def outside_text(rule: Rule, view: View, position: int, bounds: Bounds) -> bool:
     """Whether the line lies before the first or after the last line of running text.
 
-    ``bounds`` caches `text_bounds` per word count for one view. A text without running
-    text has no head or tail: nothing is outside it.
+    ``bounds`` caches `text_bounds` per word count for one view. A page with no article
+    (`View.article_span`: no running text, or too little of it) has no head or tail:
+    nothing is outside it.
     """
     span = running_text_span(rule, view, bounds)
     return span is not None and not span[0] <= position <= span[1]
 
 
 def running_text_span(rule: Rule, view: View, bounds: Bounds) -> tuple[int, int] | None:
-    """The rule's `text_bounds` in this view, found once per word count (``bounds`` keeps them)."""
+    """The rule's `text_bounds` in this view when they hold an article (`View.article_span`),
+    found once per word count (``bounds`` keeps them)."""
     assert rule.outside_text is not None
     if rule.outside_text not in bounds:
-        bounds[rule.outside_text] = view.text_span(rule.outside_text)
+        bounds[rule.outside_text] = view.article_span(rule.outside_text)
     return bounds[rule.outside_text]
 
 
@@ -981,6 +1033,10 @@ def is_article_list(view: View, run: list[int]) -> bool:
     an article holds carry facts (specifications, a recipe's ingredients): "key: value"
     pairs, quantities, or phrases that go on in lower case. Menus sit at the head and the
     tail of a page; a list between its paragraphs that reads like facts is the article's.
+    A page whose few sentences are no article (`View.article_span`: a table of results,
+    a song's lyrics) may be made of nothing but lists: each of them may be its content,
+    and stays. A page with no sentence at all is read as before: its runs are menus (a
+    page of links; sparing them kept more junk than content on the dev sets).
 
     >>> items = ("Zutaten:", "250 g Mehl", "2 Eier", "Salz", "100 ml Milch", "Backzeit: 15 min", "Home")
     >>> first, last = "Scones keep well for two days in a tin.", "Knead the dough for a minute, then cut it."
@@ -991,7 +1047,11 @@ def is_article_list(view: View, run: list[int]) -> bool:
     False
     """
     span = view.text_span(LIST_TEXT_WORDS)  # found once per view: most runs stop here
-    if span is None or not (span[0] < run[-1] and run[0] < span[1]):
+    if span is None:
+        return False
+    if view.article_span(LIST_TEXT_WORDS) is None:
+        return True  # no article to tell the page's own lists from its menus by
+    if not (span[0] < run[-1] and run[0] < span[1]):
         return False
     needed = LIST_ITEM_SHARE * len(run)
     content = 0

@@ -456,3 +456,20 @@ def test_a_teaser_cut_short_does_not_stretch_a_page_text_to_the_stories_under_it
     trailing = "She looked at the empty shelves of the old library and wondered what..."
     page = f"Home\nNews\n{PARAGRAPH}\n{trailing}\nContact us\n"
     assert Cleaner(profile="page").clean(page).text == f"{PARAGRAPH}\n{trailing}\n"
+
+
+def test_a_page_with_no_article_keeps_its_lists_and_a_page_with_one_loses_its_menus():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    menu = "Home\nNews\nSport\nResults\nArchive\nContact\n"
+    results = "".join(f"{rank}. Staffel {rank}, {40 + rank},59 sec\n" for rank in range(1, 61))
+    note = "Donations could be done via the link below to keep this page free.\n"
+    # One sentence on a page of results is no article: drawing the text's bounds around
+    # it would take the results for the page's tail, and the menus and the results look alike.
+    page = f"{menu}{note}{results}Imprint\n"
+    removals = Cleaner(profile="page").clean(page).removals
+    assert [r.rule_id for r in removals if r.rule_id in {"PGE001", "NAV001"}] == []
+    # The same page with an article: its prose is the page's text, and the menu above goes.
+    article = f"{PARAGRAPH}\n{PARAGRAPH_2}\n" * 6
+    kept = Cleaner(profile="page").clean(f"{menu}{article}{results}Imprint\n").text
+    assert kept.startswith(PARAGRAPH)
