@@ -15,7 +15,9 @@ is the page telling something twice (`is_told_again`), kept. Lines
 holding three or more numbers are data (recipe quantities, scores, table rows) and are
 never compared: a meal plan repeats its breakfast on purpose. Nor are lines that open
 with a dash or a bullet: list items and quote attributions ("— Name (@handle) date")
-repeat when two items or two quotes share them.
+repeat when two items or two quotes share them. A line of code is removed only as an
+exact copy: two commands that differ in one value ("...autotuninglevel=disabled",
+"...autotuninglevel=normal") are two commands.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from cleaner.matchers import LONG_LINE, View, is_prose_line
 from cleaner.rules import Rule
 
 NUMBER = regex.compile(r"\d+")
+# Code: an assignment or backticks (a price's "$", a sentence's ";" and a page template's
+# braces are not).
+CODE = regex.compile(r"[=`]")
 DATA_NUMBERS = 3
 LIST_MARKS = "-–—•*·"  # noqa: RUF001 (the dashes are the point)
 KEY_LENGTH = 12
@@ -244,7 +249,7 @@ def compare_lines(rule: Rule, view: View, line_keys: dict[int, tuple[str, str]])
         registered[pair[0]] = len(head)
         original = first_seen.get(folded)
         near = original is None
-        if near and fuzzy:
+        if near and fuzzy and CODE.search(view.contents[position]) is None:
             original = find_near_copy(rule, folded, pair, folded_at, buckets)
             if original is not None and not same_numbers(folded, folded_at(original)):
                 original = None

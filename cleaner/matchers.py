@@ -1066,14 +1066,23 @@ def is_article_list(view: View, run: list[int]) -> bool:
 
 def is_content_item(view: View, position: int, code: bool = True) -> bool:
     """Whether a short line reads as a fact, not a label: a "key: value" pair, a line
-    of code (unless ``code`` is false), a quantity and what it counts, or two or more
-    words that go on in lower case."""
+    of code or the label ending in a colon right above one (unless ``code`` is false),
+    a quantity and what it counts, or two or more words that go on in lower case.
+
+    >>> view = View(range(4), ("Autotuning deaktivieren:", "netsh int tcp set global autotuninglevel=disabled", "Teilen:", "Facebook"))
+    >>> is_content_item(view, 0), is_content_item(view, 2)
+    (True, False)
+    """
     content = view.contents[position]
     # The cheap tests first: most menu items hold no colon and start with a capital.
     if ":" in content and KEY_VALUE_ITEM.match(content) is not None:
         return True
     if code and CODE_ITEM.search(content) is not None:
         return True
+    if code and content[-1] == ":":  # the label a how-to puts above a command
+        below = next_filled(view.contents, position, 1)
+        if below is not None and CODE_ITEM.search(view.contents[below]) is not None:
+            return True
     first = content[0]
     if first.isupper() or view.words(position) < 2:
         return False

@@ -381,6 +381,11 @@ PROS = (
     "Nachteile\nteuer im Vergleich\n"
 )
 MENU = "Rezepte\nKuchen\nBrot\nPlätzchen\nTorten\nKontakt\n"
+COMMANDS = (
+    "Autotuning abschalten:\nnetsh interface tcp set global autotuninglevel=disabled\n"
+    "Autotuning wieder einschalten:\nnetsh interface tcp set global autotuninglevel=normal\n"
+    "Cmd\nInstallation\nNetzwerk\nWindows\n"
+)
 CODE = "#!/bin/bash\nfilename=$1\nfor line in `cat $filename`\ndo\n./grab.py -s $line\ndone\n"
 
 
@@ -391,6 +396,8 @@ CODE = "#!/bin/bash\nfilename=$1\nfor line in `cat $filename`\ndo\n./grab.py -s 
         pytest.param(INGREDIENTS, True, id="ingredients-with-quantities"),
         pytest.param(PROS, True, id="pros-and-cons-in-lower-case"),
         pytest.param(CODE, True, id="shell-script"),
+        pytest.param(COMMANDS, True, id="commands-under-their-labels"),
+        pytest.param("Teilen:\nFacebook\nTwitter\nE-Mail\nDrucken\nKontakt\n", False, id="a-label-over-links"),
         pytest.param(MENU, False, id="menu-of-labels"),
         pytest.param(MENU + "Preis: 299 Euro\nFarbe: Schwarz\n", False, id="labels-outnumber-the-facts"),
     ],

@@ -105,6 +105,11 @@ def test_duplicate_guards_keep_recurring_lines_list_items_and_data():
         "A farewell ceremony at the airport, June 19.\nText.\nA farewell ceremony at the airport, June 19.\n"
     )
     assert [r.rule_id for r in clean(twice).removals] == ["DUP001"]
+    # Two commands that differ in one value are two commands; the same one twice is a copy.
+    commands = "netsh interface tcp set global autotuninglevel=disabled\nText.\n"
+    commands += "netsh interface tcp set global autotuninglevel=normal\n"
+    assert clean(commands).removals == ()
+    assert [r.rule_id for r in clean(commands + commands).removals] == ["DUP001"] * 2
 
 
 def test_lines_too_short_to_be_judged_make_no_line_a_candidate_copy():
