@@ -480,3 +480,14 @@ def test_a_page_with_no_article_keeps_its_lists_and_a_page_with_one_loses_its_me
     article = f"{PARAGRAPH}\n{PARAGRAPH_2}\n" * 6
     kept = Cleaner(profile="page").clean(f"{menu}{article}{results}Imprint\n").text
     assert kept.startswith(PARAGRAPH)
+
+
+def test_a_chinese_page_is_weighed_by_its_characters_not_its_words():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    # Chinese writes no spaces: each line is one "word". Three paragraphs under sixty
+    # teaser headlines are a twentieth of the page's words, but its article by characters.
+    paragraph = "如今，数字治理不断开花结果，群众办事更加方便，这是城市发展的重要一步。\n"
+    teasers = "".join(f"第{n}条：城市新闻标题在这里显示\n" for n in range(60))
+    page = paragraph * 3 + teasers
+    assert Cleaner(profile="page").clean(page).text == paragraph * 3
