@@ -435,7 +435,8 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     list of facts or notes right after its last line (a product's specifications:
     `widen_over_facts`) is the article's too.
 
-    >>> view = View((0, 1, 2, 3, 4), ("Home", "Council to build a new library downtown", "It was a cold day in May, and the river rose.", "Ok.", "Footer"))
+    >>> lines = ("Home", "Council to build a new library downtown", "It was a cold day, and the river rose.")
+    >>> view = View((0, 1, 2, 3, 4), (*lines, "Ok.", "Footer"))
     >>> text_bounds(view, 8)
     (1, 2)
     """
@@ -483,7 +484,8 @@ def holds_article(view: View, first: int, last: int, min_words: int) -> bool:
     page rules leave the page alone (a line of junk kept costs less than content lost).
 
     >>> results = tuple(f"{rank}. Runner {rank}, 13,{rank}0 sec" for rank in range(1, 60))
-    >>> view = View(range(61), ("Results of the relay, Saturday 19 May, in the city stadium.", *results, "Home"))
+    >>> note = "Results of the relay, Saturday 19 May, in the city stadium."
+    >>> view = View(range(61), (note, *results, "Home"))
     >>> holds_article(view, 0, 0, 8), holds_article(view.narrow(range(10)), 0, 0, 8)
     (False, True)
     """
@@ -1069,7 +1071,8 @@ def is_content_item(view: View, position: int, code: bool = True) -> bool:
     of code or the label ending in a colon right above one (unless ``code`` is false),
     a quantity and what it counts, or two or more words that go on in lower case.
 
-    >>> view = View(range(4), ("Autotuning deaktivieren:", "netsh int tcp set global autotuninglevel=disabled", "Teilen:", "Facebook"))
+    >>> command = "netsh int tcp set global autotuninglevel=disabled"
+    >>> view = View(range(4), ("Autotuning deaktivieren:", command, "Teilen:", "Facebook"))
     >>> is_content_item(view, 0), is_content_item(view, 2)
     (True, False)
     """
