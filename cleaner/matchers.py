@@ -35,6 +35,18 @@ SCAN_CHUNK_CHARS = 1 << 18
 VERBOSE = int(regex.VERBOSE)  # a plain int: ``flags & VERBOSE`` then costs no enum arithmetic
 
 
+def ends_like_sentence(content: str) -> bool:
+    """Whether the line ends with a sentence's stop, perhaps followed by closing quotes or
+    brackets ("... he said.”"). Read from the line's end: a search for a stop at the end
+    of a long paragraph would read the whole paragraph.
+
+    >>> ends_like_sentence("He left.”"), ends_like_sentence("Home"), ends_like_sentence("»")
+    (True, False, False)
+    """
+    stripped = content.rstrip(CLOSING_MARKS)
+    return stripped != "" and stripped[-1] in SENTENCE_STOPS
+
+
 def count_words(content: str, limit: int | None = None) -> int:
     """How many white-space separated words ``content`` has; past `LONG_LINE` characters,
     counting stops at ``limit + 1`` (enough for any guard that compares with ``limit``).
@@ -59,7 +71,6 @@ JOINED_ARTICLE_FACTOR = 20
 CLOSING_MARKS = "\"'”’“»«›‹)]」』）》"  # noqa: RUF001 (the quotes are the point)
 CLOSERS = CLOSING_MARKS.replace("]", "\\]")  # the same, inside a regex character class
 SENTENCE_STOPS = ".!?…。！？"  # noqa: RUF001 (full-width stops)
-SENTENCE_END = regex.compile(rf"[{SENTENCE_STOPS}][{CLOSERS}]*$")
 Bounds = dict[int, tuple[int, int] | None]
 
 # Running prose (`is_prose`): what blocks and runs stop at, and what some line rules never claim.
@@ -554,12 +565,16 @@ def is_running_text(view: View, position: int, min_words: int) -> bool:
     >>> is_running_text(view, 0, 5), is_running_text(view, 1, 5)
     (False, True)
     """
+    content = view.contents[position]
+    # Most lines of a page end in a letter or a digit, with no stop, and are too short
+    # to be a joined article: no need to count their words.
+    if content[-1:].isalnum() and "#" not in content and len(content) < 2 * JOINED_ARTICLE_FACTOR * min_words - 1:
+        return False
     words = view.words(position)
     if words >= min_words:
-        content = view.contents[position]
         if words >= JOINED_ARTICLE_FACTOR * min_words:
             return True
-        if SENTENCE_END.search(content) is not None:
+        if ends_like_sentence(content):
             return words >= WEAK_END_MIN_WORDS or not content.endswith(CUT_OFF_ENDS)
         # After the stop come emoji (not ASCII), an emoticon's bracket or hashtags: most lines have none.
         last = content[-1]
@@ -568,7 +583,6 @@ def is_running_text(view: View, position: int, min_words: int) -> bool:
         return ("#" in content or last in "()" or not last.isascii()) and PROSE_END.search(content) is not None
     if words >= PROSE_MIN_WORDS:
         return False
-    content = view.contents[position]
     return len(content) >= CJK_PROSE_CHARS and content[-1] in CJK_LAST and is_cjk_prose(content)
 
 
@@ -803,7 +817,7 @@ def is_prose(content: str, words: int | None = None) -> bool:
 def is_cjk_prose(content: str) -> bool:
     """Whether a line of few spaces is Chinese or Japanese prose: `CJK_PROSE_CHARS` of
     their characters and a sentence end."""
-    ends = SENTENCE_END.search(content) is not None or CJK_BYLINE_END.search(content) is not None
+    ends = ends_like_sentence(content) or CJK_BYLINE_END.search(content) is not None
     return ends and len(CJK.findall(content)) >= CJK_PROSE_CHARS
 
 
@@ -997,7 +1011,7 @@ def closing_end(view: View, position: int) -> int:
 
 def ends_sentence(view: View, position: int) -> bool:
     """Whether the line ends like a sentence ("Viel Glück!") or is prose."""
-    return SENTENCE_END.search(view.contents[position]) is not None or is_prose_line(view, position)
+    return ends_like_sentence(view.contents[position]) or is_prose_line(view, position)
 
 
 def run_fits(rule: Rule, run: Sequence[int]) -> bool:
@@ -1222,7 +1236,7 @@ def starts_article(view: View, position: int) -> bool:
     for later in range(position, len(view)):
         if view.is_blank(later):
             continue
-        if SENTENCE_END.search(view.contents[later]) is None:
+        if not ends_like_sentence(view.contents[later]):
             return False
         words += view.words(later)
         stretch += 1
