@@ -133,6 +133,7 @@ class LineCache:
     folds: dict[int, str] = field(default_factory=dict)  # the deduplicator's
     may_repeat: dict[str, frozenset[int]] = field(default_factory=dict)  # the deduplicator's, by rule id
     prose: dict[int, bool] = field(default_factory=dict)  # `is_prose`, asked only where a block grows
+    running: dict[int, dict[int, int]] = field(default_factory=dict)  # `stretch_characters`, by word count
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,11 @@ class View:
     def articles(self) -> dict[int, tuple[int, int] | None]:
         """The article spans found in this view so far, by word count (`article_span`)."""
         return {}
+
+    @cached_property
+    def filled(self) -> tuple[int, ...]:
+        """How many lines up to and including each position are not blank."""
+        return tuple(accumulate(map(bool, self.contents)))
 
     @cached_property
     def word_counts(self) -> tuple[int, ...]:
@@ -468,6 +474,7 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
         for p in range(len(view) - 1, first - 1, -1)
         if is_running_text(view, p, min_words) and not is_lone_question(view, p, min_words, -1)
     )
+    last = article_end(view, first, last, min_words)
     top = widen_over_greeting(view, widen_over_leads(view, first, -1, gap=LEAD_GAP))
     bottom = widen_over_leads(view, last, 1)
     # A text does not end on a colon: what it introduces is its own; nor on a sentence
@@ -476,6 +483,90 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     if below is not None and (view.contents[bottom][-1] == ":" or is_lead_in(view, below)):
         bottom = below
     return top, widen_over_facts(view, widen_over_sign_off(view, bottom))
+
+
+# Running text further below the article than this many lines with no sentence, when
+# the article holds at least `ARTICLE_STRETCH_SHARE` of the page's running text (by
+# characters), is the page's footer: an "about us" blurb, teasers' summaries, a notice.
+FOOTER_GAP = 15
+ARTICLE_STRETCH_SHARE = 0.85
+
+
+def article_end(view: View, first: int, last: int, min_words: int) -> int:
+    """The last line of the article's running text, given the first and the last line of
+    running text on the page.
+
+    The page's running text falls into stretches, each more than `FOOTER_GAP` lines
+    with no sentence away from the next. When one stretch holds at least
+    `ARTICLE_STRETCH_SHARE` of it, that stretch is the article, and the few sentences
+    far below it belong to the page's footer: teasers of other stories with their
+    summaries, the site's "about us" line, a notice on comments or cookies. The article
+    ends with its stretch, unless that ends on a colon, or the line under it is a short
+    sentence that does (`is_lead_in`): what it introduces (a long list of offers, a table) is its own, and the page is read as
+    before. A page whose text is
+    spread over many stretches (a catalogue, a portfolio, a page of sections) has no
+    such stretch, and keeps its last line too. A long line that starts in lower case
+    goes on with a sentence the line above began: in a hard-wrapped text most lines
+    end mid-sentence, and such lines keep the stretch together.
+
+    >>> article = [f"Paragraph {n} of the story goes on for a while and then it ends." for n in range(9)]
+    >>> menu = [f"Link {n}" for n in range(20)]
+    >>> view = View(range(30), (*article, *menu, "We are a small team that writes about the city."))
+    >>> article_end(view, 0, 29, 8)
+    8
+    >>> offers = "Here are the offers of the week:"
+    >>> article_end(View(range(30), (*article[:-1], offers, *menu, view.contents[-1])), 0, 29, 8)
+    29
+    """
+    contents = view.contents
+    if last - first <= FOOTER_GAP + 1:
+        return last  # too short to hold a gap
+    # Only a line long enough, and ending in a stop (or starting in lower case), may be
+    # running text (or a wrapped line): the rest are the gaps, counted by `filled`.
+    shortest = min(2 * min_words - 1, CJK_PROSE_CHARS)
+    longest = 2 * JOINED_ARTICLE_FACTOR * min_words - 1
+    candidates = [
+        position
+        for position in range(first, last + 1)
+        if len(line := contents[position]) >= shortest
+        and (not line[-1].isalnum() or line[0].islower() or "#" in line or len(line) >= longest)
+    ]
+    filled, index = view.filled, view.index
+    known = view.cache.running.setdefault(min_words, {})  # each pass asks again: answers kept by line
+    stretches: list[list[int]] = []  # [first, last, characters] of each stretch
+    previous = -1
+    for position in candidates:
+        characters = known.get(index[position])
+        if characters is None:
+            characters = known[index[position]] = stretch_characters(view, position, min_words)
+        if characters < 0:
+            continue
+        if stretches and filled[position] - filled[previous] - 1 <= FOOTER_GAP:
+            stretches[-1][1] = position
+            stretches[-1][2] += characters
+        else:
+            stretches.append([position, position, characters])
+        previous = position
+    if len(stretches) == 1:
+        return last
+    article = max(stretches, key=lambda stretch: stretch[2])
+    if article[2] < ARTICLE_STRETCH_SHARE * sum(stretch[2] for stretch in stretches):
+        return last
+    end = article[1]
+    below = next_filled(contents, end, 1)
+    if contents[end][-1] == ":" or (below is not None and is_lead_in(view, below)):
+        return last  # it leads in to what follows: a list of offers, a table
+    return end
+
+
+def stretch_characters(view: View, position: int, min_words: int) -> int:
+    """What the line brings to a stretch of running text (`article_end`): its characters
+    if it is running text, none if it goes on with a sentence of a hard-wrapped text
+    (`min_words` words or more, starting in lower case), -1 if it is neither."""
+    content = view.contents[position]
+    if is_running_text(view, position, min_words):
+        return len(content)
+    return 0 if content[0].islower() and view.words(position) >= min_words else -1
 
 
 # A page holds an article when its running prose fills at least this share of its

@@ -491,3 +491,32 @@ def test_a_chinese_page_is_weighed_by_its_characters_not_its_words():
     teasers = "".join(f"第{n}条：城市新闻标题在这里显示\n" for n in range(60))  # noqa: RUF001
     page = paragraph * 3 + teasers
     assert Cleaner(profile="page").clean(page).text == paragraph * 3
+
+
+# A page's footer: twenty links, then a sentence about the site.
+FOOTER_LINKS = "".join(f"Section {n}\n" for n in range(20))
+ABOUT_US = "We are a small team of reporters who write about the city and its people.\n"
+# A hard-wrapped paragraph: its lines end mid-sentence, some hold a word alone.
+WRAPPED = "".join(f"the council said on day {n} of the month that the library would open\nto\n" for n in range(10))
+
+
+@pytest.mark.parametrize(
+    ("middle", "tail", "kept"),
+    [
+        pytest.param("", FOOTER_LINKS + ABOUT_US, False, id="a-sentence-far-below-the-article"),
+        pytest.param("Here are the offers of the week:\n", FOOTER_LINKS + ABOUT_US, True,
+                     id="the-article-leads-in-to-a-list"),  # fmt: skip
+        pytest.param("", FOOTER_LINKS + ABOUT_US * 6, True, id="too-much-text-to-be-a-footer"),
+        pytest.param("", WRAPPED + ABOUT_US, True, id="a-hard-wrapped-paragraph-is-no-gap"),
+    ],
+)
+def test_a_page_s_text_ends_with_its_article_not_with_a_sentence_far_below_it(middle, tail, kept):
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    # The article is the stretch that holds most of the page's running text; a few
+    # sentences more than fifteen lines of links below it are the footer's.
+    article = f"{PARAGRAPH}\n{PARAGRAPH_2}\n" * 3 + middle
+    page = f"Home\nNews\n{article}{tail}Imprint\n"
+    result = Cleaner(profile="page").clean(page).text
+    assert result.startswith(article)
+    assert (ABOUT_US in result) == kept
