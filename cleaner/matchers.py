@@ -685,6 +685,11 @@ LEAD_MIN_WORDS = 6
 # headline never does).
 LEAD_GAP = 3
 STANDFIRST_WORDS = 14
+# A byline block (the authors, their handles, the date, the share buttons) may be longer:
+# when one of the lines crossed opens a byline ("By", "by:", "Von", "Par"...), up to this
+# many are crossed.
+BYLINE_GAP = 8
+BYLINE_OPENER = regex.compile(r"(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or|[Dd]oor|[Pp]rzez)(?::|\s|$)|(?:Autor|Autorin|Text|Texte):")
 
 
 def widen_over_leads(view: View, edge: int, step: int, gap: int = 0) -> int:
@@ -694,8 +699,10 @@ def widen_over_leads(view: View, edge: int, step: int, gap: int = 0) -> int:
     With ``gap``, the widening may cross once up to ``gap`` lines that are no lead
     (a byline, a date, "Share") when the line beyond them is a standfirst
     (`is_lead` with `STANDFIRST_WORDS` words): those lines are kept with the article.
-    A headline, a menu or a teaser list above the article has no such line right after
-    a few short ones, and the widening still stops there.
+    When a byline opens among them ("By", "Jane Doe", "@janedoe", "1 October 2020"),
+    up to `BYLINE_GAP` are crossed. A headline, a menu or a teaser list above the
+    article has no such line right after a few short ones, and the widening still
+    stops there.
     """
     position = edge + step
     while 0 <= position < len(view):
@@ -714,15 +721,18 @@ def crossed_gap(view: View, position: int, step: int, gap: int) -> int | None:
     """The standfirst's position past at most ``gap`` lines that are no lead, from
     ``position`` on (None when there is none)."""
     crossed = 0
+    byline = False
     while 0 <= position < len(view):
         if not view.is_blank(position):
             if is_lead(view, position):
                 content = view.contents[position]
                 # A picture's caption carries its credit ("... © Reuters"); a standfirst does not.
                 standfirst = view.words(position) >= STANDFIRST_WORDS or content.endswith(":")
-                return position if standfirst and "©" not in content else None
+                near = crossed <= gap or byline
+                return position if standfirst and near and "©" not in content else None
             crossed += 1
-            if crossed > gap:
+            byline = byline or BYLINE_OPENER.match(view.contents[position]) is not None
+            if crossed > max(gap, BYLINE_GAP):
                 return None
         position += step
     return None

@@ -174,6 +174,26 @@ def test_a_page_keeps_a_standfirst_above_the_byline_and_share_buttons(standfirst
     assert "Home" not in result and "Contact" not in result
 
 
+@pytest.mark.parametrize(
+    ("between", "kept"),
+    [
+        pytest.param("Close\nBy\nJane Smith\n@janesmith\nJohn Roe\n1 October 2020\nShare\n", True,
+                     id="a-long-byline-block"),  # fmt: skip
+        pytest.param("Close\nPolitics\nJane Smith\n@janesmith\nJohn Roe\n1 October 2020\nShare\n", False,
+                     id="seven-lines-and-no-byline"),  # fmt: skip
+    ],
+)
+def test_a_page_keeps_a_standfirst_above_a_long_byline_block(between, kept):
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    # Three lines that are no lead are crossed to reach a standfirst; up to eight when
+    # one of them opens a byline: authors, handles and a date take more lines.
+    page = f"Home\nNews\nSport\n{STANDFIRST}\n{between}{PARAGRAPH}\n{PARAGRAPH_2}\nAbout us\nContact\n"
+    result = Cleaner(profile="page").clean(page).text
+    assert (STANDFIRST in result) is kept
+    assert result.endswith(f"{PARAGRAPH}\n{PARAGRAPH_2}\n") and "Home" not in result
+
+
 def test_a_page_crosses_only_one_gap_above_its_running_text():
     from cleaner import Cleaner  # noqa: PLC0415
 
