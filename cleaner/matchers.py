@@ -35,18 +35,6 @@ SCAN_CHUNK_CHARS = 1 << 18
 VERBOSE = int(regex.VERBOSE)  # a plain int: ``flags & VERBOSE`` then costs no enum arithmetic
 
 
-def ends_like_sentence(content: str) -> bool:
-    """Whether the line ends with a sentence's stop, perhaps followed by closing quotes or
-    brackets ("... he said.”"). Read from the line's end: a search for a stop at the end
-    of a long paragraph would read the whole paragraph.
-
-    >>> ends_like_sentence("He left.”"), ends_like_sentence("Home"), ends_like_sentence("»")
-    (True, False, False)
-    """
-    stripped = content.rstrip(CLOSING_MARKS)
-    return stripped != "" and stripped[-1] in SENTENCE_STOPS
-
-
 def count_words(content: str, limit: int | None = None) -> int:
     """How many white-space separated words ``content`` has; past `LONG_LINE` characters,
     counting stops at ``limit + 1`` (enough for any guard that compares with ``limit``).
@@ -72,6 +60,19 @@ CLOSING_MARKS = "\"'”’“»«›‹)]」』）》"  # noqa: RUF001 (the quot
 CLOSERS = CLOSING_MARKS.replace("]", "\\]")  # the same, inside a regex character class
 SENTENCE_STOPS = ".!?…。！？"  # noqa: RUF001 (full-width stops)
 Bounds = dict[int, tuple[int, int] | None]
+
+
+def ends_like_sentence(content: str) -> bool:
+    """Whether the line ends with a sentence's stop, perhaps followed by closing quotes or
+    brackets ("... he said.”"). Read from the line's end: a search for a stop at the end
+    of a long paragraph would read the whole paragraph.
+
+    >>> ends_like_sentence("He left.”"), ends_like_sentence("Home"), ends_like_sentence("»")
+    (True, False, False)
+    """
+    stripped = content.rstrip(CLOSING_MARKS)
+    return stripped != "" and stripped[-1] in SENTENCE_STOPS
+
 
 # Running prose (`is_prose`): what blocks and runs stop at, and what some line rules never claim.
 PROSE_MIN_WORDS = 8
@@ -439,8 +440,9 @@ def chunk_positions(contents: Sequence[str], positions: list[int]) -> Iterator[l
 
 
 def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
-    """The first and last positions of running text (`is_running_text`), each widened
-    over the lead lines next to it (`is_lead`).
+    """The first and last positions of running text (`is_running_text`), the last one
+    within the article's stretch (`article_end`), each widened over the lead lines next
+    to it (`is_lead`).
 
     A page's article often opens with a standfirst and closes with a line or two that
     end without a stop (a sentence cut by a link, a list of demands): such sentence-case
@@ -502,12 +504,12 @@ def article_end(view: View, first: int, last: int, min_words: int) -> int:
     far below it belong to the page's footer: teasers of other stories with their
     summaries, the site's "about us" line, a notice on comments or cookies. The article
     ends with its stretch, unless that ends on a colon, or the line under it is a short
-    sentence that does (`is_lead_in`): what it introduces (a long list of offers, a table) is its own, and the page is read as
-    before. A page whose text is
-    spread over many stretches (a catalogue, a portfolio, a page of sections) has no
-    such stretch, and keeps its last line too. A long line that starts in lower case
-    goes on with a sentence the line above began: in a hard-wrapped text most lines
-    end mid-sentence, and such lines keep the stretch together.
+    sentence that does (`is_lead_in`): what it introduces (a long list of offers, a
+    table) is its own, and the page is read as before. A page whose text is spread over
+    many stretches (a catalogue, a portfolio, a page of sections) has no such stretch,
+    and keeps its last line too. A long line that starts in lower case goes on with a
+    sentence the line above began: in a hard-wrapped text most lines end mid-sentence,
+    and such lines keep the stretch together.
 
     >>> article = [f"Paragraph {n} of the story goes on for a while and then it ends." for n in range(9)]
     >>> menu = [f"Link {n}" for n in range(20)]
@@ -659,7 +661,8 @@ def is_running_text(view: View, position: int, min_words: int) -> bool:
     content = view.contents[position]
     # Most lines of a page end in a letter or a digit, with no stop, and are too short
     # to be a joined article: no need to count their words.
-    if content[-1:].isalnum() and "#" not in content and len(content) < 2 * JOINED_ARTICLE_FACTOR * min_words - 1:
+    joined = 2 * JOINED_ARTICLE_FACTOR * min_words - 1  # characters of that many words
+    if content[-1:].isalnum() and "#" not in content and len(content) < joined:
         return False
     words = view.words(position)
     if words >= min_words:
@@ -689,7 +692,9 @@ STANDFIRST_WORDS = 14
 # when one of the lines crossed opens a byline ("By", "by:", "Von", "Par"...), up to this
 # many are crossed.
 BYLINE_GAP = 8
-BYLINE_OPENER = regex.compile(r"(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or|[Dd]oor|[Pp]rzez)(?::|\s|$)|(?:Autor|Autorin|Text|Texte):")
+BYLINE_OPENER = regex.compile(
+    r"(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or|[Dd]oor|[Pp]rzez)(?::|\s|$)|(?:Autor|Autorin|Text|Texte):"
+)
 
 
 def widen_over_leads(view: View, edge: int, step: int, gap: int = 0) -> int:
@@ -718,8 +723,9 @@ def widen_over_leads(view: View, edge: int, step: int, gap: int = 0) -> int:
 
 
 def crossed_gap(view: View, position: int, step: int, gap: int) -> int | None:
-    """The standfirst's position past at most ``gap`` lines that are no lead, from
-    ``position`` on (None when there is none)."""
+    """The standfirst's position past at most ``gap`` lines that are no lead (or
+    `BYLINE_GAP`, when one of them opens a byline), from ``position`` on (None when
+    there is none)."""
     crossed = 0
     byline = False
     while 0 <= position < len(view):

@@ -517,7 +517,9 @@ def test_a_chinese_page_is_weighed_by_its_characters_not_its_words():
 FOOTER_LINKS = "".join(f"Section {n}\n" for n in range(20))
 ABOUT_US = "We are a small team of reporters who write about the city and its people.\n"
 # A hard-wrapped paragraph: its lines end mid-sentence, some hold a word alone.
-WRAPPED = "".join(f"the council said on day {n} of the month that the library would open\nto\n" for n in range(10))
+WRAPPED = "".join(
+    f"the council said on day {n} of the month that the library would open\nto\n" for n in range(10)
+)
 
 
 @pytest.mark.parametrize(
