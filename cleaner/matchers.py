@@ -459,7 +459,7 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     >>> text_bounds(view, 8)
     (1, 2)
     """
-    # Looked for from each end: only the page's head and tail are read, not the text between.
+    # Looked for from each end (`article_end` then reads the lines between).
     # A short question alone among the menus is a teaser's headline (`is_lone_question`).
     first = next(
         (
@@ -523,8 +523,9 @@ def article_end(view: View, first: int, last: int, min_words: int) -> int:
     contents = view.contents
     if last - first <= FOOTER_GAP + 1:
         return last  # too short to hold a gap
-    # Only a line long enough, and ending in a stop (or starting in lower case), may be
-    # running text (or a wrapped line): the rest are the gaps, counted by `filled`.
+    # Only a line long enough, not turned away by `is_running_text`'s first test (no stop
+    # at its end), or a wrapped line (lower case first), is asked: the rest are gaps,
+    # counted by `filled`. The test is written out in both: each is asked of every line.
     shortest = min(2 * min_words - 1, CJK_PROSE_CHARS)
     longest = 2 * JOINED_ARTICLE_FACTOR * min_words - 1
     candidates = [
