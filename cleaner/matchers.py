@@ -135,6 +135,7 @@ class LineCache:
     may_repeat: dict[str, frozenset[int]] = field(default_factory=dict)  # the deduplicator's, by rule id
     prose: dict[int, bool] = field(default_factory=dict)  # `is_prose`, asked only where a block grows
     running: dict[int, dict[int, int]] = field(default_factory=dict)  # `stretch_characters`, by word count
+    notices: list[int] | None = None  # `rights_notices`, found on the first view that asks
 
 
 @dataclass(frozen=True)
@@ -477,6 +478,9 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
         if is_running_text(view, p, min_words) and not is_lone_question(view, p, min_words, -1)
     )
     last = article_end(view, first, last, min_words)
+    notice = rights_notice(view, first, last, min_words)
+    if notice is not None:
+        last = next(p for p in range(notice - 1, first - 1, -1) if is_running_text(view, p, min_words))
     top = widen_over_greeting(view, widen_over_leads(view, first, -1, gap=LEAD_GAP))
     bottom = widen_over_leads(view, last, 1)
     # A text does not end on a colon: what it introduces is its own; nor on a sentence
@@ -484,7 +488,69 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     below = next_filled(view.contents, bottom, 1)
     if below is not None and (view.contents[bottom][-1] == ":" or is_lead_in(view, below)):
         bottom = below
-    return top, widen_over_facts(view, widen_over_sign_off(view, bottom))
+    bottom = widen_over_facts(view, widen_over_sign_off(view, bottom))
+    return top, bottom if notice is None else min(bottom, notice - 1)
+
+
+# The page's rights notice ("© 2019 CBS Interactive Inc. All Rights Reserved.") closes
+# its article: running text below it is the site's (teasers of other stories with their
+# summaries, its disclaimers, the rules of its comments), when at least `NOTICE_SHARE` of
+# the page's running text lies above it. A notice names its rights; a picture's credit
+# ("© 2006–2012 Jessica Jones.") does not, and the article may go on under it.
+RIGHTS_NOTICE = regex.compile(
+    r"all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados"
+    r"|tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden"
+    r"|wszelkie prawa zastrzeżone|版权所有|版權所有|無断転載|무단 ?전재",
+    regex.IGNORECASE,
+)
+NOTICE_SHARE = 0.5
+COPYRIGHT_MARKS = ("©", "opyright", "OPYRIGHT")  # a notice holds one of them
+
+
+def rights_notice(view: View, first: int, last: int, min_words: int) -> int | None:
+    """The position of the first rights notice (`RIGHTS_NOTICE`, on a line with a
+    copyright sign or word) between ``first`` and ``last``, the first and last lines of
+    running text, with at least `NOTICE_SHARE` of the running text between them above it;
+    None when there is none.
+
+    >>> story = [f"Paragraph {n} of the story goes on for a while and then it ends." for n in range(4)]
+    >>> notice, teasers = "© 2019 Example News. All rights reserved.", ("Other story", "Its summary is a sentence that ends like this.")
+    >>> rights_notice(View(range(7), (*story, notice, *teasers)), 0, 6, 8)
+    4
+    >>> rights_notice(View(range(7), (story[0], notice, *story[1:], *teasers)), 0, 6, 8) is None
+    True
+    """
+    running: list[tuple[int, int]] = []  # (position, characters), found at the first notice
+    for line in rights_notices(view):
+        position = bisect_left(view.index, line)
+        if not first < position < last or view.index[position] != line:
+            continue  # not in this view, or not between its first and last running text
+        running = running or stretch_lines(view, first, last, min_words)
+        above = sum(characters for at, characters in running if at < position)
+        if above >= NOTICE_SHARE * sum(characters for _, characters in running):
+            return position
+    return None
+
+
+def rights_notices(view: View) -> list[int]:
+    """The original line numbers of the document's rights notices (`RIGHTS_NOTICE`, on a
+    line with a copyright sign or word), found once: each pass's view narrows the first
+    one's, and asks again."""
+    cache = view.cache
+    if cache.notices is None:
+        # The marks are looked for in the whole text at once: a page has thousands of lines
+        # and few notices, and a look in each line cost 2% of the page profile's time.
+        contents = view.contents
+        text = "\n".join(contents)
+        lines = set()
+        for mark in COPYRIGHT_MARKS:
+            found = text.find(mark)
+            while found >= 0:
+                lines.add(text.count("\n", 0, found))
+                end = text.find("\n", found)
+                found = -1 if end < 0 else text.find(mark, end)
+        cache.notices = sorted(view.index[p] for p in lines if RIGHTS_NOTICE.search(contents[p]) is not None)
+    return cache.notices
 
 
 # Running text further below the article than this many lines with no sentence, when
@@ -523,27 +589,10 @@ def article_end(view: View, first: int, last: int, min_words: int) -> int:
     contents = view.contents
     if last - first <= FOOTER_GAP + 1:
         return last  # too short to hold a gap
-    # Only a line long enough, not turned away by `is_running_text`'s first test (no stop
-    # at its end), or a wrapped line (lower case first), is asked: the rest are gaps,
-    # counted by `filled`. The test is written out in both: each is asked of every line.
-    shortest = min(2 * min_words - 1, CJK_PROSE_CHARS)
-    longest = 2 * JOINED_ARTICLE_FACTOR * min_words - 1
-    candidates = [
-        position
-        for position in range(first, last + 1)
-        if len(line := contents[position]) >= shortest
-        and (not line[-1].isalnum() or line[0].islower() or "#" in line or len(line) >= longest)
-    ]
-    filled, index = view.filled, view.index
-    known = view.cache.running.setdefault(min_words, {})  # each pass asks again: answers kept by line
+    filled = view.filled
     stretches: list[list[int]] = []  # [first, last, characters] of each stretch
     previous = -1
-    for position in candidates:
-        characters = known.get(index[position])
-        if characters is None:
-            characters = known[index[position]] = stretch_characters(view, position, min_words)
-        if characters < 0:
-            continue
+    for position, characters in stretch_lines(view, first, last, min_words):
         if stretches and filled[position] - filled[previous] - 1 <= FOOTER_GAP:
             stretches[-1][1] = position
             stretches[-1][2] += characters
@@ -560,6 +609,29 @@ def article_end(view: View, first: int, last: int, min_words: int) -> int:
     if contents[end][-1] == ":" or (below is not None and is_lead_in(view, below)):
         return last  # it leads in to what follows: a list of offers, a table
     return end
+
+
+def stretch_lines(view: View, first: int, last: int, min_words: int) -> list[tuple[int, int]]:
+    """Each line from ``first`` to ``last`` that belongs to a stretch of running text, with
+    the characters it brings (`stretch_characters`). Each pass asks again: the answers are
+    kept by line in the view's cache."""
+    # Only a line long enough, not turned away by `is_running_text`'s first test (no stop
+    # at its end), or a wrapped line (lower case first), is asked: the rest are gaps,
+    # counted by `filled`. The test is written out in both: each is asked of every line.
+    contents, index = view.contents, view.index
+    shortest = min(2 * min_words - 1, CJK_PROSE_CHARS)
+    longest = 2 * JOINED_ARTICLE_FACTOR * min_words - 1
+    known = view.cache.running.setdefault(min_words, {})
+    found = []
+    for position in range(first, last + 1):
+        line = contents[position]
+        if len(line) >= shortest and (not line[-1].isalnum() or line[0].islower() or "#" in line or len(line) >= longest):
+            characters = known.get(index[position])
+            if characters is None:
+                characters = known[index[position]] = stretch_characters(view, position, min_words)
+            if characters >= 0:
+                found.append((position, characters))
+    return found
 
 
 def stretch_characters(view: View, position: int, min_words: int) -> int:
@@ -773,7 +845,45 @@ def widen_over_facts(view: View, edge: int) -> int:
             facts += 1
             last = position
         position += 1
+    return last if facts >= TAIL_FACTS else widen_over_items(view, edge)
+
+
+def widen_over_items(view: View, edge: int) -> int:
+    """``edge`` (the article's last line) moved down over the list of items right under
+    it, blank lines between them allowed, when each item is a line of two facts or more
+    (`is_content_item`, `is_note`) under its title, and `TAIL_FACTS` facts come in all.
+    The article introduced the list in a sentence ("Here, a few favorites:"): "Actress
+    Grace Gummer", "Roots: Daughter of Meryl Streep", "Role: Meskada". A list of other
+    stories has one fact to a headline at most ("14h 261"), and ends the widening.
+
+    >>> items = ("Actress Ann Lee", "Roots: Daughter of a painter", "Role: Meskada", "Actress Eva Cole", "Roots: Niece of a singer", "Role: Goats")
+    >>> view = View(range(8), ("Here are a few favorites, all on Netflix now.", *items, "Footer"))
+    >>> widen_over_items(view, 0), widen_over_items(view.narrow([0, 1, 2, 4, 5, 7]), 0)
+    (6, 0)
+    """
+    contents = view.contents
+    position = next_filled(contents, edge, 1)
+    last = edge
+    facts = 0
+    while position is not None:
+        if not is_fact(view, position):  # the item's title
+            position = next_filled(contents, position, 1)
+        found = 0
+        end = last
+        while position is not None and is_fact(view, position):
+            found += 1
+            end = position
+            position = next_filled(contents, position, 1)
+        if found < 2:
+            break
+        facts += found
+        last = end
     return last if facts >= TAIL_FACTS else edge
+
+
+def is_fact(view: View, position: int) -> bool:
+    """Whether the line reads as a fact (`is_content_item`, not code) or a note (`is_note`)."""
+    return is_content_item(view, position, code=False) or is_note(view, position)
 
 
 # A note under the article: "Jürgen Richter, 2012, S. 281 ↩" (its link back to the text),

@@ -542,3 +542,40 @@ def test_a_page_s_text_ends_with_its_article_not_with_a_sentence_far_below_it(mi
     result = Cleaner(profile="page").clean(page).text
     assert result.startswith(article)
     assert (ABOUT_US in result) == kept
+
+
+# Other stories under the site's rights notice: a headline and a summary each.
+TEASERS = "".join(f"Other story {n}\nIts summary says in one sentence what story {n} is about.\n" for n in range(3))
+
+
+@pytest.mark.parametrize(
+    ("notice", "above", "kept"),
+    [
+        pytest.param("© 2019 Example News. All rights reserved.\n", 3, False, id="the-site-s-rights-notice"),
+        pytest.param("Copyright 2019 Beispiel Verlag. Alle Rechte vorbehalten.\n", 3, False, id="in-german"),
+        pytest.param("© 2006–2012 Jane Doe.\n", 3, True, id="a-picture-s-credit-names-no-rights"),  # noqa: RUF001
+        pytest.param("© 2019 Example News. All rights reserved.\n", 1, True, id="most-of-the-text-below-it"),
+    ],
+)
+def test_a_page_s_text_ends_at_its_rights_notice(notice, above, kept):
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    # Summaries under the notice are the site's: teasers of other stories.
+    article = f"{PARAGRAPH}\n{PARAGRAPH_2}\n" * above + notice + f"{PARAGRAPH}\n{PARAGRAPH_2}\n" * (3 - above)
+    page = f"Home\nNews\n{article}{TEASERS}Imprint\n"
+    result = Cleaner(profile="page").clean(page).text
+    assert f"{PARAGRAPH}\n{PARAGRAPH_2}\n" * above in result
+    assert ("what story 0 is about" in result) == kept
+
+
+def test_a_page_keeps_the_list_of_items_its_article_ends_with():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    # Each item is a title and two facts: no menu, no list of other stories.
+    items = "".join(
+        f"Actress {name}\nRoots: Daughter of a {job}\nRole: {role}\n"
+        for name, job, role in (("Ann Lee", "painter", "Meskada"), ("Eva Cole", "singer", "Goats"))
+    )
+    article = f"{PARAGRAPH}\n{PARAGRAPH_2}\n" * 3 + "Here are a few favorites, all on Netflix now.\n" + items
+    page = f"Home\nNews\n{article}Imprint\nContact\n"
+    assert Cleaner(profile="page").clean(page).text.startswith(article)
