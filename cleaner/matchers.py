@@ -1487,13 +1487,15 @@ def extent_end(rule: Rule, view: View, start: int) -> int:
         while last + 1 < total and not view.is_blank(last + 1):
             last += 1
         return last
-    # "teasers": short lines (blank lines between them allowed) up to the first long one.
+    # "teasers": short lines (blank lines between them allowed) up to the first long one
+    # written in sentence case; a long headline in title case ("Osun Economic Summit Is An
+    # Indication That This Gov't Is Committed to Making Lives Better") is one more teaser.
     last = start
     position = start + 1
     limit = total if rule.max_lines is None else min(total, start + rule.max_lines)
     while position < limit:
         if not view.is_blank(position):
-            if view.words(position) > rule.teaser_max_words:
+            if view.words(position) > rule.teaser_max_words and has_sentence_case(view.contents[position]):
                 break
             last = position
         position += 1
