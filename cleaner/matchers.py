@@ -514,7 +514,8 @@ def rights_notice(view: View, first: int, last: int, min_words: int) -> int | No
     None when there is none.
 
     >>> story = [f"Paragraph {n} of the story goes on for a while and then it ends." for n in range(4)]
-    >>> notice, teasers = "© 2019 Example News. All rights reserved.", ("Other story", "Its summary is a sentence that ends like this.")
+    >>> notice = "© 2019 Example News. All rights reserved."
+    >>> teasers = ("Other story", "Its summary is a sentence that ends like this.")
     >>> rights_notice(View(range(7), (*story, notice, *teasers)), 0, 6, 8)
     4
     >>> rights_notice(View(range(7), (story[0], notice, *story[1:], *teasers)), 0, 6, 8) is None
@@ -625,7 +626,9 @@ def stretch_lines(view: View, first: int, last: int, min_words: int) -> list[tup
     found = []
     for position in range(first, last + 1):
         line = contents[position]
-        if len(line) >= shortest and (not line[-1].isalnum() or line[0].islower() or "#" in line or len(line) >= longest):
+        if len(line) >= shortest and (
+            not line[-1].isalnum() or line[0].islower() or "#" in line or len(line) >= longest
+        ):
             characters = known.get(index[position])
             if characters is None:
                 characters = known[index[position]] = stretch_characters(view, position, min_words)
@@ -850,13 +853,14 @@ def widen_over_facts(view: View, edge: int) -> int:
 
 def widen_over_items(view: View, edge: int) -> int:
     """``edge`` (the article's last line) moved down over the list of items right under
-    it, blank lines between them allowed, when each item is a line of two facts or more
-    (`is_content_item`, `is_note`) under its title, and `TAIL_FACTS` facts come in all.
-    The article introduced the list in a sentence ("Here, a few favorites:"): "Actress
-    Grace Gummer", "Roots: Daughter of Meryl Streep", "Role: Meskada". A list of other
-    stories has one fact to a headline at most ("14h 261"), and ends the widening.
+    it, blank lines between them allowed, when each item is two facts or more (`is_fact`)
+    under a title line, and `TAIL_FACTS` facts come in all. The article introduced the
+    list in a sentence ("Here, a few favorites"): "Actress Grace Gummer", "Roots: Daughter
+    of Meryl Streep", "Role: Meskada". A list of other stories has one fact to a headline
+    at most ("14h 261"), and ends the widening.
 
-    >>> items = ("Actress Ann Lee", "Roots: Daughter of a painter", "Role: Meskada", "Actress Eva Cole", "Roots: Niece of a singer", "Role: Goats")
+    >>> items = ("Actress Ann Lee", "Roots: Daughter of a painter", "Role: Meskada")
+    >>> items += ("Actress Eva Cole", "Roots: Niece of a singer", "Role: Goats")
     >>> view = View(range(8), ("Here are a few favorites, all on Netflix now.", *items, "Footer"))
     >>> widen_over_items(view, 0), widen_over_items(view.narrow([0, 1, 2, 4, 5, 7]), 0)
     (6, 0)

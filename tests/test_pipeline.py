@@ -49,8 +49,10 @@ def test_block_extents(tmp_path: Path):
         assert removed(text, rules_from(tmp_path, body)) == [("TST001", *expected)], extent
 
 
-def test_a_teaser_block_takes_a_long_headline_in_title_case_but_stops_at_a_long_sentence_case_line(tmp_path: Path):
-    headline = "Osun Economic Summit Is An Indication That This Government Is Committed To Making Lives Better For All Its People"
+def test_a_teaser_block_runs_over_a_long_headline_in_title_case(tmp_path: Path):
+    # It stops at a long line in sentence case: a paragraph.
+    headline = "Osun Economic Summit Is An Indication That This Government Is Committed To Making"
+    headline += " Lives Better For All Its People"
     line = "the council said on Monday that the new library would open in the spring of next year"
     body = "kind = \"block\"\npattern = '^RECENT$'\nextent = \"teasers\"\nteaser_max_words = 16"
     text = f"Body.\nRECENT\nGAC Motors to visit Lagos\n{headline}\nCourt admits the footage\n{line}\nEnd\n"
