@@ -508,7 +508,7 @@ COPYRIGHT_MARKS = ("©", "opyright", "OPYRIGHT")  # a notice holds one of them
 
 
 def rights_notice(view: View, first: int, last: int, min_words: int) -> int | None:
-    """The position of the first rights notice (`RIGHTS_NOTICE`, on a line with a
+    """The position of the first rights notice (`is_rights_notice`, on a line with a
     copyright sign or word) between ``first`` and ``last``, the first and last lines of
     running text, with at least `NOTICE_SHARE` of the running text between them above it;
     None when there is none.
@@ -534,8 +534,8 @@ def rights_notice(view: View, first: int, last: int, min_words: int) -> int | No
 
 
 def rights_notices(view: View) -> list[int]:
-    """The original line numbers of the document's rights notices (`RIGHTS_NOTICE`, on a
-    line with a copyright sign or word), found once: each pass's view narrows the first
+    """The original line numbers of the document's rights notices (`is_rights_notice`, on
+    a line with a copyright sign or word), found once: each pass's view narrows the first
     one's, and asks again."""
     cache = view.cache
     if cache.notices is None:
@@ -550,8 +550,24 @@ def rights_notices(view: View) -> list[int]:
                 lines.add(text.count("\n", 0, found))
                 end = text.find("\n", found)
                 found = -1 if end < 0 else text.find(mark, end)
-        cache.notices = sorted(view.index[p] for p in lines if RIGHTS_NOTICE.search(contents[p]) is not None)
+        cache.notices = sorted(view.index[p] for p in lines if is_rights_notice(contents[p]))
     return cache.notices
+
+
+def is_rights_notice(content: str) -> bool:
+    """Whether a line that holds a copyright mark names the site's rights
+    (`RIGHTS_NOTICE`) as a notice does: opening with the mark, or not written as prose. An
+    article about copyright may quote the phrase in a sentence.
+
+    >>> is_rights_notice("© 2019 Example News. All rights reserved.")
+    True
+    >>> is_rights_notice("The licences sit between copyright (all rights reserved) and the public domain.")
+    False
+    """
+    if RIGHTS_NOTICE.search(content) is None:
+        return False
+    opening = content.lstrip(" |*•·-–—")
+    return opening.startswith(("©", "(c)", "(C)")) or opening[:9].lower() == "copyright" or not is_prose(content)
 
 
 # Running text further below the article than this many lines with no sentence, when
