@@ -496,7 +496,7 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
 # its article: running text below it is the site's (teasers of other stories with their
 # summaries, its disclaimers, the rules of its comments), when at least `NOTICE_SHARE` of
 # the page's running text lies above it. A notice names its rights; a picture's credit
-# ("© 2006–2012 Jessica Jones.") does not, and the article may go on under it.
+# ("© 2012 Jessica Jones.") does not, and the article may go on under it.
 RIGHTS_NOTICE = regex.compile(
     r"all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados"
     r"|tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden"
@@ -566,8 +566,8 @@ def is_rights_notice(content: str) -> bool:
     """
     if RIGHTS_NOTICE.search(content) is None:
         return False
-    opening = content.lstrip(" |*•·-–—")
-    return opening.startswith(("©", "(c)", "(C)")) or opening[:9].lower() == "copyright" or not is_prose(content)
+    opening = content.lstrip(" |*•·-–—")[:9].lower()  # noqa: RUF001 (dashes a list may open with)
+    return opening.startswith(("©", "(c)", "copyright")) or not is_prose(content)
 
 
 # Running text further below the article than this many lines with no sentence, when
