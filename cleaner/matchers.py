@@ -504,7 +504,7 @@ RIGHTS_NOTICE = regex.compile(
     regex.IGNORECASE,
 )
 NOTICE_SHARE = 0.5
-COPYRIGHT_MARKS = ("©", "opyright", "OPYRIGHT")  # a notice holds one of them
+COPYRIGHT_MARKS = ("©", "ⓒ", "Ⓒ", "opyright", "OPYRIGHT")  # a notice holds one of them (Korean sites write ⓒ)
 
 
 def rights_notice(view: View, first: int, last: int, min_words: int) -> int | None:
@@ -567,7 +567,7 @@ def is_rights_notice(content: str) -> bool:
     if RIGHTS_NOTICE.search(content) is None:
         return False
     opening = content.lstrip(" |*•·-–—")[:9].lower()  # noqa: RUF001 (dashes a list may open with)
-    return opening.startswith(("©", "(c)", "copyright")) or not is_prose(content)
+    return opening.startswith(("©", "ⓒ", "(c)", "copyright")) or not is_prose(content)
 
 
 # Running text further below the article than this many lines with no sentence, when

@@ -553,6 +553,7 @@ TEASERS = "".join(f"Other story {n}\nIts summary says in a sentence what story {
     [
         pytest.param("© 2019 Example News. All rights reserved.\n", 3, False, id="the-site-s-rights-notice"),
         pytest.param("Copyright 2019 Beispiel Verlag. Alle Rechte vorbehalten.\n", 3, False, id="in-german"),
+        pytest.param("ⓒ 2019 예시일보. 무단전재 및 재배포 금지\n", 3, False, id="in-korean"),
         pytest.param("© 2006–2012 Jane Doe.\n", 3, True, id="a-picture-s-credit-names-no-rights"),  # noqa: RUF001
         pytest.param("© 2019 Example News. All rights reserved.\n", 1, True, id="most-of-the-text-below-it"),
         pytest.param("Licences sit between copyright (all rights reserved) and the public domain.\n", 3, True,
