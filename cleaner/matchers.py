@@ -508,10 +508,12 @@ COPYRIGHT_MARKS = ("©", "ⓒ", "Ⓒ", "opyright", "OPYRIGHT")  # a notice holds
 
 
 def rights_notice(view: View, first: int, last: int, min_words: int) -> int | None:
-    """The position of the first rights notice (`is_rights_notice`, on a line with a
-    copyright sign or word) between ``first`` and ``last``, the first and last lines of
-    running text, with at least `NOTICE_SHARE` of the running text between them above it;
-    None when there is none.
+    """The position of the rights notice (`is_rights_notice`, on a line with a copyright
+    sign or word) between ``first`` and ``last``, the first and last lines of running
+    text, with at least `NOTICE_SHARE` of the running text between them above it; None
+    when there is none. A page with more than one notice there holds syndicated stories,
+    each under its own ("Copyright 2019 The Associated Press. All rights reserved."): no
+    one of them closes the page's text.
 
     >>> story = [f"Paragraph {n} of the story goes on for a while and then it ends." for n in range(4)]
     >>> notice = "© 2019 Example News. All rights reserved."
@@ -521,16 +523,16 @@ def rights_notice(view: View, first: int, last: int, min_words: int) -> int | No
     >>> rights_notice(View(range(7), (story[0], notice, *story[1:], *teasers)), 0, 6, 8) is None
     True
     """
-    running: list[tuple[int, int]] = []  # (position, characters), found at the first notice
+    notices = []
     for line in rights_notices(view):
         position = bisect_left(view.index, line)
-        if not first < position < last or view.index[position] != line:
-            continue  # not in this view, or not between its first and last running text
-        running = running or stretch_lines(view, first, last, min_words)
-        above = sum(characters for at, characters in running if at < position)
-        if above >= NOTICE_SHARE * sum(characters for _, characters in running):
-            return position
-    return None
+        if first < position < last and view.index[position] == line:  # in this view, between the two
+            notices.append(position)
+    if len(notices) != 1:
+        return None
+    running = stretch_lines(view, first, last, min_words)
+    above = sum(characters for at, characters in running if at < notices[0])
+    return notices[0] if above >= NOTICE_SHARE * sum(characters for _, characters in running) else None
 
 
 def rights_notices(view: View) -> list[int]:

@@ -571,6 +571,17 @@ def test_a_page_s_text_ends_at_its_rights_notice(notice, above, kept):
     assert ("what story 1 is on" in result) == kept
 
 
+def test_a_page_of_syndicated_stories_keeps_the_stories_under_their_notices():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    # Each story ends with its agency's notice: none of them closes the page.
+    notice = "Copyright 2019 The Associated Press. All rights reserved.\n"
+    second = "The second story is about the harbour, which the city will dredge next summer.\n"
+    second += "The work should take three months, and the ferries will keep running meanwhile.\n"
+    page = f"Home\n{PARAGRAPH}\n{PARAGRAPH_2}\n" * 3 + notice + second + notice + TEASERS + "Imprint\n"
+    assert second in Cleaner(profile="page").clean(page).text
+
+
 def test_a_page_keeps_the_list_of_items_its_article_ends_with():
     from cleaner import Cleaner  # noqa: PLC0415
 
