@@ -542,7 +542,7 @@ def rights_notices(view: View) -> list[int]:
     cache = view.cache
     if cache.notices is None:
         # The marks are looked for in the whole text at once: a page has thousands of lines
-        # and few notices, and a look in each line cost 2% of the page profile's time.
+        # and few notices, and a look in each line cost 2% of the page profile's instructions.
         contents = view.contents
         text = "\n".join(contents)
         lines = set()
