@@ -847,7 +847,8 @@ TAIL_FACTS = 4
 def widen_over_facts(view: View, edge: int) -> int:
     """``edge`` (the article's last line) moved down over the lines after it that read as
     facts or leads, blank lines between them allowed, when `TAIL_FACTS` or more come in a
-    row: "Farbe: grün", "Penetration: 220 – 250", "Lieferbar: 125 ml, 450 ml".
+    row: "Farbe: grün", "Penetration: 220 – 250", "Lieferbar: 125 ml, 450 ml". Else, over
+    a list of items (`widen_over_items`).
 
     >>> facts = ("Farbe: grün", "", "Basisöl: Mineralöl", "Penetration: 220", "Lieferbar: 125 ml")
     >>> view = View(range(7), ("It keeps bearings running for years.", *facts, "Impressum"))
@@ -859,9 +860,7 @@ def widen_over_facts(view: View, edge: int) -> int:
     last = edge
     while position < len(view):
         if not view.is_blank(position):
-            # Not code: under a page's last sentence, that is its scripts and styles.
-            fact = is_content_item(view, position, code=False) or is_lead(view, position)
-            if not (fact or is_note(view, position)):
+            if not (is_fact(view, position) or is_lead(view, position)):
                 break
             facts += 1
             last = position
@@ -904,7 +903,8 @@ def widen_over_items(view: View, edge: int) -> int:
 
 
 def is_fact(view: View, position: int) -> bool:
-    """Whether the line reads as a fact (`is_content_item`, not code) or a note (`is_note`)."""
+    """Whether the line reads as a fact (`is_content_item`, not code) or a note (`is_note`).
+    Not code: under a page's last sentence, that is its scripts and styles."""
     return is_content_item(view, position, code=False) or is_note(view, position)
 
 
