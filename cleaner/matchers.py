@@ -477,10 +477,12 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
         for p in range(len(view) - 1, first - 1, -1)
         if is_running_text(view, p, min_words) and not is_lone_question(view, p, min_words, -1)
     )
-    last = article_end(view, first, last, min_words)
-    notice = rights_notice(view, first, last, min_words)
-    if notice is not None:
-        last = next(p for p in range(notice - 1, first - 1, -1) if is_running_text(view, p, min_words))
+    running = stretch_lines(view, first, last, min_words)  # read once for both tests below
+    last = article_end(view, first, last, running)
+    running = [line for line in running if line[0] <= last]
+    notice = rights_notice(view, first, last, running)
+    if notice is not None:  # the article's last running text above it
+        last = max(position for position, characters in running if position < notice and characters)
     top = widen_over_greeting(view, widen_over_leads(view, first, -1, gap=LEAD_GAP))
     bottom = widen_over_leads(view, last, 1)
     # A text does not end on a colon: what it introduces is its own; nor on a sentence
@@ -507,20 +509,22 @@ NOTICE_SHARE = 0.5
 COPYRIGHT_MARKS = ("©", "ⓒ", "Ⓒ", "opyright", "OPYRIGHT")  # a notice holds one of them (Korean sites write ⓒ)
 
 
-def rights_notice(view: View, first: int, last: int, min_words: int) -> int | None:
-    """The position of the rights notice (`is_rights_notice`, on a line with a copyright
-    sign or word) between ``first`` and ``last``, the first and last lines of running
-    text, with at least `NOTICE_SHARE` of the running text between them above it; None
-    when there is none. A page with more than one notice there holds syndicated stories,
-    each under its own ("Copyright 2019 The Associated Press. All rights reserved."): no
-    one of them closes the page's text.
+def rights_notice(view: View, first: int, last: int, running: list[tuple[int, int]]) -> int | None:
+    """The position of the rights notice (`is_rights_notice`, on a line with a copyright sign
+    or word) between ``first`` and ``last``, the first and last lines of running text,
+    with at least `NOTICE_SHARE` of the running text between them (``running``:
+    `stretch_lines`) above it; None when there is none. A page with more than one
+    notice there holds syndicated stories, each under its own ("Copyright 2019 The
+    Associated Press. All rights reserved."): no one of them closes the page's text.
 
     >>> story = [f"Paragraph {n} of the story goes on for a while and then it ends." for n in range(4)]
     >>> notice = "© 2019 Example News. All rights reserved."
     >>> teasers = ("Other story", "Its summary is a sentence that ends like this.")
-    >>> rights_notice(View(range(7), (*story, notice, *teasers)), 0, 6, 8)
+    >>> view = View(range(7), (*story, notice, *teasers))
+    >>> rights_notice(view, 0, 6, stretch_lines(view, 0, 6, 8))
     4
-    >>> rights_notice(View(range(7), (story[0], notice, *story[1:], *teasers)), 0, 6, 8) is None
+    >>> view = View(range(7), (story[0], notice, *story[1:], *teasers))
+    >>> rights_notice(view, 0, 6, stretch_lines(view, 0, 6, 8)) is None
     True
     """
     notices = []
@@ -530,7 +534,6 @@ def rights_notice(view: View, first: int, last: int, min_words: int) -> int | No
             notices.append(position)
     if len(notices) != 1:
         return None
-    running = stretch_lines(view, first, last, min_words)
     above = sum(characters for at, characters in running if at < notices[0])
     return notices[0] if above >= NOTICE_SHARE * sum(characters for _, characters in running) else None
 
@@ -579,9 +582,10 @@ FOOTER_GAP = 15
 ARTICLE_STRETCH_SHARE = 0.85
 
 
-def article_end(view: View, first: int, last: int, min_words: int) -> int:
+def article_end(view: View, first: int, last: int, running: list[tuple[int, int]]) -> int:
     """The last line of the article's running text, given the first and the last line of
-    running text on the page.
+    running text on the page, and the lines between that belong to its stretches
+    (``running``: `stretch_lines`).
 
     The page's running text falls into stretches, each more than `FOOTER_GAP` lines
     with no sentence away from the next. When one stretch holds at least
@@ -599,10 +603,11 @@ def article_end(view: View, first: int, last: int, min_words: int) -> int:
     >>> article = [f"Paragraph {n} of the story goes on for a while and then it ends." for n in range(9)]
     >>> menu = [f"Link {n}" for n in range(20)]
     >>> view = View(range(30), (*article, *menu, "We are a small team that writes about the city."))
-    >>> article_end(view, 0, 29, 8)
+    >>> article_end(view, 0, 29, stretch_lines(view, 0, 29, 8))
     8
     >>> offers = "Here are the offers of the week:"
-    >>> article_end(View(range(30), (*article[:-1], offers, *menu, view.contents[-1])), 0, 29, 8)
+    >>> view = View(range(30), (*article[:-1], offers, *menu, view.contents[-1]))
+    >>> article_end(view, 0, 29, stretch_lines(view, 0, 29, 8))
     29
     """
     contents = view.contents
@@ -611,7 +616,7 @@ def article_end(view: View, first: int, last: int, min_words: int) -> int:
     filled = view.filled
     stretches: list[list[int]] = []  # [first, last, characters] of each stretch
     previous = -1
-    for position, characters in stretch_lines(view, first, last, min_words):
+    for position, characters in running:
         if stretches and filled[position] - filled[previous] - 1 <= FOOTER_GAP:
             stretches[-1][1] = position
             stretches[-1][2] += characters
