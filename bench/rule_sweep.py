@@ -174,7 +174,7 @@ def time_confirmations(
 
 def scan_once(rule: Rule, text: str, where: str, *, unguarded: bool) -> float:
     """Seconds to scan the document ``text`` for ``rule`` joined, as the pure-regex scanners do."""
-    contents = line_contents(split_lines(text))
+    contents = line_contents(split_lines(text), text)
     view = View(tuple(range(len(contents))), contents, where)
     guards = (rule.max_chars, rule.min_words, rule.max_words)
     positions = list(range(len(view))) if unguarded else admitted_lines(view, guards)
@@ -235,7 +235,7 @@ def main() -> None:
     folder = args.data or data_folder()
     for document in documents(args.files or [folder / name for name in DATA_SETS]):
         count += 1
-        contents = line_contents(split_lines(document.text))
+        contents = line_contents(split_lines(document.text), document.text)
         lines += len(contents)
         view = View(tuple(range(len(contents))), contents, document.where)
         time_confirmations(rules, view, document.where, reports, seen, unguarded=args.unguarded)

@@ -47,8 +47,9 @@ def stages(cleaner: Cleaner) -> dict[str, Callable[[bytes], object]]:
         return orjson.dumps(record)
 
     def lines(line: bytes) -> View:
-        text_lines = split_lines(orjson.loads(line)["text"])
-        return View(tuple(range(len(text_lines))), line_contents(text_lines))
+        text = orjson.loads(line)["text"]
+        text_lines = split_lines(text)
+        return View(tuple(range(len(text_lines))), line_contents(text_lines, text))
 
     def scan(line: bytes) -> tuple[View, dict[str, list[int]]]:
         view = lines(line)

@@ -265,7 +265,7 @@ def find_removals(
     lines = split_lines(text)
     plan = plan or Plan.of(rules)
     owners: dict[int, Claim] = {}
-    contents = line_contents(lines)
+    contents = line_contents(lines, text)
     whole = View(range(len(lines)), contents, name)
     # Proposals depend on each line alone (see `Scanner`): one scan serves every pass.
     candidates = (scanner or LineScanner()).candidate_lines(plan.pattern_rules, whole)

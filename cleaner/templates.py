@@ -50,37 +50,70 @@ ASCII = frozenset(map(chr, range(128)))
 NON_ASCII = "\x7f"  # a line whose first character sorts after this one starts with a non-ASCII character
 
 
+# Pages hold no-break and thin spaces (&nbsp;) and invisible marks (zero-width spaces,
+# soft hyphens, a byte order mark), and extractors keep them: rules read the spaces as
+# spaces and the marks as nothing, so "Weitere\xa0Artikel" reads "Weitere Artikel". Only
+# the marks web text holds: each one is looked for in every text that is not ASCII.
+PLAIN_SPACING = {
+    "\xa0": " ",  # no-break space
+    "\u202f": " ",  # narrow no-break space (French punctuation)
+    "\u2009": " ",  # thin space
+    "\u3000": " ",  # ideographic space
+    "\u200b": "",  # zero-width space
+    "\xad": "",  # soft hyphen
+    "\ufeff": "",  # byte order mark, or a zero-width no-break space
+}
 BULLET_STARTS = frozenset("*•·▪◦+o")
 BULLET = regex.compile(r"^(?:[*•·▪◦+]|o(?=\s+\p{Lu}))\s+")
 FIRST_CHARACTER = itemgetter(slice(None, 1))
 
 
 def line_content(line: str) -> str:
-    """What rules see of a line: no surrounding white space, no leading list bullet.
+    """What rules see of a line: no surrounding white space, no leading list bullet, odd
+    spaces as plain ones (`PLAIN_SPACING`).
 
     Page-to-text converters mark every list item (menus, link lists) with "* ", "• ",
     "+ " or "o " (nested lists); rules judge the item itself, and so do template lines.
     Dashes are kept: they also open quotes and labels.
 
-    >>> line_content("   * Share on Facebook\\n")
+    >>> line_content("   * Share\\xa0on Facebook\\n")
     'Share on Facebook'
     """
     content = line.strip()
+    if not content.isascii():
+        content = plain_spacing([content], content)[0]
     if content[:1] in BULLET_STARTS:  # most lines: no regex call
         content = BULLET.sub("", content)
     return content
 
 
-def line_contents(lines: list[str]) -> tuple[str, ...]:
-    """`line_content` of every line, in C loops when no line opens with a bullet's mark.
+def line_contents(lines: list[str], text: str) -> tuple[str, ...]:
+    """`line_content` of every line of ``text``, in C loops when no line opens with a
+    bullet's mark; odd spaces are looked for once, in the whole text.
 
-    >>> line_contents([" Home\\n", "• Share\\n"])
-    ('Home', 'Share')
+    >>> lines = [" Home\\n", "• Share\\n", "\\ufeffNews\\xa0feed"]
+    >>> line_contents(lines, "".join(lines))
+    ('Home', 'Share', 'News feed')
     """
     stripped = list(map(str.strip, lines))
+    if not text.isascii():
+        stripped = plain_spacing(stripped, text)
     if BULLET_STARTS.isdisjoint(map(FIRST_CHARACTER, stripped)):
         return tuple(stripped)
     return tuple(line_content(content) if content[:1] in BULLET_STARTS else content for content in stripped)
+
+
+def plain_spacing(contents: list[str], text: str) -> list[str]:
+    """The stripped lines of ``text`` with its odd spaces as spaces and its invisible marks
+    left out (`PLAIN_SPACING`), stripped again.
+
+    Each mark is looked for in the whole text first (``str.__contains__`` runs in C and
+    most texts hold none), and replaced line by line only if it is there.
+    """
+    found = [mark for mark in PLAIN_SPACING if mark in text]
+    for mark in found:
+        contents = [content.replace(mark, PLAIN_SPACING[mark]) for content in contents]
+    return list(map(str.strip, contents)) if found else contents
 
 
 def fold_line(line: str) -> str:

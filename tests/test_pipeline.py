@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import CleanResult, Removal, RuleSet, find_removals, load_rules, restore
+from cleaner import Cleaner, CleanResult, Removal, RuleSet, find_removals, load_rules, restore
 from cleaner.errors import RuleFileError
 
 HEADER = """
@@ -264,3 +264,22 @@ def test_a_whole_article_on_one_line_is_left_alone():
     text = "Sign up for our newsletter " + "and the article goes on for many sentences. " * 80
     result = CleanResult(text, find_removals(text, load_rules(check_examples=False)))
     assert result.text == text
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "|\xa0\xa0Weitere\xa0Artikel\xa0zum\xa0Thema |",  # no-break spaces from &nbsp;
+        "Read\u202fmore",  # a narrow no-break space
+        "Adver\xadtisement",  # a soft hyphen
+        "\ufeffAdvertisement",  # a byte order mark, as files joined into one keep it
+        "Sign\u200bup for our newsletter",  # a zero-width space
+    ],
+)
+def test_rules_read_odd_spaces_as_spaces_and_keep_their_bytes(junk: str):
+    first = "Die\xa0Regierung hat am Montag ein neues Gesetz beschlossen, das im Frühjahr gilt.\n"
+    last = "Der Bundestag stimmte mit großer Mehrheit für den Entwurf der Ministerin.\n"
+    text = first + junk + "\n" + last
+    result = Cleaner(profile="article").clean(text)
+    assert [(r.first_line, r.last_line) for r in result.removals] == [(2, 2)]
+    assert result.text == first + last  # the kept line's no-break space is still there

@@ -330,7 +330,7 @@ def test_every_stripped_line_that_holds_a_character_matches_the_any_character_pa
     # str.strip takes away every character regex calls white space (and more).
     regex_space = [chr(code) for code in range(0x110000) if regex.match(r"\s", chr(code))]
     assert all(character.isspace() for character in regex_space)
-    for content in ["x", "\u200b", "\x1c x", "* x", "o Ab", "· Home", "*"]:
+    for content in ["x", "\u2060", "\x1c x", "* x", "o Ab", "· Home", "*", "\u200b x"]:
         stripped = line_content(content)
         assert stripped
         assert all(regex.search(pattern, stripped) for pattern in ANY_CHARACTER_PATTERNS), content

@@ -335,7 +335,8 @@ def test_the_look_up_finds_what_folding_every_line_finds(template, document):
     table = TemplateTable(
         [Segment.of([(rule("a.example"), [TemplateLine(t) for t in template if t.strip()])])]
     )
-    contents = line_contents([line + "\n" for line in document])
+    lines = [line + "\n" for line in document]
+    contents = line_contents(lines, "".join(lines))
     keys = {template_key(t): n for n, t in enumerate(t for t in template if t.strip())}
     prepared = table.prepared("a.example")
 
