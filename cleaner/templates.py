@@ -53,12 +53,13 @@ NON_ASCII = "\x7f"  # a line whose first character sorts after this one starts w
 # Pages hold no-break and thin spaces (&nbsp;) and invisible marks (zero-width spaces,
 # soft hyphens, a byte order mark), and extractors keep them: rules read the spaces as
 # spaces and the marks as nothing, so "Weitere\xa0Artikel" reads "Weitere Artikel". Only
-# the marks web text holds: each one is looked for in every text that is not ASCII.
+# the marks web text holds, each looked for in every text that is not ASCII: the
+# ideographic space is left out, as `str.strip` takes it off a line's ends and looking for
+# it in a text of two-byte characters costs ten times as much as for the others.
 PLAIN_SPACING = {
     "\xa0": " ",  # no-break space
     "\u202f": " ",  # narrow no-break space (French punctuation)
     "\u2009": " ",  # thin space
-    "\u3000": " ",  # ideographic space
     "\u200b": "",  # zero-width space
     "\xad": "",  # soft hyphen
     "\ufeff": "",  # byte order mark, or a zero-width no-break space
@@ -81,7 +82,7 @@ def line_content(line: str) -> str:
     """
     content = line.strip()
     if not content.isascii():
-        content = plain_spacing([content], content)[0]
+        content = plain_spacing(content).strip()
     if content[:1] in BULLET_STARTS:  # most lines: no regex call
         content = BULLET.sub("", content)
     return content
@@ -97,23 +98,29 @@ def line_contents(lines: list[str], text: str) -> tuple[str, ...]:
     """
     stripped = list(map(str.strip, lines))
     if not text.isascii():
-        stripped = plain_spacing(stripped, text)
+        for mark in marks_in(text):  # most texts hold none
+            plain = PLAIN_SPACING[mark]
+            stripped = [content.replace(mark, plain).strip() for content in stripped]
     if BULLET_STARTS.isdisjoint(map(FIRST_CHARACTER, stripped)):
         return tuple(stripped)
     return tuple(line_content(content) if content[:1] in BULLET_STARTS else content for content in stripped)
 
 
-def plain_spacing(contents: list[str], text: str) -> list[str]:
-    """The stripped lines of ``text`` with its odd spaces as spaces and its invisible marks
-    left out (`PLAIN_SPACING`), stripped again.
+def marks_in(text: str) -> list[str]:
+    """The odd spaces and invisible marks (`PLAIN_SPACING`) that ``text`` holds, each
+    looked for in the whole text (``str.__contains__`` runs in C)."""
+    return [mark for mark in PLAIN_SPACING if mark in text]
 
-    Each mark is looked for in the whole text first (``str.__contains__`` runs in C and
-    most texts hold none), and replaced line by line only if it is there.
+
+def plain_spacing(text: str) -> str:
+    """``text`` with its odd spaces as spaces and its invisible marks left out.
+
+    >>> plain_spacing("Weitere\\xa0Arti\\xadkel")
+    'Weitere Artikel'
     """
-    found = [mark for mark in PLAIN_SPACING if mark in text]
-    for mark in found:
-        contents = [content.replace(mark, PLAIN_SPACING[mark]) for content in contents]
-    return list(map(str.strip, contents)) if found else contents
+    for mark in marks_in(text):
+        text = text.replace(mark, PLAIN_SPACING[mark])
+    return text
 
 
 def fold_line(line: str) -> str:
