@@ -394,7 +394,10 @@ def test_a_teaser_block_stops_at_a_paragraph_too_long_for_a_summary(tmp_path):
     assert spans(text, tmp_path, body) == [(2, 3)]
 
 
-SPECS = "Gewicht: 1,2 kg\nAkku: 4000 mAh\nDisplay: 6 Zoll\nFarbe: Rot\nPreis: 299 Euro\nGarantie: 2 Jahre\nGehäuse: Aluminium\n"
+SPECS = (
+    "Gewicht: 1,2 kg\nAkku: 4000 mAh\nDisplay: 6 Zoll\nFarbe: Rot\nPreis: 299 Euro\nGarantie: 2 Jahre\n"
+    "Gehäuse: Aluminium\n"
+)
 INGREDIENTS = "Zutaten\n250 g flour\n2 eggs\n100 ml milk\na pinch of salt\nButter\nPortions: 8\n"
 PROS = (
     "Vorteile\nkann verschlüsselte Laufwerke anlegen\nunterstützt dynamische Container\nAnti-Keylogger\n"
@@ -406,7 +409,11 @@ COMMANDS = (
     "Autotuning wieder einschalten:\nnetsh interface tcp set global autotuninglevel=normal\n"
     "Cmd\nInstallation\nNetzwerk\nWindows\n"
 )
-CODE = "#!/bin/bash\nfilename=$1\nfor line in `cat $filename`\ndo\n./grab.py -s $line\ndone\nrm -f $filename\n"
+CODE = (
+    "#!/bin/bash\nfilename=$1\nfor line in `cat $filename`\ndo\n./grab.py -s $line\ndone\n"
+    "rm -f $filename\n"
+)
+LINKS = "Teilen:\nFacebook\nTwitter\nWhatsApp\nMail\nDrucken\nKontakt\n"
 
 
 @pytest.mark.parametrize(
@@ -417,7 +424,7 @@ CODE = "#!/bin/bash\nfilename=$1\nfor line in `cat $filename`\ndo\n./grab.py -s 
         pytest.param(PROS, True, id="pros-and-cons-in-lower-case"),
         pytest.param(CODE, True, id="shell-script"),
         pytest.param(COMMANDS, True, id="commands-under-their-labels"),
-        pytest.param("Teilen:\nFacebook\nTwitter\nWhatsApp\nMail\nDrucken\nKontakt\n", False, id="a-label-over-links"),
+        pytest.param(LINKS, False, id="a-label-over-links"),
         pytest.param(MENU, False, id="menu-of-labels"),
         pytest.param(MENU + "Preis: 299 Euro\nFarbe: Schwarz\n", False, id="labels-outnumber-the-facts"),
     ],
