@@ -83,8 +83,13 @@ def line_content(line: str) -> str:
     content = line.strip()
     if not content.isascii():
         content = plain_spacing(content).strip()
+    return without_bullet(content)
+
+
+def without_bullet(content: str) -> str:
+    """A stripped line without its leading list bullet, if it has one."""
     if content[:1] in BULLET_STARTS:  # most lines: no regex call
-        content = BULLET.sub("", content)
+        return BULLET.sub("", content)
     return content
 
 
@@ -103,7 +108,8 @@ def line_contents(lines: list[str], text: str) -> tuple[str, ...]:
             stripped = [content.replace(mark, plain).strip() for content in stripped]
     if BULLET_STARTS.isdisjoint(map(FIRST_CHARACTER, stripped)):
         return tuple(stripped)
-    return tuple(line_content(content) if content[:1] in BULLET_STARTS else content for content in stripped)
+    # The odd spaces are plain already: only the bullets are left to take off.
+    return tuple(without_bullet(content) if content[:1] in BULLET_STARTS else content for content in stripped)
 
 
 def marks_in(text: str) -> list[str]:
