@@ -1276,6 +1276,17 @@ CODE_ITEM = regex.compile(r"[=$`{};]|^\./|^#!")
 # A quantity, then what it counts: "250 g flour", "2 Eier", "1½ cups", "3 łyżki"; not a
 # zero-padded rank ("01 Geiger, K."): a table of standings in a sidebar.
 QUANTITY_ITEM = regex.compile(r"^(?:(?!0\d)\d+(?:[.,/]\d+)?\s*[½¼¾⅓⅔]?|[½¼¾⅓⅔])\s*\p{L}")
+# The two headers of a review's box of pros and cons, each alone on its line ("Vorteile"
+# and "Nachteile", "Pros:" and "Cons:"): its items are capitalised labels, like a menu's.
+PROS_HEADER = regex.compile(
+    r"(?i)^(?:pros?|the good|what we liked?|vorteile|pluspunkte|pro|avantages|points forts"
+    r"|ventajas|vantaggi|pregi|vantagens|prós|voordelen|pluspunten|zalety|plusy)\s?:?$"
+)
+CONS_HEADER = regex.compile(
+    r"(?i)^(?:cons|the bad|what we (?:didn't|did not|don't) like|nachteile|minuspunkte|contra"
+    r"|kontra|inconvénients|points faibles|desventajas|contras|svantaggi|difetti"
+    r"|desvantagens|nadelen|minpunten|wady|minusy)\s?:?$"
+)
 
 
 def spared_list(rule: Rule, view: View, run: list[int]) -> bool:
@@ -1314,6 +1325,8 @@ def is_article_list(view: View, run: list[int]) -> bool:
         return True  # no article to tell the page's own lists from its menus by
     if not (span[0] < run[-1] and run[0] < span[1]):
         return False
+    if holds_pros_and_cons(view, run):
+        return True
     needed = LIST_ITEM_SHARE * len(run)
     content = 0
     for read, position in enumerate(run, 1):
@@ -1323,6 +1336,19 @@ def is_article_list(view: View, run: list[int]) -> bool:
         if content + len(run) - read < needed:
             return False  # a menu: too few facts even if every item left were one
     return content >= needed
+
+
+def holds_pros_and_cons(view: View, run: list[int]) -> bool:
+    """Whether the run holds both headers of a review's box of pros and cons.
+
+    >>> view = View(range(5), ("Vorteile", "Niedriger Preis", "Gute Verarbeitung", "Nachteile", "Laut"))
+    >>> holds_pros_and_cons(view, [0, 1, 2, 3, 4]), holds_pros_and_cons(view, [0, 1, 2])
+    (True, False)
+    """
+    contents = view.contents
+    return any(PROS_HEADER.match(contents[position]) for position in run) and any(
+        CONS_HEADER.match(contents[position]) for position in run
+    )
 
 
 def is_content_item(view: View, position: int, code: bool = True) -> bool:
