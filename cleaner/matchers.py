@@ -1298,8 +1298,9 @@ def spared_list(rule: Rule, view: View, run: list[int]) -> bool:
 def is_article_list(view: View, run: list[int]) -> bool:
     """Whether the run's lines are a list that belongs to the article: it reaches in
     between the first and the last line of the page's running text (`text_bounds`), and
-    at least `LIST_ITEM_SHARE` of its items read as content (`is_content_item`). Its
-    lines outside the running text, if any, are left to the page's head-and-tail rule.
+    at least `LIST_ITEM_SHARE` of its items read as content (`is_content_item`), or it
+    holds a review's box of pros and cons (`holds_pros_and_cons`). Its lines outside the
+    running text, if any, are left to the page's head-and-tail rule.
 
     A menu or a link list is made of labels: "Home", "Rezepte", "Contact us". The lists
     an article holds carry facts (specifications, a recipe's ingredients): "key: value"
@@ -1341,7 +1342,7 @@ def is_article_list(view: View, run: list[int]) -> bool:
 def holds_pros_and_cons(view: View, run: list[int]) -> bool:
     """Whether the run holds both headers of a review's box of pros and cons.
 
-    >>> view = View(range(5), ("Vorteile", "Niedriger Preis", "Gute Verarbeitung", "Nachteile", "Laut"))
+    >>> view = View(range(5), ("Vorteile", "Niedriger Preis", "Gut gebaut", "Nachteile", "Laut"))
     >>> holds_pros_and_cons(view, [0, 1, 2, 3, 4]), holds_pros_and_cons(view, [0, 1, 2])
     (True, False)
     """
