@@ -1279,7 +1279,7 @@ QUANTITY_ITEM = regex.compile(r"^(?:(?!0\d)\d+(?:[.,/]\d+)?\s*[½¼¾⅓⅔]?|[�
 # The two headers of a review's box of pros and cons, each alone on its line ("Vorteile"
 # and "Nachteile", "Pros:" and "Cons:"): its items are capitalised labels, like a menu's.
 PROS_HEADER = regex.compile(
-    r"(?i)^(?:pros?|the good|what we liked?|vorteile|pluspunkte|pro|avantages|points forts"
+    r"(?i)^(?:pros?|the good|what we liked?|vorteile|pluspunkte|avantages|points forts"
     r"|ventajas|vantaggi|pregi|vantagens|prós|voordelen|pluspunten|zalety|plusy)\s?:?$"
 )
 CONS_HEADER = regex.compile(
