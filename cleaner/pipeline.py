@@ -474,18 +474,15 @@ def beside_claims(rule: Rule, view: View, owner: list[Claim | None], claims: lis
 
 
 def is_next_to(rule: Rule, view: View, owner: list[Claim | None], first: int, last: int) -> bool:
-    """Whether the line just above or just below the span is claimed by one of the rule's
-    ``next_to`` categories; with ``next_to_side`` "above" or "below", the nearest non-blank
-    line on that side only (a header over a blank line and its paragraph)."""
-    if rule.next_to_side == "either":
-        positions = [first - 1, last + 1]
-    else:
-        step = -1 if rule.next_to_side == "above" else 1
+    """Whether the nearest non-blank line above or below the span is claimed by one of the
+    rule's ``next_to`` categories; with ``next_to_side`` "above" or "below", on that side
+    only (a header over a blank line and its paragraph). A blank line never parts two
+    lines of one box: extractors put one between every two lines of a form."""
+    steps = {"either": (-1, 1), "above": (-1,), "below": (1,)}[rule.next_to_side]
+    for step in steps:
         position = first - 1 if step < 0 else last + 1
         while 0 <= position < len(owner) and owner[position] is None and view.is_blank(position):
             position += step
-        positions = [position]
-    for position in positions:
         if 0 <= position < len(owner):
             neighbour = owner[position]
             if neighbour is not None and neighbour.rule.category in rule.next_to:

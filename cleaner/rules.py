@@ -20,13 +20,13 @@ or values of the field that ``--group-by`` names).
 
 Guards narrow which lines a pattern may claim: ``max_words``, ``min_words``,
 ``max_chars`` (a rule about short lines says so: its pattern then never runs on a long,
-padded line), ``position`` ("first 20%", "last 10 lines"), ``next_to`` (a neighbour
-already claimed by one of these categories; ``next_to_side = "above"`` or ``"below"``:
-only the nearest non-blank line on that side counts), ``between_removals = true`` (line and run
-rules: the nearest non-blank line on each side of the match was removed by another rule,
-looked at once the others have settled; ``between_rules = ["PGE002", ...]`` counts only
-those rules' removals), ``max_lines`` (run rules: a longer run is left) and
-``outside_text = N``: the line lies
+padded line), ``position`` ("first 20%", "last 10 lines"), ``next_to`` (the nearest
+non-blank line above or below already claimed by one of these categories;
+``next_to_side = "above"`` or ``"below"``: that side only), ``between_removals =
+true`` (line and run rules: the nearest non-blank line on each side of the match was
+removed by another rule, looked at once the others have settled; ``between_rules =
+["PGE002", ...]`` counts only those rules' removals), ``max_lines`` (run rules: a longer
+run is left) and ``outside_text = N``: the line lies
 before the first or after the last line of running text, a line of at least N words
 that ends like a sentence, or of 20N words (the head and tail of a whole page: menus,
 footers). ``skip_prose = true`` (line rules): a line of running prose is never claimed,

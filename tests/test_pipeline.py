@@ -94,6 +94,17 @@ def test_next_to_side_looks_one_way_over_blank_lines(tmp_path: Path):
     assert removed("The story ends here.\nAbout Jane Doe\n", either) == [("TST002", 1, 1), ("TST001", 2, 2)]
 
 
+def test_next_to_either_side_looks_over_blank_lines(tmp_path: Path):
+    # html-text and inscriptis put a blank line between every two lines of a form
+    required = 'kind = "line"\ncategory = "comments"\npattern = \'^(?:Name|E-Mail) \\*$\''
+    bare = 'kind = "line"\npattern = \'^Website$\'\nnext_to = ["comments"]'
+    rules = rules_from(tmp_path, required, bare)
+    form = "The story ends here.\n\nName *\n\nE-Mail *\n\nWebsite\n\nMore text.\n"
+    assert ("TST002", 7, 8) in removed(form, rules)
+    alone = "The story ends here.\n\nWebsite\n\nThe site went live on Monday.\n"
+    assert removed(alone, rules) == []
+
+
 def test_next_to_side_needs_next_to_and_a_known_side(tmp_path: Path):
     with pytest.raises(RuleFileError, match="next_to_side: says where next_to's neighbour lies"):
         rules_from(tmp_path, 'kind = "line"\npattern = \'^X$\'\nnext_to_side = "above"')
