@@ -1298,9 +1298,10 @@ def spared_list(rule: Rule, view: View, run: list[int]) -> bool:
 def is_article_list(view: View, run: list[int]) -> bool:
     """Whether the run's lines are a list that belongs to the article: it reaches in
     between the first and the last line of the page's running text (`text_bounds`), and
-    at least `LIST_ITEM_SHARE` of its items read as content (`is_content_item`), or it
-    holds a review's box of pros and cons (`holds_pros_and_cons`). Its lines outside the
-    running text, if any, are left to the page's head-and-tail rule.
+    at least `LIST_ITEM_SHARE` of its items read as content (`is_content_item`,
+    `is_wrapped_phrase`), or it holds a review's box of pros and cons
+    (`holds_pros_and_cons`). Its lines outside the running text, if any, are left to the
+    page's head-and-tail rule.
 
     A menu or a link list is made of labels: "Home", "Rezepte", "Contact us". The lists
     an article holds carry facts (specifications, a recipe's ingredients): "key: value"
@@ -1331,12 +1332,40 @@ def is_article_list(view: View, run: list[int]) -> bool:
     needed = LIST_ITEM_SHARE * len(run)
     content = 0
     for read, position in enumerate(run, 1):
-        content += is_content_item(view, position)
+        content += is_content_item(view, position) or is_wrapped_phrase(view, position)
         if content >= needed:
             return True
         if content + len(run) - read < needed:
             return False  # a menu: too few facts even if every item left were one
     return content >= needed
+
+
+# Words a label never ends on: a line that ends on one goes on in the next ("Display mit",
+# "Hintergrundbeleuchtung"), a phrase an extractor wrapped, not two menu items.
+OPEN_ENDINGS = frozenset(
+    "and or of the a an to with for und oder mit für der die das den dem des ein eine einer einem"
+    " von zu zur zum et ou du le la les un une pour avec y o del el los las para con por e di"
+    " della il per en van het een met voor i oraz w na dla".split()
+)
+
+
+def is_wrapped_phrase(view: View, position: int) -> bool:
+    """Whether the line ends on a word no label ends on (`OPEN_ENDINGS`), or the line above
+    it does: one phrase the extractor wrapped over two lines.
+
+    >>> view = View(range(5), ("Display mit", "Hintergrundbeleuchtung", "Home", "EN DE", "Kontakt"))
+    >>> [is_wrapped_phrase(view, p) for p in range(5)]
+    [True, True, False, False, False]
+    """
+    above = next_filled(view.contents, position, -1)
+    return ends_open(view, position) or (above is not None and ends_open(view, above))
+
+
+def ends_open(view: View, position: int) -> bool:
+    """Whether a line of two or more words ends on one of `OPEN_ENDINGS`, in lower case
+    ("EN DE" is a language switch)."""
+    words = view.contents[position].rsplit(None, 1)
+    return len(words) == 2 and words[1] in OPEN_ENDINGS
 
 
 def holds_pros_and_cons(view: View, run: list[int]) -> bool:

@@ -414,6 +414,13 @@ CODE = (
     "rm -f $filename\n"
 )
 LINKS = "Teilen:\nFacebook\nTwitter\nWhatsApp\nMail\nDrucken\nKontakt\n"
+# A product's features, their phrases wrapped over two lines under capitalised headings.
+WRAPPED = (
+    "GENAUIGKEIT\nKlasse 0,5s\nEINFACHE HANDHABUNG\nDisplay mit\nHintergrundbeleuchtung\n"
+    "ERWEITERBARKEIT\nEingang/Ausgang und\nKommunikationsmodule\nSOFTWARE\nÜberwachung und\nFernsteuerung\n"
+)
+# Offices with their language switches: "DE" and "EN" are no open ends.
+OFFICES = "Hauptstadtbüro\nBerlin\nEN DE\nLänderbüro\nBayern\nEN DE\nArchiv\nGummersbach\nEN DE\n"
 
 
 @pytest.mark.parametrize(
@@ -424,7 +431,9 @@ LINKS = "Teilen:\nFacebook\nTwitter\nWhatsApp\nMail\nDrucken\nKontakt\n"
         pytest.param(PROS, True, id="pros-and-cons-in-lower-case"),
         pytest.param(CODE, True, id="shell-script"),
         pytest.param(COMMANDS, True, id="commands-under-their-labels"),
+        pytest.param(WRAPPED, True, id="features-wrapped-over-lines"),
         pytest.param(LINKS, False, id="a-label-over-links"),
+        pytest.param(OFFICES, False, id="offices-with-language-switches"),
         pytest.param(MENU, False, id="menu-of-labels"),
         pytest.param(MENU + "Preis: 299 Euro\nFarbe: Schwarz\n", False, id="labels-outnumber-the-facts"),
     ],
