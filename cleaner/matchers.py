@@ -453,7 +453,9 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     text's own (`cleaner.letters`), and so is the line a closing colon introduces, or a
     short sentence under it that leads in to a link (`is_lead_in`). Below the text, a
     list of facts or notes right after its last line (a product's specifications:
-    `widen_over_facts`) is the article's too.
+    `widen_over_facts`) is the article's too, and so are the rest of a sentence wrapped
+    onto the next line (`widen_over_wrap`) and a list of sources under its heading
+    (`widen_over_sources`).
 
     >>> lines = ("Home", "Council to build a new library downtown", "It was a cold day, and the river rose.")
     >>> view = View((0, 1, 2, 3, 4), (*lines, "Ok.", "Footer"))
@@ -491,6 +493,7 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     if below is not None and (view.contents[bottom][-1] == ":" or is_lead_in(view, below)):
         bottom = below
     bottom = widen_over_facts(view, widen_over_sign_off(view, bottom))
+    bottom = widen_over_sources(view, widen_over_wrap(view, bottom))
     return top, bottom if notice is None else min(bottom, notice - 1)
 
 
@@ -871,6 +874,74 @@ def widen_over_facts(view: View, edge: int) -> int:
             last = position
         position += 1
     return last if facts >= TAIL_FACTS else widen_over_items(view, edge)
+
+
+def widen_over_wrap(view: View, edge: int) -> int:
+    """``edge`` (the article's last line) moved down over the lines right under it (no
+    blank line between) that go on with its sentence: it ends without a stop, and they
+    open in lower case, as an extractor breaks a long line ("... Chapter from the book",
+    "entitled Beautiful Code, OReilly.").
+
+    >>> view = View(range(3), ("2. Chapter from the book", "entitled Beautiful Code.", "Home"))
+    >>> widen_over_wrap(view, 0)
+    1
+    """
+    contents = view.contents
+    position = edge + 1
+    while (
+        position < len(view)
+        and contents[position][:1].islower()
+        and contents[position - 1][-1:] not in SENTENCE_STOPS
+    ):
+        position += 1
+    return position - 1
+
+
+# The heading of the text's own list of sources or references: "Quellen:", "4 References",
+# "Literaturverzeichnis", "Bibliografía". What it lists belongs to the text above it.
+SOURCES_HEADER = regex.compile(
+    r"^(?:\d{1,2}\.?\s)?(?:References|Sources|Notes|Footnotes|Bibliography|Works cited|Further reading"
+    r"|Quellen|Quellenangaben|Literatur|Literaturverzeichnis|Einzelnachweise|Anmerkungen|Fußnoten"
+    r"|Références|Notes et références|Bibliographie|Referencias|Fuentes|Notas|Bibliografía"
+    r"|Riferimenti|Fonti|Note|Bibliografia|Referências|Bronnen|Literatuur|Voetnoten|Przypisy|Źródła"
+    r"|参考文献|参考资料|出典|참고 문헌)\s?[:：]?$"
+)
+# A reference under that heading: a few words of a title or a citation, or a link.
+REFERENCE_WORDS = 3
+REFERENCE_LINK = regex.compile(r"https?://|www\.|\b(?:1[89]|20)\d\d\b")
+MAX_REFERENCES = 30
+
+
+def widen_over_sources(view: View, edge: int) -> int:
+    """``edge`` (the article's last line) moved down over the list of sources right under
+    it: a heading that names it (`SOURCES_HEADER`), then the references up to the next
+    blank line (at most `MAX_REFERENCES`), each a few words long or holding a link or a
+    year. A menu item that happens to read "Literatur" heads a list of labels, and is
+    left to the page's tail.
+
+    >>> refs = ("4 References", "", "Emacspeak At Twenty, Looking Back.", "Beautiful Code, O'Reilly, 2007.")
+    >>> view = View(range(7), ("The advice module made it all possible.", *refs, "", "Posted by T. V. Raman"))
+    >>> widen_over_sources(view, 0)
+    4
+    >>> menu = View(range(4), ("The advice module made it all possible.", "Literatur", "Metadaten", "OPAC"))
+    >>> widen_over_sources(menu, 0)
+    0
+    """
+    contents = view.contents
+    header = next_filled(contents, edge, 1)
+    if header is None or SOURCES_HEADER.match(contents[header]) is None:
+        return edge
+    first = next_filled(contents, header, 1)
+    last = None
+    position = first
+    while position is not None and position < len(view) and not view.is_blank(position):
+        if not (view.words(position) >= REFERENCE_WORDS or REFERENCE_LINK.search(contents[position])):
+            return edge
+        last = position
+        position += 1
+        if position - first > MAX_REFERENCES:
+            return edge
+    return edge if last is None else last
 
 
 def widen_over_items(view: View, edge: int) -> int:
@@ -1300,8 +1371,9 @@ def is_article_list(view: View, run: list[int]) -> bool:
     between the first and the last line of the page's running text (`text_bounds`), and
     at least `LIST_ITEM_SHARE` of its items read as content (`is_content_item`,
     `is_wrapped_phrase`), or it holds a review's box of pros and cons
-    (`holds_pros_and_cons`). Its lines outside the running text, if any, are left to the
-    page's head-and-tail rule.
+    (`holds_pros_and_cons`), or it lists the sources of the paragraph above it
+    (`lists_sources`). Its lines outside the running text, if any, are left to the page's
+    head-and-tail rule.
 
     A menu or a link list is made of labels: "Home", "Rezepte", "Contact us". The lists
     an article holds carry facts (specifications, a recipe's ingredients): "key: value"
@@ -1327,7 +1399,7 @@ def is_article_list(view: View, run: list[int]) -> bool:
         return True  # no article to tell the page's own lists from its menus by
     if not (span[0] < run[-1] and run[0] < span[1]):
         return False
-    if holds_pros_and_cons(view, run):
+    if holds_pros_and_cons(view, run) or lists_sources(view, run):
         return True
     needed = LIST_ITEM_SHARE * len(run)
     content = 0
@@ -1366,6 +1438,21 @@ def ends_open(view: View, position: int) -> bool:
     ("EN DE" is a language switch)."""
     words = view.contents[position].rsplit(None, 1)
     return len(words) == 2 and words[1] in OPEN_ENDINGS
+
+
+def lists_sources(view: View, run: list[int]) -> bool:
+    """Whether the run opens with the heading of a list of sources (`SOURCES_HEADER`) right
+    under a paragraph: "Quellen:" and the links a text cites.
+
+    >>> text = "Die Würde des Tieres steht bis heute in keinem deutschen Gesetz, anders als in der Schweiz."
+    >>> view = View(range(4), (text, "Quellen:", "Duden", "https://de.wikipedia.org/wiki/Tierwürde"))
+    >>> lists_sources(view, [1, 2, 3]), lists_sources(view, [2, 3])
+    (True, False)
+    """
+    if SOURCES_HEADER.match(view.contents[run[0]]) is None:
+        return False
+    above = next_filled(view.contents, run[0], -1)
+    return above is not None and is_running_text(view, above, LIST_TEXT_WORDS)
 
 
 def holds_pros_and_cons(view: View, run: list[int]) -> bool:

@@ -609,3 +609,40 @@ def test_a_page_keeps_the_list_of_items_its_article_ends_with():
     article = f"{PARAGRAPH}\n{PARAGRAPH_2}\n" * 3 + "Here are a few favorites, all on Netflix now.\n" + items
     page = f"Home\nNews\n{article}Imprint\nContact\n"
     assert Cleaner(profile="page").clean(page).text.startswith(article)
+
+
+REFERENCES = "References\n\nLibraries in Old Market Halls, 2019.\nThe Civic Library, City Press, 2015.\n"
+FOOTER = "\nPosted by Jane Doe\nHome\nAbout\nContact\n"
+
+
+@pytest.mark.parametrize(
+    ("tail", "kept"),
+    [
+        pytest.param(REFERENCES, REFERENCES, id="references-under-a-heading"),
+        pytest.param("4 Quellen:\nhttps://example.org/markthalle\n", "4 Quellen:\nhttps://example.org/markthalle\n",
+                     id="numbered-sources-with-a-link"),
+        pytest.param("Literatur\nMetadaten\nOPAC\n", None, id="a-menu-that-opens-with-literatur"),
+    ],
+)  # fmt: skip
+def test_a_page_keeps_the_sources_its_article_cites(tail, kept):
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    page = f"Home\nNews\n{PARAGRAPH}\n{PARAGRAPH_2}\n\n{tail}{FOOTER}"
+    article = f"{PARAGRAPH}\n{PARAGRAPH_2}\n"
+    assert Cleaner(profile="page").clean(page).text == (article if kept is None else f"{article}\n{kept}")
+
+
+def test_a_page_keeps_the_end_of_its_last_sentence_wrapped_onto_the_next_line():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    last = "The plans are in the chapter on public buildings, written by the city architect for the book\n"
+    page = f"Home\nNews\n{PARAGRAPH}\n{last}about the old town.\n\nAbout us\nContact\n"
+    assert Cleaner(profile="page").clean(page).text == f"{PARAGRAPH}\n{last}about the old town.\n"
+
+
+def test_a_list_of_sources_under_a_paragraph_is_no_menu():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    sources = "Quellen\nStadtarchiv\nDuden\nhttps://example.org/a\nhttps://example.org/b\nBauamt\nStadtrat\n"
+    page = f"{PARAGRAPH}\n{sources}{PARAGRAPH_2}\n"
+    assert Cleaner(profile="page").clean(page).text == page
