@@ -909,7 +909,7 @@ SOURCES_HEADER = regex.compile(
 # A reference under that heading: a few words of a title or a citation, or a link.
 REFERENCE_WORDS = 3
 REFERENCE_LINK = regex.compile(r"https?://|www\.|\b(?:1[89]|20)\d\d\b")
-MAX_REFERENCES = 30
+MAX_REFERENCES = 30  # a longer list with no blank line in it is no article's sources
 
 
 def widen_over_sources(view: View, edge: int) -> int:
