@@ -1660,13 +1660,16 @@ def extent_end(rule: Rule, view: View, start: int) -> int:
     # "teasers": short lines (blank lines between them allowed) up to the first long one
     # written in sentence case; a long headline in title case ("Osun Economic Summit Is An
     # Indication That This Gov't Is Committed to Making Lives Better") is one more teaser.
+    # ``max_lines`` counts the lines that hold text, so that a list reaches as far whether or
+    # not the extractor put blank lines between its items.
     last = start
     position = start + 1
-    limit = total if rule.max_lines is None else min(total, start + rule.max_lines)
-    while position < limit:
+    room = total if rule.max_lines is None else rule.max_lines - 1
+    while position < total and room > 0:
         if not view.is_blank(position):
             if view.words(position) > rule.teaser_max_words and has_sentence_case(view.contents[position]):
                 break
             last = position
+            room -= 1
         position += 1
     return last

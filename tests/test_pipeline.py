@@ -59,6 +59,17 @@ def test_a_teaser_block_runs_over_a_long_headline_in_title_case(tmp_path: Path):
     assert removed(text, rules_from(tmp_path, body)) == [("TST001", 2, 5)]
 
 
+def test_a_teaser_block_reaches_as_far_with_blank_lines_between_its_teasers(tmp_path: Path):
+    # max_lines counts the header and its teasers, not the blank lines an extractor adds.
+    body = "kind = \"block\"\npattern = '^RECENT$'\nextent = \"teasers\"\nmax_lines = 4"
+    teasers = ["GAC Motors to visit Lagos", "Court admits the footage", "Rain on the way", "More rain"]
+    compact = "Body.\nRECENT\n" + "\n".join(teasers) + "\n"
+    spaced = "Body.\n\nRECENT\n\n" + "\n\n".join(teasers) + "\n"
+    assert removed(compact, rules_from(tmp_path, body)) == [("TST001", 2, 5)]
+    # the same three teasers, and the blank line after the last goes with them
+    assert removed(spaced, rules_from(tmp_path, body)) == [("TST001", 3, 10)]
+
+
 def test_position_guard_limits_where_a_line_rule_applies(tmp_path: Path):
     rules = rules_from(tmp_path, 'kind = "line"\npattern = \'^X$\'\nposition = "last 2 lines"')
     assert removed("X\na\nb\nc\nX\n", rules) == [("TST001", 5, 5)]
