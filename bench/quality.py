@@ -49,7 +49,9 @@ Each record is measured in a pool of ``--jobs`` processes (each builds its clean
 a record's truth shingles and its outputs' shingles before cleaning are computed once
 for both profiles). ``--json FILE`` saves the report: ``sets``; ``results[set][profile]
 [extractor]`` (the figures); ``rules[set][profile][extractor][rule]`` (the counts);
-``lost`` (each lost prose line with its set, profile, extractor, document id and rule).
+``lost`` (each lost prose line with its set, profile, extractor, document id and rule);
+``languages[set][profile][extractor][lang]`` (a snippet set's figures per language of its
+pages, by the record's ``lang``; the full report shows them for the target rows).
 ``--compare OLD.json`` prints what changed against such a file.
 
 ``--half A`` or ``--half B`` measures one half of each set, split by site (the host of a
@@ -565,6 +567,31 @@ class Group:
         return row
 
 
+@dataclass(slots=True)
+class Language:
+    """The snippet figures of one language's pages (the record's ``lang``), so that a
+    change is also judged on the languages it was not written from."""
+
+    documents: int = 0
+    snippets: Snippets = field(default_factory=Snippets)
+
+    def add(self, counts: Snippets) -> None:
+        """Count one page."""
+        self.documents += 1
+        self.snippets.add(counts)
+
+    def figures(self) -> dict[str, Any]:
+        """The page count, the snippets found before cleaning, and the two shares."""
+        s = self.snippets
+        return {
+            "documents": self.documents,
+            "with_before": s.with_before,
+            "without_before": s.without_before,
+            "with_kept": s.with_kept / s.with_before if s.with_before else 1.0,
+            "without_removed": s.without_removed / s.without_before if s.without_before else 0.0,
+        }
+
+
 def micro(with_found: int, without_found: int, with_total: int) -> dict[str, float]:
     """Micro precision, recall and F1 of snippets found in a text (the README's metric)."""
     p = with_found / (with_found + without_found) if with_found + without_found else 0.0
@@ -619,27 +646,41 @@ def run(sources: Sequence[Source], plan: Plan, jobs: int, half: str | None = Non
     ]
     tasks = ((source.name, record) for source, records in loaded for record in records)
     groups: dict[tuple[str, str, str], Group] = {}
+    languages: dict[tuple[str, str, str], dict[str, Language]] = {}
     lost: list[dict[str, str]] = []
     sample: list[dict[str, str]] = []
     kinds = {source.name: record_kind(records[0]) if records else "truth" for source, records in loaded}
-    ids = ((source.name, str(record["id"])) for source, records in loaded for record in records)
+    ids = (
+        (source.name, str(record["id"]), str(record.get("lang") or "unknown"))
+        for source, records in loaded
+        for record in records
+    )
     with Pool(jobs, start_worker, (plan,)) if jobs > 1 else nullpool(plan) as pool:
-        for (set_name, doc_id), measured in zip(
+        for (set_name, doc_id, language), measured in zip(
             ids, pool.imap(measure_record, tasks, chunksize=4), strict=True
         ):
             for (profile, extractor), outcome in measured.items():
                 key = (set_name, profile, extractor)
                 groups.setdefault(key, Group(kinds[set_name])).add(outcome)
+                if outcome.snippets is not None:
+                    languages.setdefault(key, {}).setdefault(language, Language()).add(outcome.snippets)
                 place = {"set": set_name, "profile": profile, "extractor": extractor, "id": doc_id}
                 lost += [place | {"rule": rule_id, "line": line} for rule_id, line in outcome.lost]
                 sample += [place | {"rule": r, "mark": m, "line": line} for r, m, line in outcome.sample]
     results: dict[str, Any] = {}
     rules: dict[str, Any] = {}
+    by_language: dict[str, Any] = {}
     for (set_name, profile, extractor), group in sorted(groups.items(), key=group_order):
         results.setdefault(set_name, {}).setdefault(profile, {})[extractor] = group.figures()
         rules.setdefault(set_name, {}).setdefault(profile, {})[extractor] = {
             rule_id: asdict(tally) for rule_id, tally in sorted(group.rules.items())
         }
+        if (set_name, profile, extractor) in languages:
+            counted = languages[set_name, profile, extractor]
+            by_language.setdefault(set_name, {}).setdefault(profile, {})[extractor] = {
+                language: counted[language].figures()
+                for language in sorted(counted, key=lambda name: (-counted[name].documents, name))
+            }
     return {
         "sets": {
             source.name: {"path": str(source.path), "kind": kinds[source.name], "documents": len(records)}
@@ -649,6 +690,7 @@ def run(sources: Sequence[Source], plan: Plan, jobs: int, half: str | None = Non
         "half": half,
         "results": results,
         "rules": rules,
+        "languages": by_language,
         "lost": lost,
         "sample": sample,
         "seconds": round(time.perf_counter() - started, 1),

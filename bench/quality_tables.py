@@ -239,6 +239,31 @@ def render_targets(report: dict[str, Any]) -> list[str]:
     return table(header, body)
 
 
+def render_languages(report: dict[str, Any], set_name: str) -> list[str]:
+    """A snippet set's target rows per language of its pages: each share with the number
+    of snippets it is a share of, since most languages have few pages."""
+    by_profile = report.get("languages", {}).get(set_name, {})
+    rows = [(p, e) for p, e, _ in TARGETS if e in by_profile.get(p, {})]
+    if not rows:
+        return []
+    header = ["language", "pages"]
+    for profile, extractor in rows:
+        header += [f"{profile} / {extractor}: with kept", "without removed"]
+    first = by_profile[rows[0][0]][rows[0][1]]
+    body = []
+    for language, figures in first.items():
+        cells = [language, str(figures["documents"])]
+        for profile, extractor in rows:
+            row = by_profile[profile][extractor].get(language)
+            if row is None:
+                cells += ["·", "·"]
+                continue
+            cells.append(f"{pct(row['with_kept'])} ({row['with_before']})")
+            cells.append(f"{pct(row['without_removed'])} ({row['without_before']})")
+        body.append(cells)
+    return table(header, body)
+
+
 def render(report: dict[str, Any], extractors: Sequence[str], wanted: Sequence[str]) -> str:
     """The full Markdown report: targets, per-set tables, per-rule tables."""
     sets = ", ".join(f"{set_label(n)} ({s['documents']} documents)" for n, s in report["sets"].items())
@@ -249,6 +274,10 @@ def render(report: dict[str, Any], extractors: Sequence[str], wanted: Sequence[s
         for profile, rows in by_profile.items():
             out += [f"### {set_label(set_name)}, `{profile}` profile", ""]
             out += [*(render_truth(rows) if kind == "truth" else render_snippets(rows)), ""]
+        languages = render_languages(report, set_name)
+        if languages:
+            note = "(each share with, in brackets, the number of snippets found before cleaning)"
+            out += [f"### {set_label(set_name)}, by language of the page {note}", "", *languages, ""]
     for profile in report["profiles"]:
         rules = render_rules(report, profile, extractors, wanted)
         if rules:

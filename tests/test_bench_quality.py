@@ -163,6 +163,21 @@ def test_three_record_shapes_both_profiles_json_and_markdown(quality, capsys, tm
     assert "### quality-snippets.jsonl.gz, `page` profile" in text and "| with kept |" in text
 
 
+def test_snippet_figures_are_also_given_per_language_of_the_page(quality, capsys, tmp_path):
+    saved, markdown = tmp_path / "run.json", tmp_path / "quality.md"
+    run_main(quality, capsys, "--json", str(saved), "--markdown", str(markdown))
+    report = json.loads(saved.read_text(encoding="utf-8"))
+    by_language = report["languages"]["quality-snippets.jsonl.gz"]["article"]["trafilatura"]
+    whole = report["results"]["quality-snippets.jsonl.gz"]["article"]["trafilatura"]["snippets"]
+    assert list(by_language) == ["de", "en"]  # one page each; more pages come first
+    assert sum(row["with_before"] for row in by_language.values()) == whole["with_before"]
+    assert by_language["de"]["documents"] == 1 and by_language["de"]["without_removed"] == 1.0
+    assert set(report["languages"]) == {"quality-snippets.jsonl.gz"}  # truth sets have none
+    text = markdown.read_text(encoding="utf-8")
+    assert "### quality-snippets.jsonl.gz, by language of the page" in text
+    assert "| de | 1 | 100.0% (2) |" in text
+
+
 def test_compare_reports_changed_figures_rules_and_lost_lines(quality, capsys, tmp_path):
     saved = tmp_path / "old.json"
     run_main(quality, capsys, "--json", str(saved))
