@@ -249,17 +249,20 @@ def render_languages(report: dict[str, Any], set_name: str) -> list[str]:
     header = ["language", "pages"]
     for profile, extractor in rows:
         header += [f"{profile} / {extractor}: with kept", "without removed"]
-    first = by_profile[rows[0][0]][rows[0][1]]
+    pages: dict[str, int] = {}  # a language's pages: the most any row counted (outputs may be missing)
+    for profile, extractor in rows:
+        for language, figures in by_profile[profile][extractor].items():
+            pages[language] = max(pages.get(language, 0), figures["documents"])
     body = []
-    for language, figures in first.items():
-        cells = [language, str(figures["documents"])]
+    for language in sorted(pages, key=lambda name: (-pages[name], name)):
+        cells = [language, str(pages[language])]
         for profile, extractor in rows:
             row = by_profile[profile][extractor].get(language)
             if row is None:
                 cells += ["·", "·"]
                 continue
-            cells.append(f"{pct(row['with_kept'])} ({row['with_before']})")
-            cells.append(f"{pct(row['without_removed'])} ({row['without_before']})")
+            for share, found in (("with_kept", "with_before"), ("without_removed", "without_before")):
+                cells.append(f"{pct(row[share])} ({row[found]})" if row[found] else "·")  # no snippet: no share
         body.append(cells)
     return table(header, body)
 
