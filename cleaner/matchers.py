@@ -932,16 +932,16 @@ def widen_over_sources(view: View, edge: int) -> int:
     if header is None or SOURCES_HEADER.match(contents[header]) is None:
         return edge
     first = next_filled(contents, header, 1)
-    last = None
+    if first is None:
+        return edge
     position = first
-    while position is not None and position < len(view) and not view.is_blank(position):
+    while position < len(view) and not view.is_blank(position):
         if not (view.words(position) >= REFERENCE_WORDS or REFERENCE_LINK.search(contents[position])):
             return edge
-        last = position
-        position += 1
-        if position - first > MAX_REFERENCES:
+        if position - first == MAX_REFERENCES:
             return edge
-    return edge if last is None else last
+        position += 1
+    return position - 1
 
 
 def widen_over_items(view: View, edge: int) -> int:
