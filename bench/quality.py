@@ -311,6 +311,13 @@ class Snippets:
         for item in fields(self):
             setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
 
+    def shares(self) -> dict[str, float]:
+        """``with_kept`` and ``without_removed``: the shares of those found before cleaning."""
+        return {
+            "with_kept": self.with_kept / self.with_before if self.with_before else 1.0,
+            "without_removed": self.without_removed / self.without_before if self.without_before else 0.0,
+        }
+
 
 @dataclass(slots=True)
 class Outcome:
@@ -559,8 +566,7 @@ class Group:
             s = self.snippets
             row |= {
                 "snippets": asdict(s),
-                "with_kept": s.with_kept / s.with_before if s.with_before else 1.0,
-                "without_removed": s.without_removed / s.without_before if s.without_before else 0.0,
+                **s.shares(),
                 "before": micro(s.with_before, s.without_before, s.with_total),
                 "after": micro(s.with_after, s.without_after, s.with_total),
             }
@@ -587,8 +593,7 @@ class Language:
             "documents": self.documents,
             "with_before": s.with_before,
             "without_before": s.without_before,
-            "with_kept": s.with_kept / s.with_before if s.with_before else 1.0,
-            "without_removed": s.without_removed / s.without_before if s.without_before else 0.0,
+            **s.shares(),
         }
 
 
