@@ -581,8 +581,11 @@ def is_rights_notice(content: str) -> bool:
 # Running text further below the article than this many lines with no sentence, when
 # the article holds at least `ARTICLE_STRETCH_SHARE` of the page's running text (by
 # characters), is the page's footer: an "about us" blurb, teasers' summaries, a notice.
+# A footer says little: more running text than `FOOTER_CHARACTERS` down there (some
+# thousand words) is more of the page's content, such as a long thread of comments.
 FOOTER_GAP = 15
 ARTICLE_STRETCH_SHARE = 0.85
+FOOTER_CHARACTERS = 6000
 
 
 def article_end(view: View, first: int, last: int, running: list[tuple[int, int]]) -> int:
@@ -594,7 +597,8 @@ def article_end(view: View, first: int, last: int, running: list[tuple[int, int]
     with no sentence away from the next. When one stretch holds at least
     `ARTICLE_STRETCH_SHARE` of it, that stretch is the article, and the few sentences
     far below it belong to the page's footer: teasers of other stories with their
-    summaries, the site's "about us" line, a notice on comments or cookies. The article
+    summaries, the site's "about us" line, a notice on comments or cookies; more than
+    `FOOTER_CHARACTERS` of them is more content (a long thread of comments). The article
     ends with its stretch, unless that ends on a colon, or the line under it is a short
     sentence that does (`is_lead_in`): what it introduces (a long list of offers, a
     table) is its own, and the page is read as before. A page whose text is spread over
@@ -631,6 +635,8 @@ def article_end(view: View, first: int, last: int, running: list[tuple[int, int]
     article = max(stretches, key=lambda stretch: stretch[2])
     if article[2] < ARTICLE_STRETCH_SHARE * sum(stretch[2] for stretch in stretches):
         return last
+    if sum(stretch[2] for stretch in stretches if stretch[0] > article[1]) > FOOTER_CHARACTERS:
+        return last  # too much to be a footer
     end = article[1]
     below = next_filled(contents, end, 1)
     if contents[end][-1] == ":" or (below is not None and is_lead_in(view, below)):

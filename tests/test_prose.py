@@ -564,6 +564,24 @@ def test_a_page_s_text_ends_with_its_article_not_with_a_sentence_far_below_it(mi
     assert (ABOUT_US in result) == kept
 
 
+@pytest.mark.parametrize(("comments", "kept"), [(10, False), (90, True)])
+def test_a_long_thread_of_comments_far_below_the_article_is_no_footer(comments, kept):
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    # Sentences far below the article are the footer's only while they are few: ninety
+    # comments (over 6,000 characters) under a long article are more of the page's content.
+    article = "".join(
+        f"Paragraph {n} of the report says the council met on Monday and voted to build the library.\n"
+        for n in range(500)
+    )
+    thread = "".join(
+        f"Reader {n} wrote that the new library is a fine idea and that the town needs it.\n" for n in range(comments)
+    )
+    result = Cleaner(profile="page").clean(f"Home\nNews\n{article}{FOOTER_LINKS}{thread}Imprint\n").text
+    assert result.startswith(article)
+    assert (thread in result) == kept
+
+
 # Other stories under the site's rights notice: a headline and a summary each.
 TEASERS = "".join(f"Other story {n}\nIts summary says in a sentence what story {n} is on.\n" for n in "123")
 
