@@ -13,6 +13,7 @@ This module sits above ``cli.py`` (it reads the Typer app); nothing imports it.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -177,9 +178,11 @@ def stale_files(folder: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     """Write the docs (or, with ``--check``, compare them); return the exit code."""
-    check = "--check" in argv
-    folders = [arg for arg in argv if arg != "--check"]
-    folder = Path(folders[0] if folders else "docs")  # run from the checkout's top folder
+    parser = argparse.ArgumentParser(prog="python -m cleaner.docs", description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is out of date")
+    parser.add_argument("folder", nargs="?", default="docs", help="where the docs are (default: docs)")
+    args = parser.parse_args(argv)  # an unknown option ("--help" too) stops here: no folder named after it
+    check, folder = args.check, Path(args.folder)  # run from the checkout's top folder
     if check:
         stale = stale_files(folder)
         for name in stale:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cleaner import load_rules
 from cleaner.docs import generated_files, main, stale_files
 from cleaner.rules import builtin_rules_dir
@@ -31,3 +33,15 @@ def test_check_mode_reports_a_stale_file(tmp_path: Path) -> None:
     assert main(["--check", str(tmp_path)]) == 0
     (tmp_path / "rules.md").write_text("edited by hand\n")
     assert main(["--check", str(tmp_path)]) == 1
+
+
+def test_an_option_is_not_taken_for_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "--help" prints the usage; it used to write the docs into a folder named "--help".
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0
+    assert "usage: python -m cleaner.docs" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []
