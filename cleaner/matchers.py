@@ -454,8 +454,9 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     short sentence under it that leads in to a link (`is_lead_in`). Below the text, a
     list of facts or notes right after its last line (a product's specifications:
     `widen_over_facts`) is the article's too, and so are the rest of a sentence wrapped
-    onto the next line (`widen_over_wrap`) and a list of sources under its heading
-    (`widen_over_sources`).
+    onto the next line (`widen_over_wrap`), a list of sources under its heading
+    (`widen_over_sources`) and the attribution of a post it quotes last
+    (`widen_over_attribution`).
 
     >>> lines = ("Home", "Council to build a new library downtown", "It was a cold day, and the river rose.")
     >>> view = View((0, 1, 2, 3, 4), (*lines, "Ok.", "Footer"))
@@ -492,7 +493,7 @@ def text_bounds(view: View, min_words: int) -> tuple[int, int] | None:
     below = next_filled(view.contents, bottom, 1)
     if below is not None and (view.contents[bottom][-1] == ":" or is_lead_in(view, below)):
         bottom = below
-    bottom = widen_over_facts(view, widen_over_sign_off(view, bottom))
+    bottom = widen_over_facts(view, widen_over_sign_off(view, widen_over_attribution(view, bottom)))
     bottom = widen_over_sources(view, widen_over_wrap(view, bottom))
     return top, bottom if notice is None else min(bottom, notice - 1)
 
@@ -1021,6 +1022,23 @@ def widen_over_sign_off(view: View, edge: int) -> int:
     if below is None or not is_sign_off(view.contents[below]):
         return edge
     return signed_end(view, below)
+
+
+# An embedded post's attribution, under its text: "— Jane Doe (@janedoe) May 4, 2022".
+POST_ATTRIBUTION = regex.compile(r"[—–-]\s?[^\n]{1,80}\(@\w{1,30}\)\s[^\n]{3,30}")
+
+
+def widen_over_attribution(view: View, edge: int) -> int:
+    """``edge`` (the article's last line) moved down over the attribution of a post the
+    article quotes there (`POST_ATTRIBUTION`): the quoted post is the article's, and so is
+    the line that says whose it is.
+
+    >>> view = View(range(3), ("It was a cold day in May, the senator wrote.", "— Jane Doe (@janedoe) May 4, 2022", "Home"))
+    >>> widen_over_attribution(view, 0)
+    1
+    """
+    below = next_filled(view.contents, edge, 1)
+    return below if below is not None and POST_ATTRIBUTION.fullmatch(view.contents[below].strip()) else edge
 
 
 def signed_end(view: View, position: int) -> int:

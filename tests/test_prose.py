@@ -564,6 +564,17 @@ def test_a_page_s_text_ends_with_its_article_not_with_a_sentence_far_below_it(mi
     assert (ABOUT_US in result) == kept
 
 
+def test_a_page_keeps_the_attribution_of_the_post_its_article_quotes_last():
+    from cleaner import Cleaner  # noqa: PLC0415
+
+    # An embedded post ends with whose it is; quoted last, it is still the article's.
+    post = "The library opens its doors to everyone on Saturday, come and see it!\n"
+    attribution = "— The Springfield City Council (@SpringfieldCity) May 4, 2022\n"
+    article = f"{PARAGRAPH}\n{PARAGRAPH_2}\n" * 3 + "The city shared the news:\n" + post + attribution
+    result = Cleaner(profile="page").clean(f"Home\nNews\n{article}Share this:\nTwitter\nImprint\n").text
+    assert result == article
+
+
 @pytest.mark.parametrize(("comments", "kept"), [(10, False), (90, True)])
 def test_a_long_thread_of_comments_far_below_the_article_is_no_footer(comments, kept):
     from cleaner import Cleaner  # noqa: PLC0415
