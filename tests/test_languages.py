@@ -68,6 +68,12 @@ TYPICAL_LINES = {
         "pl": "Strona korzysta z plików cookie w celu realizacji usług.", "zh": "本网站使用cookie。",
         "ja": "このサイトはクッキーを使用しています。", "ko": "이 웹사이트는 쿠키를 사용합니다.",
     },
+    "ad-blocker": {
+        "de": "Bitte deaktivieren Sie Ihren Adblocker.", "fr": "Vous utilisez un bloqueur de publicité.",
+        "es": "Parece que estás usando un bloqueador de anuncios.", "it": "Stai usando un ad blocker.",
+        "pt": "Parece que você está usando um bloqueador de anúncios.", "nl": "Je gebruikt een adblocker.",
+        "pl": "Używasz programu do blokowania reklam.",
+    },
     "navigation": {
         "de": "Startseite > Politik > Inland", "fr": "Accueil > Politique > France",
         "es": "Inicio > Política > Nacional", "it": "Home > Politica > Italia",
@@ -84,8 +90,9 @@ TYPICAL_LINES = {
 }
 
 
-# A family whose lines carry another family's category: cookie banners are legal notices.
-CATEGORY = {"cookies": "legal"}
+# Families whose lines carry another family's category: cookie banners are legal notices,
+# a notice to switch off an ad blocker is the ads'.
+CATEGORY = {"cookies": "legal", "ad-blocker": "ad"}
 
 
 @pytest.mark.parametrize(
