@@ -178,7 +178,7 @@ def stale_files(folder: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     """Write the docs (or, with ``--check``, compare them); return the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m cleaner.docs", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m cleaner.docs", description="Write the reference docs.")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is out of date")
     parser.add_argument("folder", nargs="?", default="docs", help="where the docs are (default: docs)")
     args = parser.parse_args(argv)  # an unknown option ("--help" too) stops here: no folder named after it

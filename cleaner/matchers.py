@@ -1025,7 +1025,7 @@ def widen_over_sign_off(view: View, edge: int) -> int:
 
 
 # An embedded post's attribution, under its text: "— Jane Doe (@janedoe) May 4, 2022".
-POST_ATTRIBUTION = regex.compile(r"[—–-]\s?[^\n]{1,80}\(@\w{1,30}\)\s[^\n]{3,30}")
+POST_ATTRIBUTION = regex.compile(r"[—–-]\s?[^\n]{1,80}\(@\w{1,30}\)\s[^\n]{3,30}")  # noqa: RUF001 (the dashes)
 
 
 def widen_over_attribution(view: View, edge: int) -> int:
@@ -1033,7 +1033,8 @@ def widen_over_attribution(view: View, edge: int) -> int:
     article quotes there (`POST_ATTRIBUTION`): the quoted post is the article's, and so is
     the line that says whose it is.
 
-    >>> view = View(range(3), ("It was a cold day in May, the senator wrote.", "— Jane Doe (@janedoe) May 4, 2022", "Home"))
+    >>> post = "It was a cold day in May, the senator wrote."
+    >>> view = View(range(3), (post, "— Jane Doe (@janedoe) May 4, 2022", "Home"))
     >>> widen_over_attribution(view, 0)
     1
     """

@@ -586,7 +586,8 @@ def test_a_long_thread_of_comments_far_below_the_article_is_no_footer(comments, 
         for n in range(500)
     )
     thread = "".join(
-        f"Reader {n} wrote that the new library is a fine idea and that the town needs it.\n" for n in range(comments)
+        f"Reader {n} wrote that the new library is a fine idea and that the town needs it.\n"
+        for n in range(comments)
     )
     result = Cleaner(profile="page").clean(f"Home\nNews\n{article}{FOOTER_LINKS}{thread}Imprint\n").text
     assert result.startswith(article)
