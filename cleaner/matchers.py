@@ -1039,7 +1039,7 @@ def widen_over_attribution(view: View, edge: int) -> int:
     1
     """
     below = next_filled(view.contents, edge, 1)
-    return below if below is not None and POST_ATTRIBUTION.fullmatch(view.contents[below].strip()) else edge
+    return below if below is not None and POST_ATTRIBUTION.fullmatch(view.contents[below]) else edge
 
 
 def signed_end(view: View, position: int) -> int:
