@@ -87,12 +87,58 @@ TYPICAL_LINES = {
         "nl": "Door Jan de Vries", "pl": "przez Jana Kowalskiego", "zh": "责任编辑：张三",
         "ja": "（共同）", "ko": "홍길동 기자",
     },
+    "paywall": {
+        "de": "Dieser Artikel ist nur für Abonnenten", "fr": "Article réservé aux abonnés",
+        "es": "Contenido exclusivo para suscriptores", "it": "Articolo riservato agli abbonati",
+        "pt": "Este conteúdo é exclusivo para assinantes", "nl": "Dit artikel is alleen voor abonnees",
+        "pl": "Artykuł dostępny tylko dla subskrybentów",
+    },
+    "comment-controls": {
+        "de": "Kommentare anzeigen", "fr": "Afficher les commentaires", "es": "Mostrar comentarios",
+        "it": "Mostra commenti", "pt": "Ver comentários", "nl": "Bekijk reacties",
+        "pl": "Pokaż komentarze",
+    },
+    "comment-status": {
+        "de": "Kommentare sind geschlossen.", "fr": "Les commentaires sont fermés.",
+        "es": "Los comentarios están cerrados.", "it": "I commenti sono chiusi.",
+        "pt": "Os comentários estão fechados.", "nl": "Reacties zijn gesloten.",
+        "pl": "Komentarze są wyłączone.",
+    },
+    "copy-link": {
+        "de": "Link kopieren", "fr": "Copier le lien", "es": "Copiar el enlace", "it": "Copia il link",
+        "pt": "Copiar link", "nl": "Kopieer de link", "pl": "Skopiuj link", "zh": "复制链接",
+        "ja": "リンクをコピー", "ko": "링크 복사",
+    },
+    "load-more": {
+        "de": "Mehr laden", "fr": "Charger plus", "es": "Cargar más", "it": "Carica altro",
+        "pt": "Carregar mais", "nl": "Laad meer", "pl": "Wczytaj więcej", "zh": "加载更多",
+        "ja": "もっと見る", "ko": "더보기",
+    },
+    "reading-time": {
+        "de": "Lesezeit 3 Minuten", "fr": "Temps de lecture : 4 min", "es": "Tiempo de lectura: 5 minutos",
+        "it": "Tempo di lettura: 3 minuti", "pt": "Tempo de leitura: 4 min", "nl": "Leestijd: 4 minuten",
+        "pl": "Przeczytasz w 3 min", "ja": "読了時間：約3分",
+    },
+    "source": {
+        "de": "Quelle: dpa", "fr": "Source : AFP", "es": "Fuente: EFE", "it": "Fonte: ANSA",
+        "pt": "Fonte: Agência Brasil", "nl": "Bron: ANP", "pl": "Źródło: PAP", "zh": "来源：新华社",
+        "ja": "出典：共同通信", "ko": "출처: 연합뉴스",
+    },
+    "ad-label": {
+        "de": "Weiterlesen nach der Anzeige", "fr": "Contenu de marque", "es": "Contenido de marca",
+        "it": "Contenuto sponsorizzato", "pt": "Continua após a publicidade", "nl": "Gesponsord",
+        "pl": "Materiał promocyjny",
+    },
 }
 
 
 # Families whose lines carry another family's category: cookie banners are legal notices,
 # a notice to switch off an ad blocker is the ads'.
-CATEGORY = {"cookies": "legal", "ad-blocker": "ad"}
+CATEGORY = {
+    "cookies": "legal", "ad-blocker": "ad", "paywall": "newsletter", "comment-controls": "comments",
+    "comment-status": "comments", "copy-link": "share", "load-more": "promo",
+    "reading-time": "metadata", "source": "metadata", "ad-label": "ad",
+}
 
 
 @pytest.mark.parametrize(
