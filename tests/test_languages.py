@@ -129,6 +129,37 @@ TYPICAL_LINES = {
         "it": "Contenuto sponsorizzato", "pt": "Continua após a publicidade", "nl": "Gesponsord",
         "pl": "Materiał promocyjny",
     },
+    "rating": {
+        "en": "Was this article helpful? Yes No", "de": "War dieser Artikel hilfreich?",
+        "fr": "Cet article vous a-t-il été utile ?", "es": "¿Te ha resultado útil este artículo?",
+        "it": "Questo articolo ti è stato utile?", "pt": "Este artigo foi útil?",
+        "nl": "Was dit artikel nuttig?", "pl": "Czy ten artykuł był pomocny?",
+        "ja": "この記事は役に立ちましたか？",
+    },
+    "embed-label": {
+        "en": "View this post on Instagram", "de": "Sieh dir diesen Beitrag auf Instagram an",
+        "fr": "Voir cette publication sur Instagram", "es": "Ver esta publicación en Instagram",
+        "it": "Visualizza questo post su Instagram", "pt": "Ver esta publicação no Instagram",
+        "nl": "Bekijk dit bericht op Instagram", "pl": "Wyświetl ten post na Instagramie",
+    },
+    "comment-form": {
+        "en": "Fill in your details below or click an icon to log in:",
+        "de": "Trage deine Daten unten ein oder klicke ein Icon um dich einzuloggen:",
+        "fr": "Remplissez vos coordonnées ci-dessous ou cliquez sur une icône pour vous connecter :",
+        "es": "Rellena tus datos o haz clic en un icono para iniciar sesión:",
+        "it": "Inserisci i tuoi dati qui sotto o clicca su un'icona per effettuare l'accesso:",
+        "pt": "Preencha os seus detalhes abaixo ou clique num ícone para iniciar sessão:",
+        "nl": "Vul je gegevens in of klik op een icoon om in te loggen.",
+        "pl": "Wpisz swoje dane poniżej lub kliknij jedną z ikon, żeby się zalogować:",
+    },
+    "blog-pager": {
+        "en": "Newer Post Older Post Home", "de": "Neuerer Post Älterer Post Startseite",
+        "fr": "Article plus récent Article plus ancien Accueil",
+        "es": "Entrada más reciente Entrada antigua Página Principal",
+        "it": "Post più recente Post più vecchio Home page",
+        "pt": "Postagem mais recente Postagem mais antiga Página inicial",
+        "nl": "Nieuwere post Oudere post Homepage", "pl": "Nowszy post Starszy post Strona główna",
+    },
 }
 
 
@@ -137,7 +168,8 @@ TYPICAL_LINES = {
 CATEGORY = {
     "cookies": "legal", "ad-blocker": "ad", "paywall": "newsletter", "comment-controls": "comments",
     "comment-status": "comments", "copy-link": "share", "load-more": "promo",
-    "reading-time": "metadata", "source": "metadata", "ad-label": "ad",
+    "reading-time": "metadata", "source": "metadata", "ad-label": "ad", "rating": "comments",
+    "embed-label": "page", "comment-form": "comments", "blog-pager": "navigation",
 }
 
 
