@@ -160,6 +160,42 @@ TYPICAL_LINES = {
         "pt": "Postagem mais recente Postagem mais antiga Página inicial",
         "nl": "Nieuwere post Oudere post Homepage", "pl": "Nowszy post Starszy post Strona główna",
     },
+    "share-on-x": {
+        "en": "Share on X", "de": "Teilen auf X", "fr": "Partager sur X", "es": "Compartir en X",
+        "it": "Condividi su X", "pt": "Compartilhar no X", "nl": "Delen op X", "pl": "Udostępnij na X",
+    },
+    "most-read": {
+        "en": "Most read this week", "de": "Meistgelesen der Woche", "fr": "Les plus lus de la semaine",
+        "es": "Lo más leído de la semana", "it": "I più letti della settimana", "pt": "Mais lidas da semana",
+        "nl": "Meest gelezen deze week", "pl": "Najczęściej czytane w tym tygodniu",
+    },
+    "comment-submit": {
+        "en": "Submit Comment", "de": "Kommentar abschicken", "fr": "Publier le commentaire",
+        "es": "Publicar el comentario", "it": "Invia commento", "pt": "Publicar comentário",
+        "nl": "Reactie plaatsen", "pl": "Opublikuj komentarz",
+    },
+    "consent-manager": {
+        "en": "Manage Cookie Consent", "de": "Cookie-Zustimmung verwalten",
+        "fr": "Gérer le consentement aux cookies", "es": "Gestionar el consentimiento de las cookies",
+        "it": "Gestisci consenso cookie", "pt": "Gerir o consentimento de cookies",
+        "nl": "Cookie toestemming beheren", "pl": "Zarządzaj zgodą na pliki cookie",
+    },
+    "consent-partners": {
+        "en": "We and our partners store and/or access information on a device, such as cookies.",
+        "de": "Wir und unsere Partner speichern und/oder greifen auf Informationen auf einem Gerät zu, beispielsweise auf Cookies.",
+        "fr": "Nous et nos partenaires stockons et/ou accédons à des informations sur un appareil, telles que les cookies.",
+        "es": "Nosotros y nuestros socios almacenamos o accedemos a información en un dispositivo, tales como cookies.",
+        "it": "Noi e i nostri partner archiviamo e/o accediamo a informazioni su un dispositivo, come i cookie.",
+        "pt": "Nós e os nossos parceiros armazenamos e/ou acedemos a informações num dispositivo, tais como cookies.",
+        "nl": "Wij en onze partners slaan informatie op een apparaat op en/of openen deze, zoals cookies.",
+        "pl": "My i nasi partnerzy przechowujemy i/lub uzyskujemy dostęp do informacji na urządzeniu, takich jak pliki cookie.",
+    },
+    "video-player": {
+        "en": "This is a modal window.", "de": "Dies ist ein modales Fenster.",
+        "fr": "Ceci est une fenêtre modale.", "es": "Esta es una ventana modal.",
+        "it": "Questa è una finestra modale.", "pt": "Esta é uma janela modal.",
+        "nl": "Dit is een modaal venster.", "pl": "To jest okno modalne.",
+    },
 }
 
 
@@ -170,6 +206,8 @@ CATEGORY = {
     "comment-status": "comments", "copy-link": "share", "load-more": "promo",
     "reading-time": "metadata", "source": "metadata", "ad-label": "ad", "rating": "comments",
     "embed-label": "page", "comment-form": "comments", "blog-pager": "navigation",
+    "share-on-x": "share", "most-read": "promo", "comment-submit": "comments",
+    "consent-manager": "legal", "consent-partners": "legal", "video-player": "page",
 }
 
 
