@@ -190,6 +190,16 @@ TYPICAL_LINES = {
         "nl": "Wij en onze partners slaan informatie op een apparaat op en/of openen deze, zoals cookies.",
         "pl": "My i nasi partnerzy przechowujemy i/lub uzyskujemy dostęp do informacji na urządzeniu, takich jak pliki cookie.",
     },
+    "consent-purpose": {
+        "en": "Store and/or access information on a device",
+        "de": "Informationen auf einem Gerät speichern und/oder abrufen",
+        "fr": "Stocker et/ou accéder à des informations sur un appareil",
+        "es": "Almacenar la información en un dispositivo y/o acceder a ella",
+        "it": "Archiviare e/o accedere a informazioni su un dispositivo",
+        "pt": "Armazenar e/ou aceder a informações num dispositivo",
+        "nl": "Informatie op een apparaat opslaan en/of openen",
+        "pl": "Przechowywanie informacji na urządzeniu lub dostęp do nich",
+    },
     "video-player": {
         "en": "This is a modal window.", "de": "Dies ist ein modales Fenster.",
         "fr": "Ceci est une fenêtre modale.", "es": "Esta es una ventana modal.",
@@ -207,7 +217,8 @@ CATEGORY = {
     "reading-time": "metadata", "source": "metadata", "ad-label": "ad", "rating": "comments",
     "embed-label": "page", "comment-form": "comments", "blog-pager": "navigation",
     "share-on-x": "share", "most-read": "promo", "comment-submit": "comments",
-    "consent-manager": "legal", "consent-partners": "legal", "video-player": "page",
+    "consent-manager": "legal", "consent-partners": "legal", "consent-purpose": "legal",
+    "video-player": "page",
 }
 
 
