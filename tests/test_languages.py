@@ -200,6 +200,16 @@ TYPICAL_LINES = {
         "nl": "Informatie op een apparaat opslaan en/of openen",
         "pl": "Przechowywanie informacji na urządzeniu lub dostęp do nich",
     },
+    "menu-button": {
+        "en": "Open menu", "de": "Menü öffnen", "fr": "Ouvrir le menu", "es": "Abrir menú",
+        "it": "Apri menu", "pt": "Abrir menu", "nl": "Menu openen", "pl": "Otwórz menu",
+    },
+    "messenger-channel": {
+        "en": "Join our WhatsApp channel", "de": "Tritt unserem WhatsApp-Kanal bei",
+        "fr": "Rejoignez notre chaîne WhatsApp", "es": "Únete a nuestro canal de WhatsApp",
+        "it": "Unisciti al nostro canale WhatsApp", "pt": "Entre no canal do WhatsApp",
+        "nl": "Word lid van ons WhatsApp-kanaal", "pl": "Dołącz do naszego kanału na WhatsAppie",
+    },
     "video-player": {
         "en": "This is a modal window.", "de": "Dies ist ein modales Fenster.",
         "fr": "Ceci est une fenêtre modale.", "es": "Esta es una ventana modal.",
@@ -218,7 +228,7 @@ CATEGORY = {
     "embed-label": "page", "comment-form": "comments", "blog-pager": "navigation",
     "share-on-x": "share", "most-read": "promo", "comment-submit": "comments",
     "consent-manager": "legal", "consent-partners": "legal", "consent-purpose": "legal",
-    "video-player": "page",
+    "video-player": "page", "menu-button": "navigation", "messenger-channel": "share",
 }
 
 
